@@ -1,0 +1,1 @@
+"""Monte Carlo simulators, calibrated theory-vs-simulation comparison and the claims registry."""

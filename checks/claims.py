@@ -1,0 +1,318 @@
+"""The claims registry: each paper's checkable statements, their checks and verdicts.
+
+A claim couples a statement (in words and as a formula, with the research note's source
+label) to a check that returns :class:`Evidence`.  Every claim names at least one
+negative control -- a perturbed formula or a violated assumption that the same check
+must reject -- and a check whose controls are not rejected is reported INCONCLUSIVE
+(it lacked the power to tell right from wrong), never CONFIRMED.
+
+Claims live in modules named ``claims_*.py`` inside :mod:`iclverify.checks`; they are
+found by :func:`discover`.  External code registers claims with the same API.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import math
+import pkgutil
+import re
+import time
+import traceback
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable, Iterable
+
+__all__ = [
+    "Verdict",
+    "CheckKind",
+    "ControlOutcome",
+    "Evidence",
+    "RunConfig",
+    "Claim",
+    "register_claim",
+    "claim",
+    "get_claim",
+    "all_claims",
+    "select_claims",
+    "discover",
+    "run_claim",
+    "SOURCE_LABELS",
+]
+
+
+class Verdict(str, enum.Enum):
+    """Honest verdicts (see the report's legend)."""
+
+    PROVED = "PROVED"  #: symbolic identity, sympy reduced the difference to zero
+    CONFIRMED = "CONFIRMED"  #: numerical at stated precision, or statistical at the stated budget
+    REFUTED = "REFUTED"  #: the check had power and the statement failed it
+    INCONCLUSIVE = "INCONCLUSIVE"  #: the check lacked power (bias too large at this d, controls not rejected...)
+    ERROR = "ERROR"  #: the check itself crashed
+
+    @property
+    def holds(self) -> bool:
+        return self in (Verdict.PROVED, Verdict.CONFIRMED)
+
+
+class CheckKind(str, enum.Enum):
+    SYMBOLIC = "symbolic proof"
+    HIGH_PRECISION = "high-precision identity"
+    MONTE_CARLO = "calibrated Monte Carlo"
+    TRAINED = "trained-model comparison"
+    FIGURE = "figure"
+    THEORY = "theory-only regression"
+
+
+#: Source labels used by the research notes (kept verbatim in claims and the report).
+SOURCE_LABELS = (
+    "CODE", "SIM", "DATA", "DERIVED", "RECALL",  # lu2024_asymptotic.md
+    "KNOWN", "RECONSTRUCTED", "MATH", "CHECKED", "MEMORY",  # li2024_finegrained.md, liu_zhou_2026_ghost.md
+    "SLIDES", "SECONDARY", "CHECKED-scratch",  # li2024_nonlinear.md
+)
+
+
+@dataclass
+class ControlOutcome:
+    """One negative control: a perturbed statement the check must reject."""
+
+    name: str
+    rejected: bool
+    detail: str = ""
+
+
+@dataclass
+class Evidence:
+    """What a claim's check found.
+
+    Attributes
+    ----------
+    verdict : Verdict
+    reason : str
+        One or two sentences: why this verdict (e.g. the comparison summary, or why
+        the check lacked power).
+    theory, estimate, se : float, optional
+        Theory value, simulated mean and its standard error (Monte Carlo claims).
+    d, reps : int, optional
+        Dimension and number of independent repeats.
+    seeds : dict
+        Root entropy and spawn keys, so that the run can be replayed exactly.
+    measurements : dict
+        Further numbers worth reporting (tables, slopes with confidence intervals...).
+    controls : list of ControlOutcome
+        The negative controls and whether each was rejected.
+    runtime_s : float
+        Filled in by :func:`run_claim`.
+    """
+
+    verdict: Verdict
+    reason: str = ""
+    theory: float | None = None
+    estimate: float | None = None
+    se: float | None = None
+    d: int | None = None
+    reps: int | None = None
+    seeds: dict = field(default_factory=dict)
+    measurements: dict = field(default_factory=dict)
+    controls: list[ControlOutcome] = field(default_factory=list)
+    runtime_s: float = 0.0
+
+    @property
+    def controls_rejected(self) -> bool:
+        return bool(self.controls) and all(c.rejected for c in self.controls)
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["verdict"] = self.verdict.value
+        return _jsonable(out)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How a claim's check runs: quick or paper scale, parallelism, seed, result store."""
+
+    quick: bool = True
+    jobs: int = 1
+    seed: int = 20240515
+    store: Any = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A checkable statement of one paper.
+
+    Attributes
+    ----------
+    id : str
+        Unique, ``paper.short-name`` (lowercase, digits, ``.-_``).
+    paper : str
+        Paper key (``lu2024``, ``li2024_finegrained``, ``li2024_nonlinear``,
+        ``liu_zhou_2026`` or an external name).
+    label : str
+        The research note's source label(s), e.g. ``"CODE+SIM"`` or ``"MATH, CHECKED"``.
+    statement : str
+        The claim in words.
+    formula : str
+        The claim as a formula (plain text / LaTeX).
+    check : CheckKind
+        What kind of evidence the check produces.
+    run : callable
+        ``run(config: RunConfig) -> Evidence``.
+    controls : tuple of str
+        Descriptions of the negative controls the check runs (at least one).
+    assumptions : str
+        Assumptions and parameter domain of the statement.
+    expected : bool
+        Whether the claim is expected to hold (a claim the note marks as not
+        reproduced is registered with ``expected=False``, and its failure does not
+        turn the report red).
+    note_section : str
+        Where in the research note the claim comes from.
+    figure : str, optional
+        Id of a figure in the registry that illustrates the claim.
+    finding : str
+        What the verifier found where the note finds the paper's wording imprecise.
+    """
+
+    id: str
+    paper: str
+    label: str
+    statement: str
+    formula: str
+    check: CheckKind
+    run: Callable[[RunConfig], Evidence]
+    controls: tuple[str, ...]
+    assumptions: str = ""
+    expected: bool = True
+    note_section: str = ""
+    figure: str | None = None
+    finding: str = ""
+
+    @property
+    def command(self) -> str:
+        """The exact command that reproduces this claim's verdict."""
+        return f"iclverify report --only {self.id}"
+
+    def describe(self) -> dict:
+        """Static description (no evidence), JSON-ready."""
+        return {
+            "id": self.id, "paper": self.paper, "label": self.label, "statement": self.statement,
+            "formula": self.formula, "check": self.check.value, "controls": list(self.controls),
+            "assumptions": self.assumptions, "expected": self.expected, "note_section": self.note_section,
+            "figure": self.figure, "finding": self.finding, "command": self.command,
+        }
+
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+_REGISTRY: dict[str, Claim] = {}
+
+
+def register_claim(c: Claim) -> Claim:
+    """Register a claim, validating it now rather than deep inside a run.
+
+    Raises
+    ------
+    ValueError
+        On a duplicate id, a malformed id, no negative control, or a non-callable check.
+    """
+    if not _ID_RE.match(c.id):
+        raise ValueError(f"claim id {c.id!r} must match {_ID_RE.pattern}")
+    if c.id in _REGISTRY and _REGISTRY[c.id].run is not c.run:
+        raise ValueError(f"claim id {c.id!r} is already registered (by {_REGISTRY[c.id].run.__module__})")
+    if not callable(c.run):
+        raise ValueError(f"claim {c.id!r}: run must be callable")
+    if not c.controls or not all(isinstance(s, str) and s for s in c.controls):
+        raise ValueError(f"claim {c.id!r} needs at least one negative control described in words")
+    if not isinstance(c.check, CheckKind):
+        raise ValueError(f"claim {c.id!r}: check must be a CheckKind, got {c.check!r}")
+    _REGISTRY[c.id] = c
+    return c
+
+
+def claim(**fields: Any) -> Callable[[Callable[[RunConfig], Evidence]], Callable[[RunConfig], Evidence]]:
+    """Decorator form of :func:`register_claim`: ``@claim(id=..., paper=..., ...)``."""
+
+    def deco(run: Callable[[RunConfig], Evidence]) -> Callable[[RunConfig], Evidence]:
+        register_claim(Claim(run=run, **fields))
+        return run
+
+    return deco
+
+
+def discover() -> None:
+    """Import every ``claims_*`` module of :mod:`iclverify.checks`."""
+    import iclverify.checks as pkg
+
+    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
+        if info.name.rsplit(".", 1)[-1].startswith("claims_"):
+            importlib.import_module(info.name)
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, discovered first, sorted by paper then id."""
+    discover()
+    return sorted(_REGISTRY.values(), key=lambda c: (c.paper, c.id))
+
+
+def get_claim(claim_id: str) -> Claim:
+    discover()
+    try:
+        return _REGISTRY[claim_id]
+    except KeyError:
+        raise KeyError(f"no claim {claim_id!r}; see `iclverify report --list`") from None
+
+
+def select_claims(only: Iterable[str] | None = None) -> list[Claim]:
+    """Claims whose id or paper is in ``only`` (all when ``only`` is empty)."""
+    claims = all_claims()
+    only = [o for o in (only or []) if o]
+    if not only:
+        return claims
+    chosen = [c for c in claims if c.id in only or c.paper in only or any(c.id.startswith(o + ".") for o in only)]
+    unknown = [o for o in only if not any(c.id == o or c.paper == o or c.id.startswith(o + ".") for c in claims)]
+    if unknown:
+        raise KeyError(f"unknown claim or paper: {', '.join(unknown)}")
+    return chosen
+
+
+def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
+    """Run a claim's check, time it, and enforce the negative-control rule.
+
+    A crash becomes ``ERROR``; a CONFIRMED/PROVED verdict whose negative controls were
+    not all rejected becomes ``INCONCLUSIVE`` (the check could not tell a wrong
+    formula from the right one).
+    """
+    config = config or RunConfig()
+    t0 = time.perf_counter()
+    try:
+        ev = c.run(config)
+        if not isinstance(ev, Evidence):
+            raise TypeError(f"claim {c.id!r} returned {type(ev).__name__}, expected Evidence")
+    except Exception:
+        ev = Evidence(Verdict.ERROR, "the check raised:\n" + traceback.format_exc(limit=4))
+    if ev.verdict.holds and not ev.controls_rejected:
+        missed = [k.name for k in ev.controls if not k.rejected] or ["(no control was run)"]
+        ev = replace(ev, verdict=Verdict.INCONCLUSIVE,
+                     reason=ev.reason + f" -- but negative control(s) not rejected: {', '.join(missed)}, "
+                                        "so the check lacks power.")
+    ev.runtime_s = time.perf_counter() - t0
+    return ev
+
+
+def _jsonable(x: Any) -> Any:
+    """Convert numpy scalars/arrays and non-finite floats into JSON-safe values."""
+    import numpy as np
+
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, (np.floating, float)):
+        v = float(x)
+        return v if math.isfinite(v) else str(v)
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, enum.Enum):
+        return x.value
+    return x

@@ -1,0 +1,1 @@
+"""Figure registry: figure id -> parameter grid, theory curves, simulated points and plot."""

@@ -1,0 +1,174 @@
+"""Figure registry: figure id -> data builder; one renderer draws every figure.
+
+A figure module (``figs_<paper>.py`` in :mod:`iclverify.figures`) registers a builder
+with :func:`figure`.  The builder computes theory curves and simulated points and
+returns :class:`FigureData` made of panels; it draws nothing.  Plotting, CSV export and
+the command line live elsewhere in this package, so adding a figure needs no change
+anywhere but its own module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "FigureConfig",
+    "Series",
+    "LinePanel",
+    "HeatmapPanel",
+    "FigureData",
+    "FigureSpec",
+    "figure",
+    "all_figures",
+    "get_figure",
+]
+
+
+@dataclass(frozen=True)
+class FigureConfig:
+    """How to build a figure.
+
+    Attributes
+    ----------
+    quick : bool
+        Small d and few repeats (minutes for all figures on 2 cores) versus the
+        paper's values.
+    d, reps : int, optional
+        Override the dimension / repeats of the simulated points.
+    jobs : int
+        Parallel workers for the sweeps.
+    seed : int
+        Root seed; grid point i uses ``SeedSequence(seed, spawn_key=(i,))``.
+    store : object, optional
+        Result store for simulated points (a rerun re-plots at once).
+    """
+
+    quick: bool = True
+    d: int | None = None
+    reps: int | None = None
+    jobs: int = 1
+    seed: int = 20240515
+    store: Any = None
+
+
+@dataclass
+class Series:
+    """One curve (``kind="line"``) or set of simulated points (``kind="points"``).
+
+    For points, ``yerr`` holds standard errors and ``meta`` per-point records
+    (seed / spawn key, d, repeats) that go to the CSV.
+    """
+
+    label: str
+    x: Sequence[float]
+    y: Sequence[float]
+    kind: str = "line"
+    yerr: Sequence[float] | None = None
+    group: str | None = None  # series sharing a group share a colour (theory line + its points)
+    linestyle: str = "-"
+    meta: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.x = np.asarray(self.x, dtype=float)
+        self.y = np.asarray(self.y, dtype=float)
+        if self.x.shape != self.y.shape:
+            raise ValueError(f"series {self.label!r}: x has shape {self.x.shape}, y has {self.y.shape}")
+        if self.yerr is not None:
+            self.yerr = np.asarray(self.yerr, dtype=float)
+        if self.kind not in ("line", "points"):
+            raise ValueError(f"series {self.label!r}: kind must be 'line' or 'points'")
+
+
+@dataclass
+class LinePanel:
+    """Axes with curves and points."""
+
+    title: str
+    xlabel: str
+    ylabel: str
+    series: list[Series]
+    xscale: str = "linear"
+    yscale: str = "linear"
+    vlines: list[tuple[float, str]] = field(default_factory=list)  # (x, label)
+    hlines: list[tuple[float, str]] = field(default_factory=list)
+    ylim: tuple[float, float] | None = None
+    xlim: tuple[float, float] | None = None
+
+
+@dataclass
+class HeatmapPanel:
+    """A 2-D map ``z[i, j]`` at ``(x[j], y[i])``; NaN cells are drawn grey."""
+
+    title: str
+    x: Sequence[float]
+    y: Sequence[float]
+    z: np.ndarray
+    xlabel: str
+    ylabel: str
+    zlabel: str
+    vlines: list[tuple[float, str]] = field(default_factory=list)
+    markers: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text)
+
+
+@dataclass
+class FigureData:
+    """Everything needed to plot a figure and write its CSV without recomputing."""
+
+    panels: list[LinePanel | HeatmapPanel]
+    caption: str = ""
+    info: dict = field(default_factory=dict)  # e.g. run time, d, reps used
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    id: str
+    paper: str
+    title: str
+    build: Callable[[FigureConfig], FigureData]
+    description: str = ""
+
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_REGISTRY: dict[str, FigureSpec] = {}
+
+
+def figure(id: str, *, paper: str, title: str, description: str = "") -> Callable:
+    """Register a figure builder under ``id`` (e.g. ``"lu2024-fig1a"``)."""
+    if not _ID_RE.match(id):
+        raise ValueError(f"figure id {id!r} must match {_ID_RE.pattern}")
+
+    def deco(build: Callable[[FigureConfig], FigureData]) -> Callable[[FigureConfig], FigureData]:
+        if id in _REGISTRY and _REGISTRY[id].build is not build:
+            raise ValueError(f"figure id {id!r} registered twice")
+        _REGISTRY[id] = FigureSpec(id, paper, title, build, description)
+        return build
+
+    return deco
+
+
+def _discover() -> None:
+    import iclverify.figures as pkg
+
+    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
+        if info.name.rsplit(".", 1)[-1].startswith("figs_"):
+            importlib.import_module(info.name)
+
+
+def all_figures() -> list[FigureSpec]:
+    """Every registered figure, in id order."""
+    _discover()
+    return [s for _, s in sorted(_REGISTRY.items())]
+
+
+def get_figure(fig_id: str) -> FigureSpec:
+    _discover()
+    try:
+        return _REGISTRY[fig_id]
+    except KeyError:
+        raise KeyError(f"no figure {fig_id!r}; see `iclverify figures list`") from None

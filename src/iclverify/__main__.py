@@ -1,0 +1,5 @@
+import sys
+
+from iclverify.cli import main
+
+sys.exit(main())

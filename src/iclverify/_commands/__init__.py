@@ -1,0 +1,1 @@
+"""One module per ``iclverify`` sub-command (NAME, HELP, add_arguments, run)."""

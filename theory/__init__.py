@@ -1,0 +1,11 @@
+"""Closed-form theory: sympy expressions built from Rationals, evaluated by numpy and mpmath.
+
+Modules
+-------
+domains
+    The declared domain of every parameter.
+rmt
+    Marchenko-Pastur transforms and a generalised (Silverstein) solver.
+lu2024, li2024_finegrained, li2024_nonlinear, liu_zhou_2026
+    One module (or package) per paper.
+"""

@@ -1,0 +1,98 @@
+"""Every model parameter's domain, declared once per paper.
+
+Public functions validate through these declarations (see
+:func:`iclverify.theory._domains.validated`) and the property tests draw from them
+(``LU2024["alpha"].strategy(0.5, 50)``).  A function that needs a narrower domain
+narrows the declaration here (``.with_(excluded=(1.0,))``) instead of re-declaring it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from iclverify.theory._domains import Interval, ParameterSpace
+
+inf = math.inf
+
+__all__ = ["LU2024", "LI2024_FINEGRAINED", "LI2024_NONLINEAR", "LIU_ZHOU_2026", "RIDGELESS_TAU", "COMMON"]
+
+# ---------------------------------------------------------------------------------------
+# Shared numerical settings
+COMMON = ParameterSpace(
+    "common",
+    {
+        "dps": Interval(10, 1000, low_open=False, high_open=False, integer=True,
+                        description="mpmath working precision in decimal digits"),
+        "reps": Interval(1, inf, low_open=False, integer=True, description="Monte Carlo repeats"),
+        "seed": Interval(0, 2**63, low_open=False, integer=True, description="root random seed"),
+    },
+)
+
+# ---------------------------------------------------------------------------------------
+# Lu, Letey, Zavatone-Veth, Maiti, Pehlevan 2024 (note lu2024_asymptotic.md §1-§3)
+LU2024 = ParameterSpace(
+    "lu2024",
+    {
+        "alpha": Interval(0, inf, description="context length ratio l/d"),
+        "kappa": Interval(0, inf, allow_inf=True, description="task diversity k/d (inf: a fresh task per context)"),
+        "tau": Interval(0, inf, description="pretraining ratio n/d^2"),
+        "rho": Interval(0, inf, low_open=False, description="label-noise variance"),
+        "lam": Interval(0, inf, low_open=False, description="ridge strength (penalty (n/d) lam ||Gamma||_F^2)"),
+        "d": Interval(1, inf, low_open=False, integer=True, description="token dimension"),
+        "x": Interval(0, inf, description="argument of the Marchenko-Pastur transform M_kappa(x)"),
+        "c": Interval(0, inf, low_open=False, description="limiting ratio alpha/tau in the memorisation limit"),
+    },
+)
+#: Ridgeless formulas have no value at tau = 1 exactly (the interpolation peak).
+RIDGELESS_TAU = LU2024["tau"].with_(excluded=(1.0,), description="pretraining ratio n/d^2 (ridgeless: tau != 1)")
+
+# ---------------------------------------------------------------------------------------
+# Li, Rawat, Oymak 2024 (note li2024_finegrained.md §1-§6)
+LI2024_FINEGRAINED = ParameterSpace(
+    "li2024_finegrained",
+    {
+        "d": Interval(1, inf, low_open=False, integer=True, description="feature dimension"),
+        "n": Interval(1, inf, low_open=False, integer=True, description="number of in-context examples"),
+        "noise_var": Interval(0, inf, low_open=False, description="label-noise variance sigma^2"),
+        "r": Interval(0, inf, low_open=False, integer=True, description="rank of the attention weights / LoRA adapter"),
+        "gamma": Interval(0, 1, low_open=False, high_open=True,
+                          description="equicorrelation of the task covariance gamma 11^T + (1-gamma) I"),
+        "corr": Interval(0, 1, low_open=False, high_open=True,
+                         description="RAG / task-feature alignment correlation (the paper's alpha)"),
+        "drift": Interval(0, 1, low_open=False, high_open=False, description="AR(1) task-drift coefficient g"),
+    },
+)
+
+# ---------------------------------------------------------------------------------------
+# Li, Wang, Lu, Cui, Chen 2024 (note li2024_nonlinear.md §1-§4)
+LI2024_NONLINEAR = ParameterSpace(
+    "li2024_nonlinear",
+    {
+        "alpha": Interval(0, 1, low_open=True, high_open=False,
+                          description="fraction of task-relevant contexts in training prompts"),
+        "alpha_test": Interval(0, 1, low_open=True, high_open=False,
+                               description="fraction alpha' of task-relevant contexts in test prompts"),
+        "M1": Interval(3, inf, low_open=False, integer=True, description="number of relevant (IDR) patterns"),
+        "M2": Interval(1, inf, low_open=False, integer=True, description="number of irrelevant (IDI) patterns"),
+        "context_len": Interval(1, inf, low_open=False, integer=True, description="prompt length l"),
+        "prune_rate": Interval(0, 1, low_open=False, high_open=False, description="fraction R of W_O rows pruned"),
+        "S1": Interval(0, inf, description="coefficient sum of an out-of-domain relevant pattern"),
+        "epsilon": Interval(0, 1, description="target generalisation error"),
+    },
+)
+
+# ---------------------------------------------------------------------------------------
+# Liu, Zhou 2026 (note liu_zhou_2026_ghost.md §2-§3)
+LIU_ZHOU_2026 = ParameterSpace(
+    "liu_zhou_2026",
+    {
+        "m": Interval(1, inf, low_open=False, integer=True, description="context tokens per prompt (second stage)"),
+        "N": Interval(1, inf, low_open=False, integer=True, description="number of prompts / domains (first stage)"),
+        "D": Interval(1, inf, low_open=False, integer=True, description="feature dimension of the feature map"),
+        "d": Interval(1, inf, low_open=False, integer=True, description="token dimension"),
+        "L": Interval(1, inf, low_open=False, integer=True, description="sequence length"),
+        "chunk": Interval(1, inf, low_open=False, integer=True, description="chunk size of chunked causal attention"),
+        "s": Interval(0, inf, description="regularity of the data distribution"),
+        "t": Interval(0, inf, description="regularity of the latent feature"),
+    },
+)
