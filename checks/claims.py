@@ -37,6 +37,7 @@ __all__ = [
     "discover",
     "run_claim",
     "SOURCE_LABELS",
+    "load_claims",
 ]
 
 
@@ -316,3 +317,29 @@ def _jsonable(x: Any) -> Any:
     if isinstance(x, enum.Enum):
         return x.value
     return x
+
+
+def load_claims(spec: str) -> list[str]:
+    """Import claims from a module name or a ``.py`` file path; return the new claim ids.
+
+    Used by ``iclverify report --claims my_claims.py`` so that claims defined outside the
+    package join the same ledger.
+    """
+    import importlib.util
+    import os
+
+    before = set(_REGISTRY)
+    if spec.endswith(".py") or os.sep in spec:
+        path = os.path.abspath(spec)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"claims file {spec!r} does not exist")
+        mod_name = "iclverify_user_claims_" + re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
+        module_spec = importlib.util.spec_from_file_location(mod_name, path)
+        module = importlib.util.module_from_spec(module_spec)
+        import sys
+
+        sys.modules[mod_name] = module
+        module_spec.loader.exec_module(module)
+    else:
+        importlib.import_module(spec)
+    return sorted(set(_REGISTRY) - before)
