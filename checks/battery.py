@@ -117,10 +117,10 @@ class FormulaSpec:
         import mpmath
 
         with mpmath.workdps(dps):
-            args = {k: mpmath.mpf(v) if not isinstance(v, int) else v for k, v in p.items()}
-            if self.expr is not None:
-                return self._f_mpmath(*(args[k] for k in self.params))
-            if self.func_has_dps:
+            if self.expr is not None:  # mpf even for integers: int / int would be float division
+                return self._f_mpmath(*(mpmath.mpf(p[k]) for k in self.params))
+            if self.func_has_dps:  # integer-domain arguments stay int (the function may use range(d))
+                args = {k: int(v) if self.space[k].integer else mpmath.mpf(v) for k, v in p.items()}
                 return self.func(**args, dps=dps)
         return None
 
