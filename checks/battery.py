@@ -619,15 +619,18 @@ def _as_controls(spec: FormulaSpec, controls: Any, limit: int) -> list[Control]:
     return out
 
 
-def _fingerprint(spec: FormulaSpec, theory: Any) -> tuple:
-    def where(f):
-        if f is None:
-            return None
-        return (getattr(f, "__module__", ""), getattr(f, "__qualname__", ""),
-                getattr(getattr(f, "__code__", None), "co_filename", ""))
+def _where(f: Any) -> tuple | None:
+    """Where a function is defined: the same file loaded under two module names is the same definition."""
+    if f is None:
+        return None
+    code = getattr(f, "__code__", None)
+    return (getattr(code, "co_filename", getattr(f, "__module__", "")), getattr(f, "__qualname__", repr(f)),
+            getattr(code, "co_firstlineno", 0))
 
-    th = sp.srepr(theory) if isinstance(theory, sp.Basic) else where(theory)
-    return (th, tuple((k, str(v)) for k, v in sorted(spec.space.domains.items())), where(spec.simulate))
+
+def _fingerprint(spec: FormulaSpec, theory: Any) -> tuple:
+    th = sp.srepr(theory) if isinstance(theory, sp.Basic) else _where(theory)
+    return (th, tuple((k, str(v)) for k, v in sorted(spec.space.domains.items())), _where(spec.simulate))
 
 
 def _check_duplicate(spec: FormulaSpec) -> None:
@@ -637,8 +640,12 @@ def _check_duplicate(spec: FormulaSpec) -> None:
     prev = _SPECS.get(spec.id)
     if prev is not None and prev.fingerprint == spec.fingerprint:
         return  # the same definition imported again (e.g. a claims file loaded twice)
-    origin = (prev.fingerprint[2] or prev.fingerprint[0]) if prev is not None else old.run.__module__
-    raise RegistrationError(f"claim id {spec.id!r} is already registered (by {origin}); choose another id")
+    if prev is not None:
+        w = prev.fingerprint[2] or (prev.fingerprint[0] if isinstance(prev.fingerprint[0], tuple) else None)
+        origin = f"a different definition in {w[0]}" if w else f"a different expression {prev.expr}"
+    else:
+        origin = f"module {old.run.__module__}"
+    raise RegistrationError(f"claim id {spec.id!r} is already registered ({origin}); choose another id")
 
 
 def _figure_param(spec: FormulaSpec, name: str | None) -> str | None:
