@@ -89,14 +89,15 @@ def limitations(r: ClaimResult) -> list[str]:
                    "independent simulation.")
     if c.check is CheckKind.MONTE_CARLO and ev.verdict is Verdict.CONFIRMED:
         out.append("Statistical confirmation: agreement within the calibrated band at the stated d and repeats "
-                   "(false-alarm budget below), not a proof; finite-d effects are bounded by the stated allowance.")
+                   "(see the statistical budget in the legend), not a proof; finite-d effects are bounded by the stated allowance.")
     if not c.expected:
         out.append("Registered with expected=False: the research note did not reproduce this statement, so its "
                    "verdict never fails the run.")
     if ev.verdict is Verdict.INCONCLUSIVE:
         out.append("The check lacked power this time; see the verdict's reason.")
-    if not ev.controls:
-        out.append("No negative control was run, so a confirmation could not be trusted.")
+    if not ev.controls and ev.verdict is not Verdict.ERROR:
+        out.append("No negative control outcome was reported, so this run cannot show that the check would "
+                   "reject a wrong statement.")
     return out
 
 

@@ -22,7 +22,8 @@ _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:1.5rem auto;
 padding:0 1rem;color:#1d1d1f;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
-h3{margin:.2rem 0 .6rem}code,pre{font:13px/1.35 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+h3{margin:1.2rem 0 .6rem}h4{font-size:1.1rem;margin:.2rem 0 .6rem}h5{font-size:.95rem;margin:.8rem 0 .3rem}
+nav{margin:.3rem 0}code,pre{font:13px/1.35 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:#f6f8fa;padding:.5rem .7rem;overflow-x:auto;white-space:pre-wrap;margin:.2rem 0}
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ddd;padding:.25rem .55rem;
 text-align:left;vertical-align:top}th{background:#f3f3f3}td.num{text-align:right}
@@ -43,6 +44,11 @@ font-weight:600;color:#555}dl.fields dd{margin:0}
 .muted{color:#666}figure{margin:1rem 0;border:1px solid #eee;padding:.5rem}figure img{max-width:100%}
 ul.tight{margin:.2rem 0;padding-left:1.3rem}
 """
+
+
+_NAV = ('<nav><a href="#summary">Summary</a> · <a href="#claims">Claims</a> · <a href="#derivations">Derivations</a>'
+        ' · <a href="#figures">Figures</a> · <a href="#legend">Legend</a> · <a href="#environment">Environment</a>'
+        "</nav>")
 
 
 def anchor(kind: str, ident: str) -> str:
@@ -96,18 +102,18 @@ def _data_uri(path: str, mime: str) -> str:
 def _claim(r: ClaimResult, data: ReportData) -> str:
     c, ev = r.claim, r.evidence
     parts = [f'<article class="claim o-{_e(r.outcome)}" id="{anchor("claim", c.id)}">',
-             f"<h3>{_badge(ev.verdict.value)} <code>{_e(c.id)}</code></h3>", _fields(C.claim_fields(r))]
+             f"<h4>{_badge(ev.verdict.value)} <code>{_e(c.id)}</code></h4>", _fields(C.claim_fields(r))]
     if c.finding:
         parts.append(f'<div class="finding"><strong>What the verifier found.</strong> {_e(c.finding)}</div>')
     nums = C.evidence_numbers(r)
-    parts.append("<h4>Evidence</h4>")
+    parts.append("<h5>Evidence</h5>")
     parts.append(_fields(nums) if nums else '<p class="muted">(no single theory/simulation pair: see the '
                                                  "measurements and the reason)</p>")
     meas = C.measurements_text(r)
     if meas:
         parts.append(f"<details><summary>Measurements</summary><pre>{_e(meas)}</pre></details>")
     parts.append(_fields(C.verdict_fields(r)[:2]))
-    parts.append("<h4>Negative controls</h4>")
+    parts.append("<h5>Negative controls</h5>")
     parts.append('<ul class="tight">' + "".join(f"<li>{_e(s)}</li>" for s in c.controls) + "</ul>")
     rows = C.control_rows(r)
     if rows:
@@ -117,7 +123,7 @@ def _claim(r: ClaimResult, data: ReportData) -> str:
         parts.append('<p class="muted">No control outcome was reported by this run.</p>')
     lim = C.limitations(r)
     if lim:
-        parts.append("<h4>Limitations</h4><ul class=\"tight\">" + "".join(f"<li>{_e(x)}</li>" for x in lim)
+        parts.append("<h5>Limitations</h5><ul class=\"tight\">" + "".join(f"<li>{_e(x)}</li>" for x in lim)
                      + "</ul>")
     if c.figure:
         fr = data.figure(c.figure)
@@ -166,11 +172,11 @@ def render_html(data: ReportData) -> str:
            f'<p class="status {status_cls}" id="status">{_e(data.summary_line())}</p>',
            f'<p class="muted">Generated {_e(data.started)} UTC by <code>{_e(data.command)}</code> '
            f'({"quick" if data.config.get("quick", True) else "full"} scale, seed {_e(data.config.get("seed"))}).'
-           "</p></header>"]
+           "</p>", _NAV, "</header>"]
 
     out.append('<section id="summary"><h2>Summary</h2>')
     out.append(_table(["verdict", "claims", "meaning"],
-                      [[_badge(v), n, _e(VERDICT_LEGEND[v])] for v, n in s["verdicts"]], raw_cols=(0,)))
+                      [[_badge(v), n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]], raw_cols=(0,)))
     out.append("<h3>Per paper</h3>" + _table(s["papers_header"], s["papers"]))
     out.append("<h3>Derivations</h3>" + _table(["status", "derivations"], [[_badge(k), n] for k, n in
                                                                             s["derivations"]], raw_cols=(0,)))
@@ -196,20 +202,9 @@ def render_html(data: ReportData) -> str:
     out.append("<h3>All claims</h3>" + _table(header, linked, raw_cols=tuple(range(len(header)))))
     out.append("</section>")
 
-    out.append('<section id="legend"><h2>Legend</h2><h3>Verdicts</h3>'
-               + _table(["verdict", "meaning"], [[_badge(k), _e(v)] for k, v in VERDICT_LEGEND.items()],
-                        raw_cols=(0,))
-               + "<h3>Derivations</h3>"
-               + _table(["status", "meaning"], [[_badge(k), _e(v)] for k, v in DERIVATION_LEGEND.items()],
-                        raw_cols=(0,))
-               + "<h3>Source labels of the research notes</h3>"
-               + _table(["family", "meaning"], [[k, v] for k, v in FAMILY_LEGEND.items()])
-               + _table(["label", "family", "notes", "meaning"], [list(t) for t in SOURCE_LABEL_LEGEND])
-               + f"<h3>Statistical budget</h3><p>{_e(C.budget_text())}</p></section>")
-
     out.append('<section id="claims"><h2>Claims</h2>')
     for paper in data.papers():
-        out.append(f'<h2 id="{anchor("paper", paper)}">{_e(paper)}</h2>')
+        out.append(f'<h3 id="{anchor("paper", paper)}">Paper <code>{_e(paper)}</code></h3>')
         out += [_claim(r, data) for r in data.claims if r.claim.paper == paper]
     out.append("</section>")
 
@@ -231,6 +226,17 @@ def render_html(data: ReportData) -> str:
     out.append('<section id="figures"><h2>Figures</h2>')
     out += [_figure(f) for f in data.figures] or ['<p class="muted">No figure was drawn.</p>']
     out.append("</section>")
+
+    out.append('<section id="legend"><h2>Legend</h2><h3>Verdicts</h3>'
+               + _table(["verdict", "meaning"], [[_badge(k), v] for k, v in VERDICT_LEGEND.items()],
+                        raw_cols=(0,))
+               + "<h3>Derivations</h3>"
+               + _table(["status", "meaning"], [[_badge(k), v] for k, v in DERIVATION_LEGEND.items()],
+                        raw_cols=(0,))
+               + "<h3>Source labels of the research notes</h3>"
+               + _table(["family", "meaning"], [[k, v] for k, v in FAMILY_LEGEND.items()])
+               + _table(["label", "family", "notes", "meaning"], [list(t) for t in SOURCE_LABEL_LEGEND])
+               + f"<h3>Statistical budget</h3><p>{_e(C.budget_text())}</p></section>")
 
     out.append('<section id="environment"><h2>Environment and settings</h2>'
                + _table(["", ""], [[k, v] for k, v in C.environment_rows(data)]) + "</section>")

@@ -49,10 +49,10 @@ def _rel(path: str, out_dir: str) -> str:
 
 def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
     c, ev = r.claim, r.evidence
-    parts = [f"### {ev.verdict.value} — `{c.id}`\n", _fields(C.claim_fields(r))]
+    parts = [f"#### {ev.verdict.value} — `{c.id}`\n", _fields(C.claim_fields(r))]
     if c.finding:
         parts.append(f"> **What the verifier found.** {c.finding}\n")
-    parts.append("#### Evidence\n")
+    parts.append("##### Evidence\n")
     nums = C.evidence_numbers(r)
     parts.append(_fields(nums) if nums else "(no single theory/simulation pair: see the measurements and the "
                                             "reason)\n")
@@ -60,14 +60,14 @@ def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
     if meas:
         parts.append("Measurements:\n\n" + _fence(meas, "json"))
     parts.append(_fields(C.verdict_fields(r)[:2]))
-    parts.append("#### Negative controls\n")
+    parts.append("##### Negative controls\n")
     parts.append("\n".join(f"- {s}" for s in c.controls) + "\n")
     rows = C.control_rows(r)
     parts.append("\n" + _table(["control run", "outcome", "detail"], [list(x) for x in rows]) if rows
                  else "\nNo control outcome was reported by this run.\n")
     lim = C.limitations(r)
     if lim:
-        parts.append("#### Limitations\n\n" + "\n".join(f"- {x}" for x in lim) + "\n")
+        parts.append("##### Limitations\n\n" + "\n".join(f"- {x}" for x in lim) + "\n")
     if c.figure:
         fr = data.figure(c.figure)
         if fr is not None and fr.ok:
@@ -105,6 +105,8 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
            f"**{data.summary_line()}**\n",
            f"Generated {data.started} UTC by `{data.command}` "
            f"({'quick' if data.config.get('quick', True) else 'full'} scale, seed {data.config.get('seed')}).\n",
+           "[Summary](#summary) · [Claims](#claims) · [Derivations](#derivations) · [Figures](#figures) · "
+           "[Legend](#legend) · [Environment](#environment-and-settings)\n",
            "## Summary\n",
            _table(["verdict", "claims", "meaning"], [[v, n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]]),
            "### Per paper\n", _table(s["papers_header"], s["papers"]),
@@ -122,6 +124,16 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     header, rows = C.claims_index(data)
     out.append("### All claims\n\n" + _table(header, rows))
 
+    out.append("## Claims\n")
+    for paper in data.papers():
+        out.append(f"### Paper `{paper}`\n")
+        out += [_claim(r, data, out_dir) for r in data.claims if r.claim.paper == paper]
+
+    out.append("## Derivations\n")
+    header, rows = C.derivation_rows(data)
+    out.append(_table(header, rows) if rows else "No derivation was run.\n")
+    out.append("## Figures\n")
+    out += [_figure(f, out_dir) for f in data.figures] or ["No figure was drawn.\n"]
     out.append("## Legend\n\n### Verdicts\n\n" + _table(["verdict", "meaning"], [list(x) for x in
                                                                                 VERDICT_LEGEND.items()]))
     out.append("### Derivations\n\n" + _table(["status", "meaning"], [list(x) for x in DERIVATION_LEGEND.items()]))
@@ -130,16 +142,6 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
                + _table(["label", "family", "notes", "meaning"], [list(t) for t in SOURCE_LABEL_LEGEND]))
     out.append("### Statistical budget\n\n" + C.budget_text() + "\n")
 
-    out.append("## Claims\n")
-    for paper in data.papers():
-        out.append(f"## {paper}\n")
-        out += [_claim(r, data, out_dir) for r in data.claims if r.claim.paper == paper]
-
-    out.append("## Derivations\n")
-    header, rows = C.derivation_rows(data)
-    out.append(_table(header, rows) if rows else "No derivation was run.\n")
-    out.append("## Figures\n")
-    out += [_figure(f, out_dir) for f in data.figures] or ["No figure was drawn.\n"]
     out.append("## Environment and settings\n\n" + _table(["", ""], [list(x) for x in C.environment_rows(data)]))
     return "\n".join(out)
 

@@ -50,6 +50,10 @@ def fmt_number(x: Any, digits: int = 6) -> str:
     return f"{v:.{digits}g}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 @dataclass
 class ClaimResult:
     """One claim with the evidence its check produced in this run."""
@@ -219,12 +223,12 @@ class ReportData:
         n_exp_false = sum(not r.claim.expected for r in self.claims)
         fails = self.failures()
         status = "PASS" if not fails else f"FAIL ({len(fails)} failing)"
-        line = f"{status}: {len(self.claims)} claims ({parts or 'none'})"
+        line = f"{status}: {_plural(len(self.claims), 'claim')} ({parts or 'none'})"
         if n_exp_false:
             line += f", {n_exp_false} not expected to hold"
-        line += f"; {len(self.derivations)} derivations ({dparts or 'none'})"
+        line += f"; {_plural(len(self.derivations), 'derivation')} ({dparts or 'none'})"
         n_fig_ok = sum(f.ok for f in self.figures)
-        line += f"; {n_fig_ok}/{len(self.figures)} figures; {self.wall_s:.1f} s"
+        line += f"; {n_fig_ok}/{len(self.figures)} figures drawn; {self.wall_s:.1f} s"
         return line
 
     # -- machine form -------------------------------------------------------------------------
