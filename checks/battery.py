@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -378,7 +379,7 @@ def register_formula(
         f"{k} in {space[k]}" + ("" if spec.regime[k] is None else f", regime {spec.regime[k]}") for k in spec.params)
     c = Claim(id=id, paper=paper or id.split(".", 1)[0], label=label,
               statement=statement or f"{text} is the exact mean of the simulated quantity in the stated regime",
-              formula=text, check=check, run=lambda config: run_battery(spec, config),
+              formula=text, check=check, run=_BatteryRun(id, _caller_source()),
               controls=tuple(k.name for k in spec.controls), assumptions=assumptions_text, expected=expected,
               note_section=note_section, figure=spec.figure_id, finding=finding)
     _claims._REGISTRY.pop(id, None)  # an identical re-registration (module re-import) replaces the old one
@@ -387,6 +388,40 @@ def register_formula(
     if spec.figure_id:
         _register_figure(spec, c)
     return spec
+
+
+def _caller_source() -> str | None:
+    """The file or module that called :func:`register_formula` (to re-load it in a fresh process)."""
+    frame = sys._getframe(2)
+    g = frame.f_globals
+    name = g.get("__name__", "")
+    if name.startswith("iclverify_user_claims_") or name == "__main__":
+        return g.get("__file__")
+    return name or None
+
+
+class _BatteryRun:
+    """``Claim.run`` of a registered formula: picklable by reference, re-loads its source where needed.
+
+    ``__module__`` is the registering module, so that the report attributes the claim to the
+    file it came from; a worker process that has not loaded that file loads it first.
+    """
+
+    def __init__(self, claim_id: str, source: str | None) -> None:
+        self.claim_id, self.source = claim_id, source
+        self.__module__ = (sys._getframe(2).f_globals.get("__name__") or __name__)
+
+    def __call__(self, config: RunConfig) -> Evidence:
+        spec = _SPECS.get(self.claim_id)
+        if spec is None and self.source:
+            _claims.load_claims(self.source)
+            spec = _SPECS.get(self.claim_id)
+        if spec is None:
+            raise KeyError(f"claim {self.claim_id!r} is not registered in this process (source {self.source!r})")
+        return run_battery(spec, config)
+
+    def __repr__(self) -> str:
+        return f"<battery of {self.claim_id} from {self.source}>"
 
 
 def _pair(cid: str, name: str, v: Any) -> tuple[int, int]:

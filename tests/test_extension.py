@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from iclverify.api import (Interval, RegistrationError, Verdict, get_claim, get_spec, load_claims, register_formula,
+from iclverify.api import (Interval, RegistrationError, RunConfig, Verdict, get_claim, get_spec, load_claims, register_formula,
                            unregister, verify)
 from iclverify.checks.battery_example import PGD_DOMAINS, pgd_risk_expr, simulate_pgd_risk
 from iclverify.figures.registry import FigureConfig, get_figure
@@ -72,8 +72,20 @@ def test_external_module_correct_confirmed_perturbed_refuted(external):
 
 
 def test_loading_the_same_file_twice_is_idempotent(external):
+    path, ids = external
+    assert set(load_claims(str(path))) <= set(ids)
+    assert get_spec("user.gd-risk") is not None and verify("user.gd-risk").verdict is Verdict.CONFIRMED
+    run = get_claim("user.gd-risk").run
+    assert run.__module__.startswith("iclverify_user_claims_my_claims") and run.source == str(path)
+
+
+def test_claim_run_pickles_and_reloads_its_source_in_a_fresh_registry(external):
+    import pickle
+
     path, _ = external
-    assert load_claims(str(path)) == []
+    run = pickle.loads(pickle.dumps(get_claim("user.gd-risk").run))
+    unregister("user.gd-risk")  # as in a fresh worker process: the spec is gone until the file is loaded
+    assert run(RunConfig()).verdict is Verdict.CONFIRMED
     assert get_spec("user.gd-risk") is not None
 
 
