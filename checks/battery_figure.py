@@ -1,6 +1,6 @@
 """Figure data for a formula registered with ``register_formula``.
 
-Theory curve (and up to three negative-control curves, dashed) against simulated points
+Theory curve (and the three negative-control curves closest to it, dashed) against simulated points
 with standard-error bars along one parameter, the others held at the regime's centre.
 Data only; the package's shared renderer draws it (``figures/registry.py``).
 """
@@ -38,9 +38,17 @@ def build_figure(spec, config: FigureConfig) -> FigureData:
     series = []
     ys = [spec.value({**base, name: int(v) if dom.integer else float(v)}) for v in xs_line]
     series.append(Series("theory", xs_line, ys, group="theory"))
-    for c in spec.controls[:3]:
-        yc = [spec.control_value(c, {**base, name: int(v) if dom.integer else float(v)}) for v in xs_line]
-        series.append(Series(f"control: {c.name}", xs_line, yc, group=f"control-{c.name}", linestyle="--"))
+    # The three controls closest to the theory: their rejection shows the check's resolution.
+    curves = []
+    for c in spec.controls:
+        yc = np.array([spec.control_value(c, {**base, name: int(v) if dom.integer else float(v)}) for v in xs_line])
+        # below the battery's resolution (delta/2) a control is dropped there, and here too
+        if np.all(np.isfinite(yc)):
+            dev = float(np.max(np.abs(yc - np.asarray(ys)) / np.maximum(np.abs(ys), 1e-300)))
+            if dev >= float(spec.delta) / 2:
+                curves.append((dev, c.name, yc))
+    for _, cname, yc in sorted(curves, key=lambda t: t[0])[:3]:
+        series.append(Series(f"control: {cname}", xs_line, yc, group=f"control-{cname}", linestyle="--"))
     info = {"fixed": base, "along": name}
     if spec.simulate is not None:
         n = config.reps or (spec.samples[0] if config.quick else spec.samples[1])
