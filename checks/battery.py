@@ -375,8 +375,7 @@ def register_formula(
     check = CheckKind.MONTE_CARLO if simulate is not None else CheckKind.HIGH_PRECISION
     text = formula or (sp.sstr(spec.expr) if spec.expr is not None else f"{getattr(theory, '__name__', 'f')}"
                                                                          f"({', '.join(spec.params)})")
-    assumptions_text = assumptions or "; ".join(
-        f"{k} in {space[k]}" + ("" if spec.regime[k] is None else f", regime {spec.regime[k]}") for k in spec.params)
+    assumptions_text = assumptions or "; ".join(f"{k} in {space[k]}, regime {spec.regime[k]}" for k in spec.params)
     c = Claim(id=id, paper=paper or id.split(".", 1)[0], label=label,
               statement=statement or f"{text} is the exact mean of the simulated quantity in the stated regime",
               formula=text, check=check, run=_BatteryRun(id, _caller_source()),
