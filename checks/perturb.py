@@ -137,6 +137,7 @@ def function_controls(func: Callable[..., float], params: Mapping[str, bool],
     delta : float
         Relative size of the perturbations.
     """
+    # Keyword arguments (a `dps=` included) pass through, so controls can be evaluated like the claim.
     out = [
         Control(f"scale x(1+{delta:g})", func=lambda **p: (1 + delta) * func(**p)),
         Control(f"scale x(1-{delta:g})", func=lambda **p: (1 - delta) * func(**p)),

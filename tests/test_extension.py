@@ -241,3 +241,27 @@ def test_bad_registration_raises_a_clear_error(theory, kwargs, match):
 def test_bad_id_raises():
     with pytest.raises(RegistrationError, match="must match"):
         register_formula("Bad Id", pgd_risk_expr(), **GOOD)
+
+
+def _compound(n, dps=None):
+    """(1 + 1/n)^n, at ``dps`` digits when asked."""
+    if dps is None:
+        return (1 + 1 / n) ** n
+    with mpmath.workdps(dps):
+        return (1 + 1 / mpmath.mpf(n)) ** n
+
+
+def test_numeric_limit_of_a_function_and_an_argument_shift_it_cannot_see(registered):
+    registered += ["t.e", "t.e-wrong"]
+    dom = {"n": Interval(1, inf, low_open=False, integer=True)}
+    register_formula("t.e", _compound, domains=dom, regime={"n": (1, 100)}, limits=[("n", sp.oo, math.e)])
+    ev = verify("t.e")
+    assert ev.measurements["checks"][1] == {"name": "limit n -> oo", "status": "pass", "detail": f"lim n->oo = "
+                                            f"{math.e} holds"}
+    fates = {c.name: c.rejected for c in ev.controls}
+    # scaling changes the limit; n -> n + 1 does not, so the limit alone lacks power: INCONCLUSIVE, named.
+    assert fates == {"scale x(1+0.1)": True, "scale x(1-0.1)": True, "argument n -> n + 1": False}
+    assert ev.verdict is Verdict.INCONCLUSIVE and "argument n -> n + 1" in ev.reason
+    register_formula("t.e-wrong", _compound, domains=dom, regime={"n": (1, 100)}, limits=[("n", sp.oo, 2.7)])
+    bad = verify("t.e-wrong")
+    assert bad.verdict is Verdict.REFUTED and "relative error along n -> oo" in bad.reason
