@@ -265,3 +265,12 @@ def test_numeric_limit_of_a_function_and_an_argument_shift_it_cannot_see(registe
     register_formula("t.e-wrong", _compound, domains=dom, regime={"n": (1, 100)}, limits=[("n", sp.oo, 2.7)])
     bad = verify("t.e-wrong")
     assert bad.verdict is Verdict.REFUTED and "relative error along n -> oo" in bad.reason
+
+
+@pytest.mark.parametrize("module", ["iclverify.api", "iclverify.checks.perturb", "iclverify.checks.battery_example"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert res.attempted > 0 and res.failed == 0
