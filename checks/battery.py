@@ -189,8 +189,10 @@ class FormulaSpec:
             r, dom = self.regime[k], self.space[k]
             if r.fixed:
                 parts[k] = st.just(int(r.low) if dom.integer else float(r.low))
-            else:
-                parts[k] = dom.strategy(r.low, r.high, log=r.log and not dom.integer)
+            elif dom.integer:
+                parts[k] = dom.strategy(r.low, r.high)
+            else:  # subnormal floats carry fewer than 53 bits: no formula keeps float64 accuracy there
+                parts[k] = dom.strategy(r.low, r.high, log=r.log).filter(lambda v: v == 0 or abs(v) >= _TINY)
         return st.fixed_dictionaries(parts)
 
     def __post_init__(self) -> None:
@@ -214,6 +216,7 @@ def _snap(v: float, dom: Interval, r: Range) -> Any:
 
 
 _SPECS: dict[str, FormulaSpec] = {}
+_TINY = float(np.finfo(float).tiny)
 
 
 def get_spec(claim_id: str) -> FormulaSpec | None:

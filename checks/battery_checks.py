@@ -40,6 +40,8 @@ __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
 MP_DPS = 50
 #: mpmath at MP_DPS digits must agree with the exact value to this relative accuracy.
 MP_RTOL = 1e-40
+#: Failing points listed in a check's detail (the count of the others is given).
+_MAX_LISTED = 25
 
 
 @dataclass
@@ -108,6 +110,11 @@ def _collect(spec, body: Callable[[dict], str | None], config: RunConfig, hs: An
                 failures.append(msg)
             raise AssertionError(msg)
 
+    def listed() -> list[str]:  # hypothesis' shrinker revisits failing points: keep the account readable
+        if len(failures) <= _MAX_LISTED:
+            return failures
+        return failures[:_MAX_LISTED] + [f"... and {len(failures) - _MAX_LISTED} more failing points"]
+
     try:
         how = _for_points(spec, wrapped, config, hs, shrink=shrink)
     except AssertionError:
@@ -116,7 +123,7 @@ def _collect(spec, body: Callable[[dict], str | None], config: RunConfig, hs: An
         if not failures:
             failures.append(f"{type(e).__name__}: {e}")
         how = "hypothesis-drawn points"
-    return how, seen[0], failures
+    return how, seen[0], listed()
 
 
 # ---------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def test_power_against_a_shift_of_twelve_standard_errors(seed, n, mu):
     rng = np.random.default_rng(seed)
     x = mu + rng.standard_normal(n)
     shift = 12 / math.sqrt(n)
-    assert compare(mu, x).passed
+    # (no assertion that the true mean passes: under the random `dev` profile that would be a 5e-5 coin per
+    # example; the false-alarm rate is tested above, with a fixed seed)
     assert not compare(mu + shift, x).passed and not compare(mu - shift, x).passed
 
 
