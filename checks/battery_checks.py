@@ -140,9 +140,32 @@ def _rel(a, b) -> float:
     return a / b if b > 0 else a
 
 
+class _Worst:
+    """Largest float64 relative error seen; under hypothesis also a ``target`` so the search climbs toward it."""
+
+    def __init__(self) -> None:
+        self.r, self.p = -1.0, None
+
+    def note(self, r: float, p: dict) -> None:
+        if r > self.r:
+            self.r, self.p = r, dict(p)
+        try:
+            from hypothesis import target
+            from hypothesis.control import currently_in_test_context
+
+            if currently_in_test_context():
+                target(min(r, 1.0), label="float64 relative error")
+        except ImportError:
+            pass
+
+    def __str__(self) -> str:
+        return "" if self.p is None else f" (worst float64 rel diff {self.r:.1e} at {self.p})"
+
+
 def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
     import mpmath
 
+    worst = _Worst()
     if spec.expr is not None:
         pts: list[dict] = []
 
@@ -157,6 +180,7 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
                 r1 = _rel(mp_v, ex)
             f64 = float(spec.theory(**p))
             r2 = _rel(mpmath.mpf(f64), ex)
+            worst.note(r2, p)
             if not r1 <= MP_RTOL or not r2 <= spec.float_rtol:
                 return (f"{p}: exact={mpmath.nstr(ex, 17)}, mpmath rel diff={r1:.2e} (tol {MP_RTOL:g}), "
                         f"float64={f64!r} rel diff={r2:.2e} (tol {spec.float_rtol:g})")
@@ -169,7 +193,7 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
                                "disagreement at: " + "; ".join(fails + ([vec_msg] if vec_msg else [])))
         return CheckResult("three-way precision", "pass",
                            f"sympy exact = mpmath {MP_DPS} digits (rel <= {MP_RTOL:g}) = float64 "
-                           f"(rel <= {spec.float_rtol:g}) and vectorised = loop at {n} points; {how}")
+                           f"(rel <= {spec.float_rtol:g}) and vectorised = loop at {n} points{worst}; {how}")
     if not spec.func_has_dps:
         return CheckResult("float64 vs mpmath", "skip",
                            f"{getattr(spec.func, '__name__', 'the function')} takes no `dps` keyword, so there is no "
@@ -179,13 +203,14 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
         hi = spec.theory_mp(p, MP_DPS)
         f64 = float(spec.theory(**p))
         r = _rel(mpmath.mpf(f64), hi)
+        worst.note(r, p)
         return None if r <= spec.float_rtol else f"{p}: float64={f64!r}, mpmath={mpmath.nstr(hi, 17)}, rel diff={r:.2e}"
 
     how, n, fails = _collect(spec, body_f, config, hs)
     if fails:
         return CheckResult("float64 vs mpmath", "fail", "disagreement at: " + "; ".join(fails))
     return CheckResult("float64 vs mpmath", "pass",
-                       f"float64 = dps={MP_DPS} evaluation (rel <= {spec.float_rtol:g}) at {n} points; {how}")
+                       f"float64 = dps={MP_DPS} evaluation (rel <= {spec.float_rtol:g}) at {n} points{worst}; {how}")
 
 
 def _vectorised(spec, pts: list[dict]) -> str | None:
