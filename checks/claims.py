@@ -320,26 +320,41 @@ def _jsonable(x: Any) -> Any:
 
 
 def load_claims(spec: str) -> list[str]:
-    """Import claims from a module name or a ``.py`` file path; return the new claim ids.
+    """Import claims from a module name or a ``.py`` file path; return the ids of its claims.
 
     Used by ``iclverify report --claims my_claims.py`` so that claims defined outside the
-    package join the same ledger.
+    package join the same ledger.  Loading the same file again (e.g. two report runs in
+    one process) re-executes it and replaces the claims it registered before; a module
+    given by name is imported once, as usual.  The ids returned are those of every
+    registered claim defined in that file or module, sorted.
     """
     import importlib.util
     import os
 
     before = set(_REGISTRY)
+    mod_name = spec
     if spec.endswith(".py") or os.sep in spec:
         path = os.path.abspath(spec)
         if not os.path.isfile(path):
             raise FileNotFoundError(f"claims file {spec!r} does not exist")
-        mod_name = "iclverify_user_claims_" + re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
+        import hashlib
+
+        # The path's hash keeps two files with the same name apart; the same file maps to the same module.
+        stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
+        mod_name = f"iclverify_user_claims_{stem}_{hashlib.sha1(path.encode()).hexdigest()[:8]}"
         module_spec = importlib.util.spec_from_file_location(mod_name, path)
         module = importlib.util.module_from_spec(module_spec)
         import sys
 
+        for cid in [cid for cid, c in _REGISTRY.items() if getattr(c.run, "__module__", None) == mod_name]:
+            del _REGISTRY[cid]  # a reload replaces the file's earlier claims
         sys.modules[mod_name] = module
-        module_spec.loader.exec_module(module)
+        try:
+            module_spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(mod_name, None)
+            raise
     else:
         importlib.import_module(spec)
-    return sorted(set(_REGISTRY) - before)
+    own = {cid for cid, c in _REGISTRY.items() if getattr(c.run, "__module__", None) == mod_name}
+    return sorted(own | (set(_REGISTRY) - before))

@@ -27,6 +27,7 @@ __all__ = [
     "figure",
     "all_figures",
     "get_figure",
+    "unregister",
 ]
 
 
@@ -46,7 +47,14 @@ class FigureConfig:
     seed : int
         Root seed; grid point i uses ``SeedSequence(seed, spawn_key=(i,))``.
     store : object, optional
-        Result store for simulated points (a rerun re-plots at once).
+        Result store for simulated points (a rerun re-plots at once): a
+        ``ResultStore``, a path, ``True`` (the default store) or ``None``/``False``
+        (none).  :func:`iclverify.figures.render.make_figure` replaces ``None`` by the
+        default store; pass ``False`` to simulate afresh.
+    theory_only : bool
+        Build the theory curves only and skip every simulation (used by the
+        data-level regression tests, :mod:`iclverify.figures.regression`).  A builder
+        that ignores it still works; it is then just slower to regression-test.
     """
 
     quick: bool = True
@@ -55,6 +63,7 @@ class FigureConfig:
     jobs: int = 1
     seed: int = 20240515
     store: Any = None
+    theory_only: bool = False
 
 
 @dataclass
@@ -62,7 +71,9 @@ class Series:
     """One curve (``kind="line"``) or set of simulated points (``kind="points"``).
 
     For points, ``yerr`` holds standard errors and ``meta`` per-point records
-    (seed / spawn key, d, repeats) that go to the CSV.
+    (seed / spawn key, d, repeats) that go to the CSV.  ``connect=True`` joins
+    simulated points with a thin dotted line (e.g. a simulated baseline such as dMMSE
+    that has no closed form); ``marker`` overrides the default marker.
     """
 
     label: str
@@ -73,6 +84,8 @@ class Series:
     group: str | None = None  # series sharing a group share a colour (theory line + its points)
     linestyle: str = "-"
     meta: list[dict] = field(default_factory=list)
+    connect: bool = False
+    marker: str | None = None
 
     def __post_init__(self) -> None:
         self.x = np.asarray(self.x, dtype=float)
@@ -99,6 +112,8 @@ class LinePanel:
     hlines: list[tuple[float, str]] = field(default_factory=list)
     ylim: tuple[float, float] | None = None
     xlim: tuple[float, float] | None = None
+    markers: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text), e.g. minima
+    legend_loc: str = "best"
 
 
 @dataclass
@@ -114,6 +129,16 @@ class HeatmapPanel:
     zlabel: str
     vlines: list[tuple[float, str]] = field(default_factory=list)
     markers: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text)
+    cmap: str = "viridis"
+    zticks: list[tuple[float, str]] = field(default_factory=list)  # colour-bar ticks (value, label)
+
+    def __post_init__(self) -> None:
+        self.x = np.asarray(self.x, dtype=float)
+        self.y = np.asarray(self.y, dtype=float)
+        self.z = np.asarray(self.z, dtype=float)
+        if self.z.shape != (self.y.size, self.x.size):
+            raise ValueError(f"heatmap {self.title!r}: z has shape {self.z.shape}, expected "
+                             f"(len(y), len(x)) = ({self.y.size}, {self.x.size})")
 
 
 @dataclass
@@ -132,21 +157,27 @@ class FigureSpec:
     title: str
     build: Callable[[FigureConfig], FigureData]
     description: str = ""
+    reference: bool = True  # False: theory arrays too costly to regenerate in the regression tests
 
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _REGISTRY: dict[str, FigureSpec] = {}
 
 
-def figure(id: str, *, paper: str, title: str, description: str = "") -> Callable:
-    """Register a figure builder under ``id`` (e.g. ``"lu2024-fig1a"``)."""
+def figure(id: str, *, paper: str, title: str, description: str = "", reference: bool = True) -> Callable:
+    """Register a figure builder under ``id`` (e.g. ``"lu2024-fig1a"``).
+
+    ``reference=False`` declares that the figure's theory arrays cannot be
+    regenerated cheaply, so the data-level regression test skips it (say why in
+    ``description``).
+    """
     if not _ID_RE.match(id):
         raise ValueError(f"figure id {id!r} must match {_ID_RE.pattern}")
 
     def deco(build: Callable[[FigureConfig], FigureData]) -> Callable[[FigureConfig], FigureData]:
         if id in _REGISTRY and _REGISTRY[id].build is not build:
             raise ValueError(f"figure id {id!r} registered twice")
-        _REGISTRY[id] = FigureSpec(id, paper, title, build, description)
+        _REGISTRY[id] = FigureSpec(id, paper, title, build, description, reference)
         return build
 
     return deco
@@ -172,3 +203,8 @@ def get_figure(fig_id: str) -> FigureSpec:
         return _REGISTRY[fig_id]
     except KeyError:
         raise KeyError(f"no figure {fig_id!r}; see `iclverify figures list`") from None
+
+
+def unregister(fig_id: str) -> None:
+    """Remove a figure from the registry (for tests that register a temporary one)."""
+    _REGISTRY.pop(fig_id, None)

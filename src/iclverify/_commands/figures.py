@@ -1,0 +1,129 @@
+"""``iclverify figures list | make ID... | all | replot CSV...``: regenerate the papers' figures.
+
+``make`` writes ``<id>.png``, ``<id>.pdf`` and ``<id>.csv`` per figure and prints each
+figure's run time and the total.  ``--quick`` (default) uses small d and few repeats;
+``--full`` the papers' values.  Simulated points are kept in the result store
+(``--store``; default: ``$ICLVERIFY_STORE`` or the user cache), so a second run re-plots
+at once.  ``replot`` re-draws from the CSV files alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+NAME = "figures"
+HELP = "list the registered figures, make them (PNG + PDF + CSV), or re-plot them from CSV"
+ORDER = 40
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="figures_cmd", metavar="ACTION")
+    ls = sub.add_parser("list", help="list registered figure ids")
+    ls.add_argument("--paper", default=None, help="only this paper's figures (e.g. lu2024)")
+    mk = sub.add_parser("make", help="build figures: ID... or 'all'")
+    mk.add_argument("ids", nargs="+", metavar="ID", help="figure ids, a paper prefix such as 'lu2024', or 'all'")
+    mode = mk.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="quick", action="store_true", default=True,
+                      help="small d, few repeats, coarser grids (default)")
+    mode.add_argument("--full", dest="quick", action="store_false", help="the papers' d, repeats and grids")
+    mk.add_argument("--d", type=int, default=None, help="override the dimension of simulated points")
+    mk.add_argument("--reps", type=int, default=None, help="override the number of repeats per simulated point")
+    mk.add_argument("--jobs", type=int, default=1, help="parallel workers for the simulations (default 1)")
+    mk.add_argument("--seed", type=int, default=None, help="root seed (default: FigureConfig's)")
+    mk.add_argument("--out", default="figures-out", help="output folder (default ./figures-out)")
+    st = mk.add_mutually_exclusive_group()
+    st.add_argument("--store", default=None, help="result-store file (default: $ICLVERIFY_STORE or the user cache)")
+    st.add_argument("--no-store", action="store_true", help="simulate afresh and keep nothing")
+    rp = sub.add_parser("replot", help="re-draw figures from their CSV files (no computation)")
+    rp.add_argument("csv", nargs="+", help="CSV files written by 'figures make'")
+    rp.add_argument("--out", default=None, help="output folder (default: next to each CSV)")
+
+
+def _select(ids: list[str]) -> list[str]:
+    from iclverify.figures.registry import all_figures
+
+    known = [s.id for s in all_figures()]
+    if "all" in ids:
+        return known
+    chosen: list[str] = []
+    for i in ids:
+        if i in known:
+            matches = [i]
+        else:
+            matches = [k for k in known if k.startswith(i + "-") or k.split("-")[0] == i]
+        if not matches:
+            raise KeyError(f"no figure {i!r}; see `iclverify figures list`")
+        chosen += [m for m in matches if m not in chosen]
+    return chosen
+
+
+def _list(args) -> int:
+    from iclverify.figures.registry import all_figures
+
+    specs = [s for s in all_figures() if args.paper is None or s.paper == args.paper or s.id.startswith(args.paper)]
+    width = max((len(s.id) for s in specs), default=10)
+    for s in specs:
+        print(f"{s.id:<{width}}  {s.paper:<18}  {s.title}")
+    print(f"{len(specs)} figures")
+    return 0
+
+
+def _make(args) -> int:
+    from iclverify.figures.registry import FigureConfig
+    from iclverify.figures.render import make_figure
+
+    try:
+        ids = _select(args.ids)
+    except KeyError as e:
+        print(e.args[0], file=sys.stderr)
+        return 2
+    kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs}
+    if args.seed is not None:
+        kw["seed"] = args.seed
+    if args.no_store:
+        kw["store"] = False
+    elif args.store:
+        from iclverify.checks.store import ResultStore
+
+        kw["store"] = ResultStore(args.store)
+    config = FigureConfig(**kw)
+    mode = "quick" if args.quick else "full"
+    print(f"making {len(ids)} figure(s), {mode} mode, into {args.out}", flush=True)
+    t0 = time.perf_counter()
+    failed = []
+    for fid in ids:
+        try:
+            res = make_figure(fid, config, args.out)
+        except Exception as e:  # one broken figure must not stop the others; report it and fail at the end
+            failed.append(fid)
+            print(f"  FAILED {fid}: {type(e).__name__}: {e}", flush=True)
+            continue
+        extra = ", ".join(f"{k}={v}" for k, v in res["info"].items() if k in ("d", "reps", "grid"))
+        print(f"  {fid:<24} {res['runtime_s']:7.2f} s  -> {res['png'].name}, {res['pdf'].name}, "
+              f"{res['csv'].name}" + (f"  ({extra})" if extra else ""), flush=True)
+    total = time.perf_counter() - t0
+    print(f"total {total:.2f} s for {len(ids) - len(failed)} figure(s)" +
+          (f"; {len(failed)} failed: {' '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def _replot(args) -> int:
+    from iclverify.figures.render import replot_from_csv
+
+    for path in args.csv:
+        res = replot_from_csv(path, args.out)
+        print(f"  {res['id']:<24} {res['runtime_s']:7.2f} s  -> {res['png']}, {res['pdf']}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.figures_cmd == "list":
+        return _list(args)
+    if args.figures_cmd == "make":
+        return _make(args)
+    if args.figures_cmd == "replot":
+        return _replot(args)
+    print("usage: iclverify figures {list,make,replot} ...  (see --help)", file=sys.stderr)
+    return 2

@@ -1,0 +1,176 @@
+"""The report's content, independent of format.
+
+The HTML and Markdown writers render the same :class:`Field` lists and tables built
+here, so the two files say the same things in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from iclverify.checks.claims import CheckKind, Verdict
+from iclverify.report.legend import label_families, label_tokens
+from iclverify.report.model import DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number
+
+__all__ = ["Field", "TITLE", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
+           "environment_rows", "budget_text", "measurements_text", "control_rows"]
+
+TITLE = "icl-verifier: verification report"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled entry of a claim: ``kind`` is ``text``, ``code`` (formula, command) or ``pre``."""
+
+    name: str
+    value: str
+    kind: str = "text"
+
+
+def _families(label: str) -> str:
+    fams = label_families(label)
+    return f"{label} ({' + '.join(fams)})" if fams else label
+
+
+def evidence_numbers(r: ClaimResult) -> list[Field]:
+    ev = r.evidence
+    out: list[Field] = []
+    if ev.theory is not None:
+        out.append(Field("Theory value", fmt_number(ev.theory, 10)))
+    if ev.estimate is not None:
+        est = fmt_number(ev.estimate, 10)
+        if ev.se is not None:
+            est += f" ± {fmt_number(ev.se, 3)} (SE)"
+        out.append(Field("Simulation mean ± SE", est))
+    if ev.theory is not None and ev.estimate is not None:
+        diff = float(ev.estimate) - float(ev.theory)
+        txt = f"{fmt_number(diff, 4)}"
+        if ev.se:
+            txt += f" = {fmt_number(diff / float(ev.se), 3)} SE"
+        out.append(Field("Simulation − theory", txt))
+    if ev.d is not None or ev.reps is not None:
+        out.append(Field("d, repeats", f"d = {fmt_number(ev.d) or '–'}, repeats = {fmt_number(ev.reps) or '–'}"))
+    if ev.seeds:
+        out.append(Field("Seeds", json.dumps(_plain(ev.seeds), sort_keys=True), "code"))
+    return out
+
+
+def _plain(x):
+    from iclverify.checks.claims import _jsonable
+
+    return _jsonable(x)
+
+
+def measurements_text(r: ClaimResult) -> str:
+    """Further numbers the check reported, as indented JSON ('' when none)."""
+    if not r.evidence.measurements:
+        return ""
+    return json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
+
+
+def control_rows(r: ClaimResult) -> list[tuple[str, str, str]]:
+    """(control, REJECTED / NOT rejected, detail) for each negative control that was run."""
+    return [(k.name, "rejected" if k.rejected else "NOT rejected", k.detail) for k in r.evidence.controls]
+
+
+def limitations(r: ClaimResult) -> list[str]:
+    """What a reader should keep in mind about this claim's verdict."""
+    c, ev = r.claim, r.evidence
+    out: list[str] = []
+    fams = label_families(c.label)
+    if "reconstructed" in fams:
+        out.append("Rests on a reconstructed setting or an unchecked recollection: the verifier tests the model "
+                   "as encoded here, not the paper's own (unseen) text.")
+    if not label_tokens(c.label):
+        out.append("The claim's label names none of the notes' source labels.")
+    if c.check is CheckKind.THEORY:
+        out.append("Theory-only regression: checks the encoded formula against reference values, with no "
+                   "independent simulation.")
+    if c.check is CheckKind.MONTE_CARLO and ev.verdict is Verdict.CONFIRMED:
+        out.append("Statistical confirmation: agreement within the calibrated band at the stated d and repeats "
+                   "(see the statistical budget in the legend), not a proof; finite-d effects are bounded by the stated allowance.")
+    if not c.expected:
+        out.append("Registered with expected=False: the research note did not reproduce this statement, so its "
+                   "verdict never fails the run.")
+    if ev.verdict is Verdict.INCONCLUSIVE:
+        out.append("The check lacked power this time; see the verdict's reason.")
+    if not ev.controls and ev.verdict is not Verdict.ERROR:
+        out.append("No negative control outcome was reported, so this run cannot show that the check would "
+                   "reject a wrong statement.")
+    return out
+
+
+def claim_fields(r: ClaimResult) -> list[Field]:
+    """The description of one claim, in the report's order (evidence and controls follow separately)."""
+    c = r.claim
+    fields = [
+        Field("Statement", c.statement),
+        Field("Formula", c.formula, "code"),
+        Field("Source label", _families(c.label)),
+    ]
+    if c.note_section:
+        fields.append(Field("Research note", c.note_section))
+    fields += [
+        Field("Assumptions and domain", c.assumptions or "(none stated)"),
+        Field("Check", c.check.value),
+        Field("Expected to hold", "yes" if c.expected else "no (the note did not reproduce it)"),
+    ]
+    return fields
+
+
+def verdict_fields(r: ClaimResult) -> list[Field]:
+    ev = r.evidence
+    return [
+        Field("Verdict", f"{ev.verdict.value}: {r.outcome_text}"),
+        Field("Reason", ev.reason or "(none given)", "pre" if "\n" in (ev.reason or "") else "text"),
+        Field("Run time", f"{ev.runtime_s:.2f} s"),
+        Field("Exact command", r.command, "code"),
+    ]
+
+
+def summary_tables(data: ReportData) -> dict:
+    """Headers and rows of the summary: verdict counts, per paper, derivations."""
+    vc = data.verdict_counts()
+    verdicts = [(v, str(vc[v])) for v in VERDICT_ORDER]
+    papers_header = ["paper", *VERDICT_ORDER, "total"]
+    papers = []
+    for paper, row in data.paper_counts().items():
+        papers.append([paper, *(str(row[v]) for v in VERDICT_ORDER), str(sum(row.values()))])
+    papers.append(["all", *(str(vc[v]) for v in VERDICT_ORDER), str(len(data.claims))])
+    dc = data.derivation_counts()
+    derivs = [(s, str(dc.get(s, 0))) for s in DERIVATION_ORDER]
+    return {"verdicts": verdicts, "papers_header": papers_header, "papers": papers, "derivations": derivs}
+
+
+def claims_index(data: ReportData) -> tuple[list[str], list[list[str]]]:
+    header = ["claim", "paper", "label", "check", "verdict", "outcome", "time (s)"]
+    rows = [[r.claim.id, r.claim.paper, _families(r.claim.label), r.claim.check.value, r.verdict, r.outcome,
+             f"{r.evidence.runtime_s:.2f}"] for r in data.claims]
+    return header, rows
+
+
+def derivation_rows(data: ReportData) -> tuple[list[str], list[list[str]]]:
+    header = ["derivation", "paper", "statement", "status", "detail", "time (s)"]
+    rows = [[d.name, d.paper, d.statement, d.status, d.detail, f"{d.runtime_s:.2f}"] for d in data.derivations]
+    return header, rows
+
+
+def environment_rows(data: ReportData) -> list[tuple[str, str]]:
+    rows = [("generated (UTC)", data.started), ("command", data.command), ("wall time", f"{data.wall_s:.1f} s")]
+    rows += [(k, json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for k, v in data.config.items()]
+    rows += [(k, json.dumps(v) if isinstance(v, (dict, list)) else str(v)) for k, v in data.environment.items()]
+    return rows
+
+
+def budget_text() -> str:
+    from iclverify.checks import compare
+
+    return (f"Calibrated comparisons run at a two-sided false-alarm rate of {compare.PER_COMPARISON_ALPHA:.2g} each "
+            f"(Bonferroni split of a suite budget of {compare.SUITE_FALSE_ALARM_BUDGET:g} over at most "
+            f"{compare.SUITE_COMPARISONS} comparisons; Student-t critical values, plus a finite-d allowance c/d "
+            "stated per claim), so the chance that any correct formula is REFUTED by bad luck anywhere in the "
+            f"suite is at most {compare.SUITE_FALSE_ALARM_BUDGET:g}. Every statistical check is paired with "
+            "negative controls (perturbed formulas or violated assumptions) that the same test, at the same d "
+            "and repeats, must reject; a confirmation whose controls were not all rejected is downgraded to "
+            "INCONCLUSIVE.")

@@ -1,0 +1,397 @@
+"""Run the selected claims, derivations and figures, with progress on stderr.
+
+Every item is an independent task: a claim's check (:func:`iclverify.checks.claims.run_claim`),
+a derivation (:func:`iclverify.derivations.registry.run_derivation`) or a figure drawn once
+(:func:`iclverify.figures.render.make_figure`), however many claims name it.  With
+``jobs > 1`` the tasks run in parallel over processes (joblib/loky); each task then gets
+``jobs=1`` itself, so the machine is not oversubscribed.  Results are put back in the
+registry's order, and every claim seeds itself from ``seed``, so the report is the same
+for any number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, TextIO
+
+from iclverify.checks import claims as _claims
+from iclverify.checks.claims import Claim, RunConfig, run_claim
+from iclverify.report.model import ClaimResult, FigureResult, ReportData
+
+__all__ = ["ReportOptions", "Selection", "select", "run_report", "claim_command", "environment"]
+
+_DEFAULT_SEED = RunConfig().seed
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What ``iclverify report`` was asked to do.
+
+    Attributes
+    ----------
+    quick : bool
+        Quick scale (default) or paper scale (``--full``); passed to every check.
+    seed : int
+        Root seed passed to every check and figure.
+    jobs : int
+        Worker processes over tasks (claims, derivations, figures).
+    only : tuple of str
+        Claim ids, paper keys, derivation names or figure ids to run (all when empty).
+    claims_specs : tuple of str
+        Extra claims modules or ``.py`` files loaded with :func:`iclverify.checks.claims.load_claims`.
+    figures, derivations : bool
+        Whether to draw figures / run the derivations.
+    out_dir : str
+        Where the report and its figures go.
+    strict : bool
+        Also fail the run on INCONCLUSIVE claims that should hold.
+    command : str
+        The command line, recorded in the report.
+    """
+
+    quick: bool = True
+    seed: int = _DEFAULT_SEED
+    jobs: int = 1
+    only: tuple[str, ...] = ()
+    claims_specs: tuple[str, ...] = ()
+    figures: bool = True
+    derivations: bool = True
+    out_dir: str = "report"
+    strict: bool = False
+    command: str = ""
+
+
+@dataclass
+class Selection:
+    """The items one run will execute, in report order."""
+
+    claims: list[Claim]
+    derivations: list[Any]
+    figures: list[Any]  # FigureSpec
+    figure_claims: dict[str, list[str]] = field(default_factory=dict)  # figure id -> claim ids naming it
+    sources: dict[str, str] = field(default_factory=dict)  # claim id -> --claims spec it came from
+    notes: list[str] = field(default_factory=list)
+
+
+# -- selection ---------------------------------------------------------------------------------
+def _split(only: tuple[str, ...] | list[str]) -> list[str]:
+    out: list[str] = []
+    for o in only or ():
+        out += [p.strip() for p in str(o).split(",") if p.strip()]
+    return out
+
+
+def _all_figures(notes: list[str]) -> list[Any]:
+    try:
+        from iclverify.figures.registry import all_figures
+
+        return all_figures()
+    except Exception as err:  # a broken figure module must not hide the claims
+        notes.append(f"figure registry could not be loaded: {type(err).__name__}: {err}")
+        return []
+
+
+def select(options: ReportOptions) -> Selection:
+    """Load external claims, discover everything, and apply ``--only``.
+
+    An entry of ``only`` selects a claim (by id, or a prefix ending at a dot), a paper
+    (its claims, derivations and figures), a derivation by name, or a figure by id.
+
+    Raises
+    ------
+    KeyError
+        When an entry matches nothing.
+    """
+    from iclverify.derivations.registry import derivations as all_derivations
+
+    sources: dict[str, str] = {}
+    for spec in options.claims_specs:
+        for cid in _claims.load_claims(spec):
+            sources[cid] = spec
+    notes: list[str] = []
+    claims = _claims.all_claims()
+    derivs = all_derivations()
+    figs = _all_figures(notes)
+
+    only = _split(options.only)
+    if only:
+        papers = {c.paper for c in claims} | {d.paper for d in derivs} | {f.paper for f in figs}
+
+        def hit(o: str, ident: str, paper: str) -> bool:
+            return o == ident or o == paper or ident.startswith(o + ".")
+
+        unknown = [o for o in only if o not in papers
+                   and not any(hit(o, c.id, c.paper) for c in claims)
+                   and not any(hit(o, d.name, d.paper) for d in derivs)
+                   and not any(o == f.id for f in figs)]
+        if unknown:
+            raise KeyError(f"unknown claim, paper, derivation or figure: {', '.join(unknown)} "
+                           "(see `iclverify report --list`)")
+        claims = [c for c in claims if any(hit(o, c.id, c.paper) for o in only)]
+        derivs = [d for d in derivs if any(hit(o, d.name, d.paper) for o in only)]
+        named_figs = {f.id for f in figs if any(o == f.id or o == f.paper for o in only)}
+    else:
+        named_figs = {f.id for f in figs}
+
+    figure_claims: dict[str, list[str]] = {}
+    for c in claims:
+        if c.figure:
+            figure_claims.setdefault(c.figure, []).append(c.id)
+    by_id = {f.id: f for f in figs}
+    fig_ids = sorted(named_figs | set(figure_claims))
+    missing = [i for i in fig_ids if i not in by_id]
+    # A claim that names an unregistered figure is reported as a figure that could not be drawn.
+    figures = [by_id[i] if i in by_id else _MissingFigure(i) for i in fig_ids]
+    if missing and figs:
+        notes.append("claims name figures that are not registered: " + ", ".join(missing))
+    if not claims:
+        notes.append("no claim was selected" + (" by --only" if only else ": none is registered"))
+    return Selection(claims, derivs if options.derivations else [], figures if options.figures else [],
+                     figure_claims, sources, notes)
+
+
+@dataclass(frozen=True)
+class _MissingFigure:
+    id: str
+    paper: str = ""
+    title: str = ""
+
+
+# -- tasks -------------------------------------------------------------------------------------
+def _renderer() -> Callable | None:
+    """``make_figure`` from the figures package, or None where it is not installed."""
+    try:
+        from iclverify.figures.render import make_figure
+    except ImportError:
+        return None
+    return make_figure
+
+
+def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
+    from iclverify.figures.registry import FigureConfig
+
+    make_figure = _renderer()
+    t0 = time.perf_counter()
+    try:
+        if make_figure is None:
+            raise ImportError("iclverify.figures.render is not installed")
+        res = dict(make_figure(fig_id, FigureConfig(quick=quick, jobs=1, seed=seed), out_dir))
+        res.setdefault("runtime_s", time.perf_counter() - t0)
+        return res
+    except Exception:
+        import traceback
+
+        return {"error": traceback.format_exc(limit=4), "runtime_s": time.perf_counter() - t0}
+
+
+def _run_task(kind: str, payload: tuple) -> Any:
+    if kind == "claim":
+        c, config = payload
+        return run_claim(c, config)
+    if kind == "derivation":
+        from iclverify.derivations.registry import run_derivation
+
+        return run_derivation(payload[0])
+    if kind == "figure":
+        return _draw_figure(*payload)
+    raise ValueError(kind)  # pragma: no cover
+
+
+def _indexed(i: int, kind: str, payload: tuple) -> tuple[int, Any]:
+    return i, _run_task(kind, payload)
+
+
+def _pickle_by_value(claims: list[Claim]) -> None:
+    """Let worker processes receive claims defined in files they cannot import by name."""
+    try:
+        from joblib.externals import cloudpickle  # joblib's vendored copy, where it ships one
+    except ImportError:
+        try:
+            import cloudpickle  # what loky uses when joblib is unbundled (e.g. Debian)
+        except ImportError:  # pragma: no cover - loky then falls back to pickle by reference
+            return
+    for c in claims:
+        mod = sys.modules.get(getattr(c.run, "__module__", "") or "")
+        if mod is not None and (mod.__name__.startswith("iclverify_user_claims_") or mod.__name__ == "__main__"):
+            try:
+                cloudpickle.register_pickle_by_value(mod)
+            except Exception:  # pragma: no cover - already registered / not a module
+                pass
+
+
+class _Progress:
+    """One line per finished task on ``stream``: counter, status, time, kind and name."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total, self.stream, self.done = total, stream, 0
+        self.width = len(str(total))
+
+    def line(self, text: str) -> None:
+        if self.stream is not None:
+            print(text, file=self.stream, flush=True)
+
+    def finished(self, status: str, seconds: float, kind: str, name: str, extra: str = "") -> None:
+        self.done += 1
+        self.line(f"[{self.done:>{self.width}}/{self.total}] {status:<19} {seconds:8.2f} s  {kind:<10} {name}"
+                  + (f"  ({extra})" if extra else ""))
+
+
+def claim_command(c: Claim, options: ReportOptions, spec: str | None = None) -> str:
+    """The exact command that reproduces one claim's verdict with this run's settings."""
+    cmd = c.command
+    if spec:
+        cmd += f" --claims {spec}"
+    if not options.quick:
+        cmd += " --full"
+    if options.seed != _DEFAULT_SEED:
+        cmd += f" --seed {options.seed}"
+    return cmd
+
+
+def environment() -> dict:
+    """Versions and machine facts recorded with every report."""
+    from iclverify._version import __version__
+
+    env = {"iclverify": __version__, "python": platform.python_version(),
+           "implementation": platform.python_implementation(), "platform": platform.platform(),
+           "cpu_count": os.cpu_count()}
+    for mod in ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "joblib"):
+        try:
+            env[mod] = __import__(mod).__version__
+        except Exception:  # pragma: no cover - optional at report time
+            env[mod] = None
+    env["threads"] = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+                      if k in os.environ}
+    return env
+
+
+def _resolve(path: str, fig_dir: str) -> str:
+    """A path ``make_figure`` returned: absolute, relative to the figure folder, or to the cwd."""
+    if os.path.isabs(path):
+        return path
+    inside = os.path.join(fig_dir, path)
+    return inside if os.path.exists(inside) else os.path.abspath(path)
+
+
+def _module_of(c: Claim, spec: str | None) -> str:
+    return spec or getattr(c.run, "__module__", "") or ""
+
+
+def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
+               selection: Selection | None = None) -> ReportData:
+    """Run everything ``options`` selects and collect the results.
+
+    Parameters
+    ----------
+    options : ReportOptions
+    progress : text stream or None
+        Where the per-task progress lines go (stderr by default; None for silence).
+    selection : Selection, optional
+        A selection made earlier with :func:`select` (it is made here otherwise).
+    """
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    sel = selection or select(options)
+    notes = list(sel.notes)
+    fig_dir = os.path.join(os.path.abspath(options.out_dir), "figures")
+
+    figures_to_draw = list(sel.figures)
+    if figures_to_draw and _renderer() is None:
+        notes.append(f"figure renderer iclverify.figures.render is not installed: {len(figures_to_draw)} "
+                     "figure(s) not drawn")
+    config = RunConfig(quick=options.quick, jobs=1, seed=options.seed)
+
+    # Figures first: they are likely the longest tasks, and a parallel pool should start them early.
+    tasks: list[tuple[str, tuple, str]] = []
+    drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if _renderer() else []
+    if drawable:
+        os.makedirs(fig_dir, exist_ok=True)
+    tasks += [("figure", (f.id, options.quick, options.seed, fig_dir), f.id) for f in drawable]
+    tasks += [("claim", (c, config), c.id) for c in sel.claims]
+    tasks += [("derivation", (d,), d.name) for d in sel.derivations]
+
+    prog = _Progress(len(tasks), progress)
+    mode = "quick" if options.quick else "full"
+    prog.line(f"iclverify report ({mode}, seed {options.seed}): {len(sel.claims)} claims, "
+              f"{len(sel.derivations)} derivations, {len(drawable)} figures, {max(1, options.jobs)} job(s)")
+    results: dict[int, Any] = {}
+
+    def on_done(i: int, res: Any) -> None:
+        results[i] = res
+        kind, _, name = tasks[i]
+        if kind == "claim":
+            c = tasks[i][1][0]
+            status = res.verdict.value + ("" if c.expected else "*")
+            prog.finished(status, res.runtime_s, kind, name, "" if c.expected else "*not expected to hold")
+        elif kind == "derivation":
+            prog.finished(res.status, res.runtime_s, kind, name)
+        else:
+            prog.finished("ERROR" if res.get("error") else "drawn", float(res.get("runtime_s", 0.0)), kind, name)
+
+    jobs = max(1, int(options.jobs))
+    if jobs == 1 or len(tasks) <= 1:
+        for i, (kind, payload, _) in enumerate(tasks):
+            on_done(i, _run_task(kind, payload))
+    else:
+        from joblib import Parallel, delayed
+
+        _pickle_by_value(sel.claims)
+        gen = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")(
+            delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks))
+        for i, res in gen:
+            on_done(i, res)
+
+    claim_results: list[ClaimResult] = []
+    deriv_results = []
+    fig_results: dict[str, dict] = {}
+    for i, (kind, payload, name) in enumerate(tasks):
+        res = results[i]
+        if kind == "claim":
+            c = payload[0]
+            spec = sel.sources.get(c.id)
+            claim_results.append(ClaimResult(c, res, claim_command(c, options, spec), _module_of(c, spec)))
+        elif kind == "derivation":
+            deriv_results.append(res)
+        else:
+            fig_results[name] = res
+
+    figures: list[FigureResult] = []
+    for f in figures_to_draw:
+        res = fig_results.get(f.id)
+        fr = FigureResult(f.id, paper=f.paper, title=f.title, claims=list(sel.figure_claims.get(f.id, [])))
+        if isinstance(f, _MissingFigure):
+            fr.error = f"no figure {f.id!r} is registered"
+        elif res is None:
+            fr.error = "not drawn: the figure renderer is not installed"
+        else:
+            fr.runtime_s = float(res.get("runtime_s", 0.0))
+            fr.error = res.get("error", "")
+            for key in ("png", "pdf", "csv"):
+                p = res.get(key)
+                if p:
+                    setattr(fr, key, _resolve(str(p), fig_dir))
+            if not fr.error and not fr.ok:
+                fr.error = f"make_figure returned no PNG file (got {res.get('png')!r})"
+            fr.extra = {k: v for k, v in res.items() if k not in ("png", "pdf", "csv", "runtime_s", "error")}
+        figures.append(fr)
+
+    wall = time.perf_counter() - t0
+    timed = [(r.evidence.runtime_s, "claim", r.claim.id) for r in claim_results]
+    timed += [(d.runtime_s, "derivation", d.name) for d in deriv_results]
+    timed += [(f.runtime_s, "figure", f.id) for f in figures]
+    slow = sorted(timed, reverse=True)[:5]
+    if slow:
+        prog.line("slowest: " + "; ".join(f"{k} {n} {s:.1f} s" for s, k, n in slow))
+
+    return ReportData(
+        claims=claim_results, derivations=deriv_results, figures=figures,
+        config={"quick": options.quick, "seed": options.seed, "jobs": jobs, "only": _split(options.only),
+                "claims_specs": list(options.claims_specs), "figures": options.figures,
+                "derivations": options.derivations, "strict": options.strict},
+        environment=environment(), command=options.command, started=started, wall_s=wall, notes=notes,
+        strict=options.strict)

@@ -1,0 +1,99 @@
+"""The report's gating rule, label families and writers, without running the CLI."""
+
+from __future__ import annotations
+
+import doctest
+import json
+
+import pytest
+
+from iclverify.checks.claims import CheckKind, Claim, ControlOutcome, Evidence, Verdict
+from iclverify.derivations.registry import CHECKED, FAILED, PROVED, DerivationResult
+from iclverify.report import legend, model
+from iclverify.report.html import render_html
+from iclverify.report.jsonout import render_json
+from iclverify.report.markdown import render_markdown
+from iclverify.report.model import ClaimResult, FigureResult, ReportData
+
+
+@pytest.mark.parametrize("mod", [legend, model])
+def test_doctests(mod):
+    res = doctest.testmod(mod)
+    assert res.attempted > 0 and res.failed == 0
+
+
+def test_every_note_label_has_a_family():
+    from iclverify.checks.claims import SOURCE_LABELS
+
+    assert set(SOURCE_LABELS) <= {lab for lab, *_ in legend.SOURCE_LABEL_LEGEND}
+    assert {fam for _, fam, *_ in legend.SOURCE_LABEL_LEGEND} == set(legend.FAMILY_LEGEND)
+    assert legend.label_families("[DATA] vs [RECALL]") == ["known", "reconstructed"]
+    assert legend.label_tokens("CHECKED-scratch + CHECKED") == ["CHECKED-scratch", "CHECKED"]
+
+
+def _result(cid, verdict, expected=True, controls=(True,), paper="p"):
+    c = Claim(id=cid, paper=paper, label="MATH", statement=f"statement of {cid}", formula="a = b",
+              check=CheckKind.HIGH_PRECISION, run=lambda cfg: None, controls=("c",), expected=expected)
+    ev = Evidence(verdict, f"reason {cid}", controls=[ControlOutcome("c", r) for r in controls])
+    return ClaimResult(c, ev, c.command)
+
+
+@pytest.mark.parametrize("verdict, expected, fails, outcome", [
+    (Verdict.PROVED, True, False, "ok"),
+    (Verdict.CONFIRMED, True, False, "ok"),
+    (Verdict.INCONCLUSIVE, True, False, "attention"),
+    (Verdict.REFUTED, True, True, "FAIL"),
+    (Verdict.ERROR, True, True, "FAIL"),
+    (Verdict.REFUTED, False, False, "expected-failure"),
+    (Verdict.ERROR, False, False, "expected-failure"),
+    (Verdict.CONFIRMED, False, False, "unexpected-pass"),
+])
+def test_gating_rule(verdict, expected, fails, outcome):
+    r = _result("p.x", verdict, expected)
+    assert r.fails_run is fails and r.outcome == outcome
+    data = ReportData([r])
+    assert data.exit_status() == int(fails)
+    assert data.summary_line().startswith("FAIL" if fails else "PASS")
+
+
+def test_strict_fails_on_inconclusive_only_when_expected():
+    data = ReportData([_result("p.a", Verdict.INCONCLUSIVE), _result("p.b", Verdict.INCONCLUSIVE, expected=False)],
+                      strict=True)
+    assert data.failures() == ["claim p.a: INCONCLUSIVE (--strict)"]
+
+
+def test_derivations_and_figures_in_the_gate(tmp_path):
+    ok = DerivationResult(PROVED, "0", name="d.ok", paper="p")
+    num = DerivationResult(CHECKED, "1e-40", name="d.num", paper="p")
+    bad = DerivationResult(FAILED, "x", name="d.bad", paper="p")
+    assert ReportData([], derivations=[ok, num]).passed
+    assert ReportData([], derivations=[ok, bad]).failures() == ["derivation d.bad: FAILED"]
+    # a figure nobody cites only warns; one a claim names must be drawn
+    orphan = FigureResult("f-orphan", error="boom")
+    cited = FigureResult("f-cited", error="boom", claims=["p.a"])
+    assert ReportData([], figures=[orphan]).passed
+    assert not ReportData([], figures=[cited]).passed
+
+
+def test_writers_agree_on_every_claim(tmp_path):
+    results = [_result("p.a", Verdict.PROVED), _result("q.b", Verdict.REFUTED, paper="q"),
+               _result("q.c", Verdict.CONFIRMED, controls=(True, False), paper="q")]
+    data = ReportData(results, config={"quick": True, "seed": 1}, command="iclverify report")
+    html, md = render_html(data), render_markdown(data, str(tmp_path))
+    js = json.loads(render_json(data, str(tmp_path)))
+    assert [c["id"] for c in js["claims"]] == ["p.a", "q.b", "q.c"]
+    assert js["summary"]["papers"] == {"p": {"PROVED": 1, "CONFIRMED": 0, "REFUTED": 0, "INCONCLUSIVE": 0,
+                                             "ERROR": 0},
+                                       "q": {"PROVED": 0, "CONFIRMED": 1, "REFUTED": 1, "INCONCLUSIVE": 0,
+                                             "ERROR": 0}}
+    for r in results:
+        assert r.claim.statement in html and r.claim.statement in md
+    # a control that was not rejected is shown as such in both formats
+    assert html.count("NOT rejected") == 1 and md.count("NOT rejected") == 1
+    # markdown table cells cannot be broken by a pipe or a newline in the text
+    from dataclasses import replace
+
+    r = _result("p.pipe", Verdict.PROVED)
+    r = ClaimResult(replace(r.claim, label="MATH | CHECKED"), r.evidence, r.command)
+    md = render_markdown(ReportData([r]), str(tmp_path))
+    assert "| p.pipe | p | MATH \\| CHECKED (derived) |" in md
