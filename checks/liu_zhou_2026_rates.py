@@ -47,7 +47,8 @@ class SlopeFit:
     """Weighted least-squares fit ``log y = c + slope * log x`` with known per-point variances.
 
     ``se`` is the slope's standard error propagated from the per-point standard errors of
-    the means (delta method: ``sd(log ybar) = se(ybar)/ybar``); ``crit`` is the Student-t
+    the means (delta method: ``sd(log ybar) = se(ybar)/ybar``), inflated by the Birge ratio
+    ``sqrt(chi2/dof)`` when the power law misfits (``chi2 > dof``); ``crit`` is the Student-t
     critical value of the suite's per-comparison false-alarm rate with ``n_reps - 1``
     degrees of freedom; ``chi2`` (with ``dof``) is the goodness of fit of the power law.
     """
@@ -120,7 +121,10 @@ def loglog_slope(x, samples, *, alpha: float = PER_COMPARISON_ALPHA) -> SlopeFit
     coef = cov @ (X.T @ (w * ly))
     resid = ly - X @ coef
     chi2 = float(np.sum(w * resid**2))
-    return SlopeFit(float(coef[1]), float(math.sqrt(cov[1, 1])), float(coef[0]),
+    dof = int(x.size - 2)
+    # a power law that misfits (chi2/dof > 1) gets its slope SE inflated by the Birge ratio
+    birge = math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
+    return SlopeFit(float(coef[1]), float(math.sqrt(cov[1, 1])) * birge, float(coef[0]),
                     critical_value(s.shape[0], alpha), chi2, int(x.size - 2), int(s.shape[0]),
                     x.tolist(), mean.tolist(), se.tolist())
 
