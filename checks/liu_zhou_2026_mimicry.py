@@ -23,7 +23,6 @@ a learned map beats Taylor-2 is NOT asserted: on isotropic random q/k it does no
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,8 +30,8 @@ from scipy.optimize import minimize
 
 from iclverify.theory import feature_maps as fm
 
-__all__ = ["MimicryData", "make_mimicry_data", "attention_metrics", "hedgehog_loss_and_grad", "train_hedgehog",
-           "fixed_map_weights", "hedgehog_weights", "pinsker_check", "run_mimicry"]
+__all__ = ["MimicryData", "MimicryResult", "make_mimicry_data", "attention_metrics", "hedgehog_loss_and_grad",
+           "train_hedgehog", "fixed_map_weights", "hedgehog_weights", "pinsker_check", "run_mimicry", "mean_table"]
 
 _EPS = 1e-6
 
@@ -176,6 +175,3 @@ def mean_table(result: MimicryResult) -> dict:
     tab["softmax"] = {"kl": 0.0, "mse": 0.0, "entropy": float(np.mean(result.softmax_entropy))}
     return tab
 
-
-__all__ += ["MimicryResult", "mean_table"]
-del math

@@ -210,7 +210,7 @@ def _mean_cos_uniform(v: np.ndarray, c: np.ndarray) -> np.ndarray:
 @dataclass
 class TwoStageProblem:
     """Contexts ``mu_theta = N(theta, s^2 I_d)``, ``theta ~ U[-1,1]^d``; features
-    ``phi(x) = sqrt(2/D) cos(omega x + b)``; target ``F(mu) = <w*, E_mu phi>``; noise ``sigma``.
+    ``phi(x) = sqrt(2/D) cos(omega x + b)`` with ``omega ~ N(0, I/bandwidth^2)``; target ``F(mu) = <w*, E_mu phi>``; noise ``sigma``.
 
     Closed forms [MATH]: ``E_mu phi = sqrt(2/D) e^{-s^2|omega|^2/2} cos(omega theta + b)``;
     the first- and second-moment matrices ``C = E_theta e e^T`` and
@@ -224,6 +224,7 @@ class TwoStageProblem:
     s: float = 0.5
     sigma: float = 0.1
     seed: int = 0
+    bandwidth: float = 1.0
     omega: np.ndarray = field(init=False)
     b: np.ndarray = field(init=False)
     w_star: np.ndarray = field(init=False)
@@ -232,7 +233,7 @@ class TwoStageProblem:
 
     def __post_init__(self) -> None:
         rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(10**6,)))
-        self.omega = rng.standard_normal((self.D, self.d))
+        self.omega = rng.standard_normal((self.D, self.d)) / self.bandwidth
         self.b = rng.uniform(0.0, 2 * math.pi, size=self.D)
         self.w_star = rng.standard_normal(self.D)
         damp = np.exp(-0.5 * self.s**2 * np.sum(self.omega**2, axis=1))

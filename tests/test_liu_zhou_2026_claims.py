@@ -24,7 +24,11 @@ def test_all_sections_covered():
 def test_claim_holds_and_controls_are_rejected(claim_id):
     (c,) = [c for c in select_claims([claim_id]) if c.id == claim_id]
     ev = run_claim(c, RunConfig(quick=True, seed=20240515))
-    assert ev.verdict in (Verdict.PROVED, Verdict.CONFIRMED), ev.reason
+    if not c.expected:  # registered as not reproduced: the check must still run and its control must bite
+        assert ev.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE, Verdict.CONFIRMED), ev.reason
+        assert c.finding
+    else:
+        assert ev.verdict in (Verdict.PROVED, Verdict.CONFIRMED), ev.reason
     assert ev.controls and all(k.rejected for k in ev.controls), [(k.name, k.detail) for k in ev.controls]
     assert ev.seeds.get("root") == 20240515
     assert ev.runtime_s < 60
