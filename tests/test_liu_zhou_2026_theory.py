@@ -153,3 +153,13 @@ def test_cli_theory_json():
     bad = subprocess.run([sys.executable, "-m", "iclverify", "theory", "liu_zhou_2026.kme_mse", "--second-moment",
                           "1.5", "--embedding-norm-sq", "0.5", "--m", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and "m" in bad.stderr
+
+
+@pytest.mark.parametrize("module", ["iclverify.theory.feature_maps", "iclverify.theory.liu_zhou_2026",
+                                    "iclverify.checks.liu_zhou_2026_attention", "iclverify.checks.liu_zhou_2026_rates"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    res = doctest.testmod(importlib.import_module(module))
+    assert res.attempted > 0 and res.failed == 0
