@@ -314,9 +314,17 @@ def _jsonable(x: Any) -> Any:
         return v if math.isfinite(v) else str(v)
     if isinstance(x, (np.integer,)):
         return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
     if isinstance(x, enum.Enum):
         return x.value
-    return x
+    if x is None or isinstance(x, (str, bool, int)):
+        return x
+    if isinstance(x, (set, frozenset)):
+        return [_jsonable(v) for v in sorted(x, key=str)]
+    # Anything else (paths, mpmath numbers, dataclasses...) is reported by its text, so a
+    # check's measurements can never make the report's JSON unwritable.
+    return str(x)
 
 
 def load_claims(spec: str) -> list[str]:

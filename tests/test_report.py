@@ -429,3 +429,34 @@ def test_headless_browser_renders_report(ledger, tmp_path):
     for c in data["claims"]:
         assert f'id="claim-{c["id"]}"' in dom
     assert dom.count("data:image/png;base64,") == 2
+
+
+def test_real_renderer_figure_is_embedded(ledger, monkeypatch):
+    """The figures package's own renderer draws a registered builder once; the page embeds its PNG."""
+    pytest.importorskip("iclverify.figures.render")
+    monkeypatch.delitem(sys.modules, "iclverify.figures.render")  # drop the fake, use the real one
+    monkeypatch.setenv("ICLVERIFY_STORE", str(ledger.tmp / "store.sqlite"))
+    built = []
+
+    @fig_mod.figure("toy-real", paper="toy", title="Squared norm against d")
+    def _build(config):
+        import numpy as np
+
+        built.append(config.seed)
+        d = np.array([5.0, 10.0, 20.0])
+        return fig_mod.FigureData(panels=[fig_mod.LinePanel(
+            title="E||x||^2", xlabel="d", ylabel="mean", series=[
+                fig_mod.Series("theory", d, d, group="a"),
+                fig_mod.Series("simulation", d, d + 0.1, kind="points", yerr=[0.2, 0.2, 0.2], group="a")])])
+
+    path = ledger.tmp / "real.py"
+    path.write_text(TOY_HEADER + textwrap.dedent(SNIPPETS["mc_good"]).replace('"toy-fig1"', '"toy-real"'))
+    rc, data, out = ledger.run("--claims", str(path), "--only", "toy.norm-sq", "--seed", "3")
+    assert rc == 0 and built == [3]
+    fig = data["figures"][0]
+    assert fig["id"] == "toy-real" and fig["ok"] and fig["png"] == "figures/toy-real.png"
+    assert os.path.isfile(os.path.join(out, fig["pdf"])) and os.path.isfile(os.path.join(out, fig["csv"]))
+    p = _Collector()
+    p.feed(open(os.path.join(out, "index.html"), encoding="utf-8").read())
+    (img,) = p.imgs
+    assert base64.b64decode(img["src"].split(",", 1)[1]).startswith(b"\x89PNG")

@@ -97,3 +97,16 @@ def test_writers_agree_on_every_claim(tmp_path):
     r = ClaimResult(replace(r.claim, label="MATH | CHECKED"), r.evidence, r.command)
     md = render_markdown(ReportData([r]), str(tmp_path))
     assert "| p.pipe | p | MATH \\| CHECKED (derived) |" in md
+
+
+def test_jsonable_never_leaves_unwritable_values():
+    import pathlib
+
+    import numpy as np
+
+    from iclverify.checks.claims import _jsonable
+
+    out = _jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
+                     "n": float("nan"), "arr": np.arange(2)})
+    assert out == {"b": True, "f": 1.5, "p": "a/b", "s": [1, 2], "n": "nan", "arr": [0, 1]}
+    json.dumps(out, allow_nan=False)
