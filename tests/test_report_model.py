@@ -68,11 +68,12 @@ def test_derivations_and_figures_in_the_gate(tmp_path):
     bad = DerivationResult(FAILED, "x", name="d.bad", paper="p")
     assert ReportData([], derivations=[ok, num]).passed
     assert ReportData([], derivations=[ok, bad]).failures() == ["derivation d.bad: FAILED"]
-    # a figure nobody cites only warns; one a claim names must be drawn
-    orphan = FigureResult("f-orphan", error="boom")
-    cited = FigureResult("f-cited", error="boom", claims=["p.a"])
-    assert ReportData([], figures=[orphan]).passed
-    assert not ReportData([], figures=[cited]).passed
+    # a figure that could not be drawn is listed, and fails the run only with --strict
+    cited = FigureResult("f-cited", error="Traceback...\nValueError: boom", claims=["p.a"])
+    data = ReportData([], figures=[cited])
+    assert data.passed and data.figure_problems() == ["figure f-cited (named by p.a): ValueError: boom"]
+    assert ReportData([], figures=[cited], strict=True).failures() == [
+        "figure f-cited (named by p.a): ValueError: boom (--strict)"]
 
 
 def test_writers_agree_on_every_claim(tmp_path):

@@ -30,7 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-derivations", dest="derivations", action="store_false", help="do not run derivations")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="root seed of every check and figure")
     p.add_argument("--strict", action="store_true",
-                   help="also fail (exit 1) on INCONCLUSIVE claims that should hold")
+                   help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
+                        "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
 
 

@@ -190,6 +190,10 @@ def render_html(data: ReportData) -> str:
             f'<li><a href="#{anchor("claim", r.claim.id)}">{_e(r.claim.id)}</a>: {_badge(r.verdict)} '
             f"{_e(r.outcome_text)}. {_e((r.evidence.reason or '').splitlines()[0] if r.evidence.reason else '')}</li>"
             for r in att) + "</ul>")
+    figp = data.figure_problems()
+    if figp and not data.strict:
+        out.append('<h3>Figures not drawn (does not fail the run)</h3><ul class="tight">'
+                   + "".join(f"<li>{_e(x)}</li>" for x in figp) + "</ul>")
     if data.notes:
         out.append('<h3>Notes</h3><ul class="tight">' + "".join(f"<li>{_e(n)}</li>" for n in data.notes) + "</ul>")
     header, rows = C.claims_index(data)

@@ -119,6 +119,9 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
         out.append("### Needs attention (does not fail the run)\n\n" + "\n".join(
             f"- `{r.claim.id}`: {r.verdict} — {r.outcome_text}. "
             f"{(r.evidence.reason or '').splitlines()[0] if r.evidence.reason else ''}" for r in att) + "\n")
+    figp = data.figure_problems()
+    if figp and not data.strict:
+        out.append("### Figures not drawn (does not fail the run)\n\n" + "\n".join(f"- {x}" for x in figp) + "\n")
     if data.notes:
         out.append("### Notes\n\n" + "\n".join(f"- {n}" for n in data.notes) + "\n")
     header, rows = C.claims_index(data)
