@@ -47,7 +47,7 @@ def _list(sel) -> int:
     for d in sel.derivations:
         print(f"{d.name:<{width}}  {d.paper:<20} {'derivation':<26} {d.statement}")
     for f in sel.figures:
-        print(f"{f.id:<{width}}  {f.paper:<20} {'figure':<26} {f.title}")
+        print(f"{f.id:<{width}}  {f.paper:<20} {'figure':<26} {f.title or '(not registered)'}")
     print(f"{len(sel.claims)} claims, {len(sel.derivations)} derivations, {len(sel.figures)} figures")
     return 0
 

@@ -144,11 +144,8 @@ def select(options: ReportOptions) -> Selection:
             figure_claims.setdefault(c.figure, []).append(c.id)
     by_id = {f.id: f for f in figs}
     fig_ids = sorted(named_figs | set(figure_claims))
-    missing = [i for i in fig_ids if i not in by_id]
     # A claim that names an unregistered figure is reported as a figure that could not be drawn.
     figures = [by_id[i] if i in by_id else _MissingFigure(i) for i in fig_ids]
-    if missing and figs:
-        notes.append("claims name figures that are not registered: " + ", ".join(missing))
     if not claims:
         notes.append("no claim was selected" + (" by --only" if only else ": none is registered"))
     return Selection(claims, derivs if options.derivations else [], figures if options.figures else [],
@@ -173,7 +170,13 @@ def _renderer() -> Callable | None:
 
 
 def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
+    import logging
+
     from iclverify.figures.registry import FigureConfig
+
+    # fontTools warns about every embedded font's timestamp while matplotlib writes a PDF;
+    # in a report those lines would drown the progress output.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     make_figure = _renderer()
     t0 = time.perf_counter()
