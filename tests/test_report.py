@@ -465,3 +465,16 @@ def test_real_renderer_figure_is_embedded(ledger, monkeypatch):
     p.feed(open(os.path.join(out, "index.html"), encoding="utf-8").read())
     (img,) = p.imgs
     assert base64.b64decode(img["src"].split(",", 1)[1]).startswith(b"\x89PNG")
+
+
+def test_slow_quick_claims_are_noted(ledger, monkeypatch):
+    from iclverify.report import runner
+
+    monkeypatch.setattr(runner, "QUICK_CLAIM_BUDGET_S", -1.0)
+    monkeypatch.setattr(runner, "QUICK_REPORT_BUDGET_S", -1.0)
+    rc, data, _ = ledger.run("--no-figures", "--claims", ledger.write("mc_good"))
+    notes = data["summary"]["notes"]
+    assert rc == 0 and any(n.startswith("quick-scale claims slower than") and "toy.norm-sq" in n for n in notes)
+    assert any("over its budget" in n for n in notes)
+    rc, data, _ = ledger.run("--full", "--no-figures", "--claims", ledger.write("mc_good"))
+    assert data["summary"]["notes"] == []

@@ -26,6 +26,10 @@ from iclverify.report.model import ClaimResult, FigureResult, ReportData
 __all__ = ["ReportOptions", "Selection", "select", "run_report", "claim_command", "environment"]
 
 _DEFAULT_SEED = RunConfig().seed
+#: A quick-scale claim should finish well under this (the project's convention); slower ones are noted.
+QUICK_CLAIM_BUDGET_S = 60.0
+#: The whole quick report should take at most about this long on 2 cores.
+QUICK_REPORT_BUDGET_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -344,9 +348,12 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
         from joblib import Parallel, delayed
 
         _pickle_by_value(sel.claims)
-        gen = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")(
-            delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks))
-        for i, res in gen:
+        calls = [delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks)]
+        try:  # joblib >= 1.4 hands results back as they finish, so progress is live
+            pool = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")
+        except (TypeError, ValueError):  # older joblib: all results at the end, still correct
+            pool = Parallel(n_jobs=min(jobs, len(tasks)))
+        for i, res in pool(calls):
             on_done(i, res)
 
     claim_results: list[ClaimResult] = []
@@ -391,6 +398,14 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     if slow:
         prog.line("slowest: " + "; ".join(f"{k} {n} {s:.1f} s" for s, k, n in slow))
 
+    if options.quick:
+        slow_claims = [r for r in claim_results if r.evidence.runtime_s > QUICK_CLAIM_BUDGET_S]
+        if slow_claims:
+            notes.append(f"quick-scale claims slower than {QUICK_CLAIM_BUDGET_S:g} s: " + ", ".join(
+                f"{r.claim.id} ({r.evidence.runtime_s:.0f} s)" for r in slow_claims))
+        if wall > QUICK_REPORT_BUDGET_S:
+            notes.append(f"the quick report took {wall:.0f} s, over its budget of {QUICK_REPORT_BUDGET_S:g} s "
+                         f"(with {jobs} job(s); wall-clock times on a shared machine vary)")
     return ReportData(
         claims=claim_results, derivations=deriv_results, figures=figures,
         config={"quick": options.quick, "seed": options.seed, "jobs": jobs, "only": _split(options.only),
