@@ -339,7 +339,7 @@ def load_claims(spec: str) -> list[str]:
     import importlib.util
     import os
 
-    before = set(_REGISTRY)
+    before = dict(_REGISTRY)
     mod_name = spec
     if spec.endswith(".py") or os.sep in spec:
         path = os.path.abspath(spec)
@@ -365,4 +365,5 @@ def load_claims(spec: str) -> list[str]:
     else:
         importlib.import_module(spec)
     own = {cid for cid, c in _REGISTRY.items() if getattr(c.run, "__module__", None) == mod_name}
-    return sorted(own | (set(_REGISTRY) - before))
+    touched = {cid for cid, c in _REGISTRY.items() if before.get(cid) is not c}  # new or re-registered
+    return sorted(own | touched)

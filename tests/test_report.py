@@ -423,10 +423,13 @@ def test_empty_ledger_is_reported(ledger):
     assert rc == 0 and data["claims"] == [] and any("no claim" in n for n in data["summary"]["notes"])
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium (Debian package) is not installed")
+_BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+
+
+@pytest.mark.skipif(_BROWSER is None, reason="no headless browser (e.g. Debian's chromium package) is installed")
 def test_headless_browser_renders_report(ledger, tmp_path):
     rc, data, out = ledger.run("--claims", ledger.write(*GREEN))
-    res = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+    res = subprocess.run([_BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                           "file://" + os.path.abspath(os.path.join(out, "index.html"))],
                          capture_output=True, text=True, timeout=120)
     dom = res.stdout

@@ -111,3 +111,31 @@ def test_jsonable_never_leaves_unwritable_values():
                      "n": float("nan"), "arr": np.arange(2)})
     assert out == {"b": True, "f": 1.5, "p": "a/b", "s": [1, 2], "n": "nan", "arr": [0, 1]}
     json.dumps(out, allow_nan=False)
+
+
+def test_load_claims_reloads_a_file_and_reports_its_ids(tmp_path, monkeypatch):
+    from iclverify.checks import claims as claims_mod
+
+    monkeypatch.setattr(claims_mod, "_REGISTRY", {})
+    src = '''
+from iclverify.checks.claims import CheckKind, Evidence, Verdict, claim
+
+@claim(id="ext.a", paper="ext", label="MATH", statement="s", formula="f", check=CheckKind.SYMBOLIC, controls=("c",))
+def run(config):
+    return Evidence(Verdict.PROVED)
+'''
+    f = tmp_path / "ext_claims.py"
+    f.write_text(src)
+    assert claims_mod.load_claims(str(f)) == ["ext.a"]
+    first = claims_mod._REGISTRY["ext.a"].run
+    f.write_text(src.replace('"ext.a"', '"ext.b"'))  # edited file: its old claim goes, the new one comes
+    assert claims_mod.load_claims(str(f)) == ["ext.b"]
+    assert set(claims_mod._REGISTRY) == {"ext.b"} and claims_mod._REGISTRY["ext.b"].run is not first
+    other = tmp_path / "sub"
+    other.mkdir()
+    (other / "ext_claims.py").write_text(src)  # same file name elsewhere is a different module
+    assert claims_mod.load_claims(str(other / "ext_claims.py")) == ["ext.a"]
+    assert set(claims_mod._REGISTRY) == {"ext.a", "ext.b"}
+    with pytest.raises(ValueError, match="already registered"):
+        (tmp_path / "dup.py").write_text(src)
+        claims_mod.load_claims(str(tmp_path / "dup.py"))
