@@ -349,6 +349,8 @@ def test_only_selects_claims_papers_and_rejects_unknown(ledger, capsys):
     capsys.readouterr()
     rc, _, _ = ledger.run("--claims", spec, "--only", "nope.nothing")
     assert rc == 2 and "nope.nothing" in capsys.readouterr().err
+    rc, _, _ = ledger.run("--claims", spec, "--jobs", "0")
+    assert rc == 2 and "--jobs must be at least 1" in capsys.readouterr().err
 
 
 def test_list_prints_claims_without_running(ledger, capsys):

@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run only these papers, claim ids, derivation names or figure ids (comma or space "
                         "separated)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="worker processes over claims, derivations and figures (default 1)")
+                   help="worker processes over claims, derivations and figures (default 1; -1: one per core)")
     p.add_argument("--claims", nargs="+", action="extend", default=[], metavar="FILE_OR_MODULE",
                    help="also load claims from these Python files or modules")
     p.add_argument("--list", action="store_true", help="list the selected claims and exit without running them")
@@ -76,8 +76,11 @@ def run(args: argparse.Namespace) -> int:
     from iclverify.report import write_report
     from iclverify.report.runner import ReportOptions, run_report, select
 
+    if args.jobs == -1:
+        args.jobs = os.cpu_count() or 1
     if args.jobs < 1:
-        print(f"iclverify report: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        print(f"iclverify report: --jobs must be at least 1 (or -1 for every core), got {args.jobs}",
+              file=sys.stderr)
         return 2
     seed = RunConfig().seed if args.seed is None else args.seed
     opts = ReportOptions(quick=args.quick, seed=seed,
