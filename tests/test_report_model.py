@@ -139,3 +139,16 @@ def run(config):
     with pytest.raises(ValueError, match="already registered"):
         (tmp_path / "dup.py").write_text(src)
         claims_mod.load_claims(str(tmp_path / "dup.py"))
+
+
+def test_known_papers_are_cited_and_findings_summarised(tmp_path):
+    r = _result("lu2024.x", Verdict.CONFIRMED, paper="lu2024")
+    from dataclasses import replace
+
+    r = ClaimResult(replace(r.claim, finding="the boundary is not kappa < min(tau, 1)"), r.evidence, r.command)
+    data = ReportData([r])
+    html, md = render_html(data), render_markdown(data, str(tmp_path))
+    for text in (html, md):
+        assert "arXiv:2405.11751" in text and "lu2024_asymptotic.md" in text
+        assert text.count("the boundary is not kappa &lt; min(tau, 1)" if text is html else
+                          "the boundary is not kappa < min(tau, 1)") == 2  # summary + the claim itself

@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 
 from iclverify.checks.claims import CheckKind, Verdict
-from iclverify.report.legend import label_families, label_tokens
+from iclverify.report.legend import PAPERS, label_families, label_tokens
 from iclverify.report.model import DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number
 
-__all__ = ["Field", "TITLE", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
+__all__ = ["Field", "TITLE", "paper_line", "findings", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
            "environment_rows", "budget_text", "measurements_text", "control_rows"]
 
 TITLE = "icl-verifier: verification report"
@@ -31,6 +31,19 @@ class Field:
 def _families(label: str) -> str:
     fams = label_families(label)
     return f"{label} ({' + '.join(fams)})" if fams else label
+
+
+def paper_line(paper: str) -> str:
+    """Citation and research note of a paper key ('' for an external paper)."""
+    if paper not in PAPERS:
+        return ""
+    cite, note = PAPERS[paper]
+    return f"{cite}. Research note: {note}."
+
+
+def findings(data: ReportData) -> list[tuple[str, str]]:
+    """(claim id, finding) for every claim where the verifier found the paper's wording imprecise."""
+    return [(r.claim.id, r.claim.finding) for r in data.claims if r.claim.finding]
 
 
 def evidence_numbers(r: ClaimResult) -> list[Field]:

@@ -190,6 +190,11 @@ def render_html(data: ReportData) -> str:
             f'<li><a href="#{anchor("claim", r.claim.id)}">{_e(r.claim.id)}</a>: {_badge(r.verdict)} '
             f"{_e(r.outcome_text)}. {_e((r.evidence.reason or '').splitlines()[0] if r.evidence.reason else '')}</li>"
             for r in att) + "</ul>")
+    found = C.findings(data)
+    if found:
+        out.append('<h3>What the verifier found</h3><ul class="tight">' + "".join(
+            f'<li><a href="#{anchor("claim", cid)}">{_e(cid)}</a>: {_e(text)}</li>' for cid, text in found)
+            + "</ul>")
     figp = data.figure_problems()
     if figp and not data.strict:
         out.append('<h3>Figures not drawn (does not fail the run)</h3><ul class="tight">'
@@ -209,6 +214,8 @@ def render_html(data: ReportData) -> str:
     out.append('<section id="claims"><h2>Claims</h2>')
     for paper in data.papers():
         out.append(f'<h3 id="{anchor("paper", paper)}">Paper <code>{_e(paper)}</code></h3>')
+        if C.paper_line(paper):
+            out.append(f'<p class="muted">{_e(C.paper_line(paper))}</p>')
         out += [_claim(r, data) for r in data.claims if r.claim.paper == paper]
     out.append("</section>")
 

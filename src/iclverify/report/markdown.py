@@ -119,6 +119,10 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
         out.append("### Needs attention (does not fail the run)\n\n" + "\n".join(
             f"- `{r.claim.id}`: {r.verdict} — {r.outcome_text}. "
             f"{(r.evidence.reason or '').splitlines()[0] if r.evidence.reason else ''}" for r in att) + "\n")
+    found = C.findings(data)
+    if found:
+        out.append("### What the verifier found\n\n" + "\n".join(f"- `{cid}`: {text}" for cid, text in found)
+                   + "\n")
     figp = data.figure_problems()
     if figp and not data.strict:
         out.append("### Figures not drawn (does not fail the run)\n\n" + "\n".join(f"- {x}" for x in figp) + "\n")
@@ -130,6 +134,8 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     out.append("## Claims\n")
     for paper in data.papers():
         out.append(f"### Paper `{paper}`\n")
+        if C.paper_line(paper):
+            out.append(C.paper_line(paper) + "\n")
         out += [_claim(r, data, out_dir) for r in data.claims if r.claim.paper == paper]
 
     out.append("## Derivations\n")
