@@ -61,7 +61,9 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
         if s.kind == "line":
             ax.plot(s.x, s.y, color=c, linestyle=s.linestyle, label=s.label, zorder=2)
         else:
-            matched = key in line_groups
+            # points that sit on a theory curve share its legend entry; a connected set of points
+            # (a simulated curve with no closed form, e.g. dMMSE) is a curve of its own
+            matched = key in line_groups and not s.connect
             has_matched_points |= matched
             marker = s.marker or style.MARKERS[ci % len(style.MARKERS)]
             ax.errorbar(s.x, s.y, yerr=s.yerr, fmt=marker, color=c, markerfacecolor="white",
