@@ -53,6 +53,7 @@ FIG3_QUICK_GRID = {"kappa": (0.1, 2.1, 101), "rho": (0.01, 1.0, 60), "alpha": (-
 FIG3_TOL = 1e-5
 FIG4_PANELS = {"A": (6.0, 10.0, 20.0), "B": (10.0, 20.0, 40.0)}
 FIG4_SIM_KAPPAS = (0.2, 0.5, 1.0, 10.0, 50.0)
+FIG4_TABLE_KAPPAS = (0.2, 0.5, 1.0, 2.0, 10.0, 50.0)  # the note's g_task table, kept on the theory grid
 FIG4_RHO = 0.01
 DMMSE_FULL = {"kappas": np.geomspace(0.08, 95.72, 31), "n_draws": 1000}
 DMMSE_QUICK = {"kappas": np.geomspace(0.08, 95.72, 9), "n_draws": 400}
@@ -203,16 +204,8 @@ def fig1c(config: FigureConfig) -> FigureData:
 # --------------------------------------------------------------------------- Figure 2
 def _alpha_star(qty: str, kappa: float, tau: float, rho: float):
     """Interior minimiser (α*, e(α*)) of the ridgeless error in α, or None when monotone."""
-    th = _theory()
-    res = th.alpha_minimum(kappa, tau, rho, quantity=qty)
-    if res is None:
-        return None
-    if isinstance(res, dict):
-        return float(res["alpha"]), float(res["error"])
-    if hasattr(res, "alpha"):
-        return float(res.alpha), float(getattr(res, "error", getattr(res, "value", math.nan)))
-    a, e = res
-    return float(a), float(e)
+    res = _theory().alpha_minimum(qty, kappa, tau, rho)
+    return None if res is None else (float(res["alpha"]), float(res["value"]))
 
 
 def _fig2(config: FigureConfig, panel: str) -> FigureData:
@@ -381,7 +374,7 @@ def _fig4_panel(config: FigureConfig, letter: str, alphas, kgrid) -> LinePanel:
     for alpha in alphas:
         tau = 0.2 * alpha
         group = f"alpha={alpha:g}"
-        ks = np.unique(np.concatenate([kgrid, [k for k in FIG4_SIM_KAPPAS]]))
+        ks = np.unique(np.concatenate([kgrid, FIG4_SIM_KAPPAS, FIG4_TABLE_KAPPAS]))
         series.append(Series(rf"$\alpha = {alpha:g},\ \tau = {tau:g}$", ks,
                              th.task_generalization_gap(alpha, ks, tau, FIG4_RHO), group=group))
         if config.theory_only:
@@ -396,7 +389,8 @@ def _fig4_panel(config: FigureConfig, letter: str, alphas, kgrid) -> LinePanel:
                              yerr=[s["se"] for s in dms], group=group, meta=[s["meta"] for s in dms], connect=True,
                              marker="x"))
     return LinePanel(f"{letter}   " + r"$\tau = 0.2\alpha,\ \rho = 0.01$", r"$\kappa = k/d$", _QTY_LABEL["gap"],
-                     series, xscale="log", yscale="linear", vlines=[(1.0, r"$\kappa = 1$")])
+                     series, xscale="log", yscale="linear", vlines=[(1.0, r"$\kappa = 1$")],
+                     legend_loc="outside")
 
 
 @figure("lu2024-fig4", paper=PAPER, title="Lu et al. Fig. 4: memorisation-to-ICL transition in task diversity κ")
