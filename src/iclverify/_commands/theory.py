@@ -84,11 +84,15 @@ def run(args: argparse.Namespace) -> int:
     params = vars(sub.parse_args(args._extra))
     try:
         value = exp.func(**params)
-    except ValueError as err:
+    except (ValueError, NotImplementedError) as err:
         print(f"iclverify theory {exp.name}: {err}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps({"name": exp.name, "params": _jsonable(params), "value": _jsonable(value)}))
-    else:
-        print(_jsonable(value) if not isinstance(value, float) else repr(value))
+    import mpmath
+
+    # print mpmath results with all the digits that were asked for (--dps), not the default 15
+    with mpmath.workdps(params.get("dps") or mpmath.mp.dps):
+        if args.json:
+            print(json.dumps({"name": exp.name, "params": _jsonable(params), "value": _jsonable(value)}))
+        else:
+            print(_jsonable(value) if not isinstance(value, float) else repr(value))
     return 0

@@ -1,0 +1,660 @@
+"""Asymptotic ICL / IDG errors of ridge-trained linear attention (Lu, Letey, Zavatone-Veth, Maiti, Pehlevan 2024).
+
+Regime (note ``lu2024_asymptotic.md`` §3): :math:`d\\to\\infty` with :math:`\\alpha=\\ell/d`, :math:`\\kappa=k/d`,
+:math:`\\tau=n/d^2` fixed; label noise :math:`\\rho`, ridge :math:`\\lambda` with penalty
+:math:`(n/d)\\lambda\\|\\Gamma\\|_F^2` on the summed loss.  Every formula is built from
+:math:`q=(1+\\rho)/\\alpha` and the Marchenko-Pastur transform :math:`M_\\kappa`
+(:mod:`iclverify.theory.rmt`).  Source labels of the note are kept on every function:
+[CODE] authors' theory code, [SIM] the note's brute-force simulation, [DATA] the authors' saved
+simulations, [DERIVED] derived by the note's author (not necessarily in the paper), [RECALL]
+unverified recollection of the paper.
+
+Each public function
+
+* validates its inputs against :data:`iclverify.theory.domains.LU2024` (a ``ValueError`` names the
+  parameter, its value and its domain; ridgeless :math:`\\tau=1` is rejected);
+* broadcasts over numpy arrays (float64, vectorised; no Python loop over grid points);
+* with ``dps=N`` evaluates the same expression with mpmath at ``N`` digits;
+* has a sympy twin ``<name>_expr`` built from ``Rational`` s (see :mod:`iclverify.theory._lu2024_expr`).
+
+``kappa=inf`` (a fresh task per context) is accepted everywhere and uses :math:`M_\\infty(x)=1/(1+x)`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from iclverify.theory import _lu2024_formulas as F
+from iclverify.theory._domains import validated
+from iclverify.theory._expose import expose
+from iclverify.theory._lu2024_solve import solve_epsilon_mp, solve_epsilon_numpy
+from iclverify.theory.domains import COMMON, LU2024, RIDGELESS_TAU
+from iclverify.theory.rmt import _dm_mp, _dm_numpy, _m_mp, _m_numpy, inverse_kappa
+from iclverify.theory._lu2024_expr import *  # noqa: F401,F403 - the sympy twins are part of the public API
+from iclverify.theory._lu2024_expr import __all__ as _EXPR_ALL
+
+__all__ = [
+    "icl_error", "idg_error", "task_generalization_gap",
+    "ridge_icl_error", "ridgeless_icl_error", "ridgeless_idg_error",
+    "self_consistent_epsilon", "icl_error_tau_inf", "idg_error_tau_inf",
+    "icl_error_kappa_inf", "idg_error_kappa_inf",
+    "bayes_ridge_icl_error", "context_divergence_slope", "memorization_limit_icl_error",
+    "memorization_limit_idg_error", "optimal_ridge", "alpha_minimum",
+] + list(_EXPR_ALL)
+
+#: τ may be +inf (infinite pretraining data) in the dispatching functions.
+TAU_OR_INF = LU2024["tau"].with_(allow_inf=True, description="pretraining ratio n/d^2 (inf: infinite data)")
+#: Ridge formulas need λ > 0.
+RIDGE_LAM = LU2024["lam"].with_(low_open=True, description="ridge strength, > 0 for the ridge formula")
+#: Closed forms at κ = ∞ only take finite κ-free inputs.
+_DPS = COMMON["dps"]
+
+_NP_ARGS = ("alpha", "kappa", "tau", "rho", "lam")
+
+
+# ---------------------------------------------------------------------------------------------
+# plumbing: broadcasting, scalars, mpmath conversion
+
+
+def _flat(*values):
+    """Broadcast to a common shape and flatten; returns (shape, scalar?, flat arrays)."""
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
+    shape = arrays[0].shape
+    scalar = all(np.ndim(v) == 0 for v in values)
+    return shape, scalar, [a.ravel().copy() for a in arrays]
+
+
+def _finish(out: np.ndarray, shape, scalar) -> Any:
+    out = out.reshape(shape)
+    return float(out) if scalar else out
+
+
+def _mp(v: Any):
+    """A scalar as mpf at the current precision; exact for ints, Rationals, decimal strings."""
+    if isinstance(v, mpmath.mpf):
+        return +v
+    if isinstance(v, sp.Basic):
+        if v is sp.oo or v == sp.oo:
+            return mpmath.inf
+        v = sp.nsimplify(v)
+        if isinstance(v, sp.Rational):
+            return mpmath.mpf(int(v.p)) / int(v.q)
+        return mpmath.mpf(sp.N(v, mpmath.mp.dps + 5))
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isinf(v):
+            return mpmath.inf
+        # a float stands for the decimal the user wrote (0.01 means 1/100, not its binary rounding)
+        return mpmath.mpf(repr(v))
+    return mpmath.mpf(v)
+
+
+def _mp_loop(fn, dps: int, *values):
+    """Apply a scalar mpmath evaluator at ``dps`` digits over broadcast inputs (object array if not scalar)."""
+    if all(np.ndim(v) == 0 for v in values):
+        with mpmath.workdps(dps):
+            return +fn(*(_mp(v) for v in values))
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=object) for v in values))
+    out = np.empty(arrays[0].shape, dtype=object)
+    for idx in np.ndindex(out.shape):
+        with mpmath.workdps(dps):
+            out[idx] = +fn(*(_mp(a[idx]) for a in arrays))
+    return out
+
+
+def _reject_ridgeless_tau_one(tau, lam) -> None:
+    t, l_ = np.broadcast_arrays(np.asarray(tau, dtype=float), np.asarray(lam, dtype=float))
+    bad = (t == 1.0) & (l_ == 0.0)
+    if np.any(bad):
+        raise ValueError(f"tau=1 with lam=0 is outside the domain of tau: the ridgeless error diverges at the "
+                         f"interpolation threshold tau = 1 (domain of tau for lam = 0: {RIDGELESS_TAU}); "
+                         f"use lam > 0")
+
+
+# ---------------------------------------------------------------------------------------------
+# numpy kernels on flat arrays (q, u, tau, rho, lam)
+
+
+def _np_ridgeless_icl(q, u, tau, rho):
+    out = np.empty_like(q)
+    lt = tau < 1
+    if np.any(lt):
+        t = tau[lt]
+        mu = q[lt] * _m_numpy(q[lt], u[lt] * t)
+        out[lt] = F.OUTER["ridgeless_icl_lt1"].numpy(q[lt], rho[lt], t, mu)
+    gt = ~lt
+    if np.any(gt):
+        m = _m_numpy(q[gt], u[gt])
+        dm = _dm_numpy(q[gt], u[gt], m)
+        out[gt] = F.OUTER["ridgeless_icl_gt1"].numpy(q[gt], rho[gt], tau[gt], m, dm)
+    return out
+
+
+def _np_ridgeless_idg(q, u, tau, rho):
+    out = np.empty_like(q)
+    lt = tau < 1
+    if np.any(lt):
+        t = tau[lt]
+        mu = q[lt] * _m_numpy(q[lt], u[lt] * t)
+        out[lt] = F.OUTER["ridgeless_idg_lt1"].numpy(q[lt], rho[lt], t, u[lt], mu)
+    gt = ~lt
+    if np.any(gt):
+        out[gt] = F.OUTER["ridgeless_idg_gt1"].numpy(q[gt], rho[gt], tau[gt], _m_numpy(q[gt], u[gt]))
+    return out
+
+
+def _np_tau_inf(name, q, u, rho, lam):
+    nu = q + lam
+    m = _m_numpy(nu, u)
+    return F.OUTER[name].numpy(q, rho, lam, m, _dm_numpy(nu, u, m))
+
+
+def _np_ridge_icl(q, u, tau, rho, lam):
+    e = solve_epsilon_numpy(q, u, tau, lam)
+    nu = q + e
+    m = _m_numpy(nu, u)
+    return F.OUTER["ridge_icl"].numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
+
+
+def _np_error(kind: str, alpha, kappa, tau, rho, lam):
+    shape, scalar, (a, k, t, r, l_) = _flat(alpha, kappa, tau, rho, lam)
+    q = (1.0 + r) / a
+    u = inverse_kappa(k)
+    u = np.asarray(u, dtype=float).reshape(q.shape)
+    out = np.full(q.shape, np.nan)
+    tinf = np.isposinf(t)
+    ridgeless = (l_ == 0) & ~tinf
+    ridge = (l_ > 0) & ~tinf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if np.any(tinf):
+            name = "icl_tau_inf" if kind == "icl" else "idg_tau_inf"
+            out[tinf] = _np_tau_inf(name, q[tinf], u[tinf], r[tinf], l_[tinf])
+        if np.any(ridgeless):
+            fn = _np_ridgeless_icl if kind == "icl" else _np_ridgeless_idg
+            out[ridgeless] = fn(q[ridgeless], u[ridgeless], t[ridgeless], r[ridgeless])
+        if np.any(ridge):
+            if kind == "idg":
+                raise _ridge_idg_gap()
+            out[ridge] = _np_ridge_icl(q[ridge], u[ridge], t[ridge], r[ridge], l_[ridge])
+    return _finish(out, shape, scalar)
+
+
+def _ridge_idg_gap() -> NotImplementedError:
+    return NotImplementedError(
+        "the ridge (lam > 0) IDG error at finite tau is not in the available sources: the authors' code "
+        "implements only the ridgeless IDG, and the paper's SI formula was not extracted (note "
+        "lu2024_asymptotic.md §3.2). Available: lam = 0 for any tau != 1, or tau = inf for any lam >= 0.")
+
+
+# ---------------------------------------------------------------------------------------------
+# mpmath kernels (scalar mpf)
+
+
+def _mp_error(kind: str, alpha, kappa, tau, rho, lam, dps: int):
+    q = (1 + rho) / alpha
+    u = inverse_kappa(kappa)
+    if mpmath.isinf(tau):
+        nu = q + lam
+        name = "icl_tau_inf" if kind == "icl" else "idg_tau_inf"
+        return F.OUTER[name].mpmath(q, rho, lam, _m_mp(nu, u), _dm_mp(nu, u))
+    if lam == 0:
+        if tau < 1:
+            mu = q * _m_mp(q, u * tau)
+            if kind == "icl":
+                return F.OUTER["ridgeless_icl_lt1"].mpmath(q, rho, tau, mu)
+            return F.OUTER["ridgeless_idg_lt1"].mpmath(q, rho, tau, u, mu)
+        if kind == "icl":
+            return F.OUTER["ridgeless_icl_gt1"].mpmath(q, rho, tau, _m_mp(q, u), _dm_mp(q, u))
+        return F.OUTER["ridgeless_idg_gt1"].mpmath(q, rho, tau, _m_mp(q, u))
+    if kind == "idg":
+        raise _ridge_idg_gap()
+    e = solve_epsilon_mp(q, u, tau, lam, dps)
+    nu = q + e
+    return F.OUTER["ridge_icl"].mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
+
+
+def _error(kind, alpha, kappa, tau, rho, lam, dps):
+    if dps is None:
+        return _np_error(kind, alpha, kappa, tau, rho, lam)
+    return _mp_loop(lambda *a: _mp_error(kind, *a, dps), dps, alpha, kappa, tau, rho, lam)
+
+
+# ---------------------------------------------------------------------------------------------
+# public: dispatching errors
+
+
+@expose("lu2024.icl_error")
+@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+def icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
+    """Asymptotic ICL error :math:`e^{\\rm ICL}(\\tau,\\alpha,\\kappa,\\rho,\\lambda)` of the pretrained Γ*.
+
+    Dispatches elementwise: λ = 0 → :func:`ridgeless_icl_error` (τ ≠ 1); λ > 0 →
+    :func:`ridge_icl_error`; τ = inf → :func:`icl_error_tau_inf`.  Sources: [CODE]
+    ``ridge_icl`` / ``ridgeless_icl`` + [SIM] + [DATA] (note §3.2-§3.3); the τ = ∞ form is [DERIVED].
+
+    Parameters
+    ----------
+    alpha, kappa, tau, rho, lam : float or array_like
+        Context ratio ℓ/d, task diversity k/d (``inf`` allowed), pretraining ratio n/d²
+        (``inf`` allowed), noise variance, ridge strength.  Broadcast together.
+    dps : int, optional
+        Evaluate with mpmath at this many digits (returns mpf / object array).
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    ValueError
+        A parameter outside its domain, or τ = 1 with λ = 0.
+
+    Examples
+    --------
+    >>> round(icl_error(10, 0.5, 0.5, 0.01), 4)          # note §6 claim 2
+    0.8208
+    >>> round(icl_error(10, float("inf"), 1.0, 0.01, 0.1), 4)   # Fig. 1C, ridge at tau = 1
+    0.3607
+    """
+    _reject_ridgeless_tau_one(tau, lam)
+    return _error("icl", alpha, kappa, tau, rho, lam, dps)
+
+
+@expose("lu2024.idg_error")
+@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
+    """Asymptotic in-distribution (IDG) error :math:`e^{\\rm IDG}`: test tasks drawn from the k training tasks.
+
+    Ridgeless (λ = 0) for any τ ≠ 1 ([CODE] ``ridgeless_idg`` + [SIM] + [DATA], note §3.4), and
+    the τ = ∞ ridge form for any λ ≥ 0 ([DERIVED], note §3.2).
+
+    Raises
+    ------
+    NotImplementedError
+        For λ > 0 at finite τ: the finite-τ ridge IDG formula is not in the available
+        sources (note §3.2) -- an honest gap, not an approximation.
+    ValueError
+        A parameter outside its domain, or τ = 1 with λ = 0.
+
+    Examples
+    --------
+    >>> round(idg_error(10, 0.5, 0.5, 0.01), 4)
+    0.2463
+    >>> round(idg_error(2, 0.5, 2.0, 0.1), 4)
+    0.5863
+    """
+    _reject_ridgeless_tau_one(tau, lam)
+    return _error("idg", alpha, kappa, tau, rho, lam, dps)
+
+
+@expose("lu2024.task_generalization_gap")
+@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *,
+                            dps: int | None = None) -> Any:
+    """Task-generalisation gap :math:`g_{\\rm task}=e^{\\rm ICL}-e^{\\rm IDG}` ([CODE] ``gtask_mean``, note §1, Fig. 4).
+
+    Same domain as :func:`idg_error` (λ > 0 only at τ = inf).
+
+    Examples
+    --------
+    >>> round(task_generalization_gap(10, 1.0, 2.0, 0.01), 4)   # Fig. 4 table
+    0.309
+    """
+    _reject_ridgeless_tau_one(tau, lam)
+    if dps is None:
+        return _np_error("icl", alpha, kappa, tau, rho, lam) - _np_error("idg", alpha, kappa, tau, rho, lam)
+    return _mp_loop(lambda *a: _mp_error("icl", *a, dps) - _mp_error("idg", *a, dps), dps,
+                    alpha, kappa, tau, rho, lam)
+
+
+# ---------------------------------------------------------------------------------------------
+# public: the individual formulas
+
+
+@expose("lu2024.ridge_icl_error")
+@validated(LU2024, lam=RIDGE_LAM, dps=_DPS)
+def ridge_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
+    """Ridge (λ > 0) ICL error at the self-consistent ε ([CODE] ``ridge_icl``/``full_lambda``; [SIM], note §3.2).
+
+    With :math:`\\nu=q+\\varepsilon`, :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`:
+
+    .. math::
+
+        c_e=\\frac{\\rho+\\nu-\\nu^2M-\\varepsilon(1-2\\nu M-\\nu^2M')}{1-2\\varepsilon M-\\varepsilon^2M'-\\tau},\\quad
+        e^{\\rm ICL}=(1+q)[1-2\\nu M-\\nu^2M'-c_e(M+\\varepsilon M')]-2(1-\\nu M)+1+\\rho .
+
+    ε is the unique root of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)`
+    (see :func:`self_consistent_epsilon`).
+
+    Examples
+    --------
+    >>> round(ridge_icl_error(10, float("inf"), 1.0, 0.01, 1.0), 4)
+    0.5116
+    """
+    return _error("icl", alpha, kappa, tau, rho, lam, dps)
+
+
+@expose("lu2024.ridgeless_icl_error")
+@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+def ridgeless_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """Ridgeless (λ → 0⁺) ICL error ([CODE] ``ridgeless_icl``; [SIM] + [DATA], note §3.3).
+
+    τ < 1: :math:`\\frac{\\tau(1+q)}{1-\\tau}[1-\\tau(1-\\mu^*)^2-\\frac{q-\\rho}{q}\\mu^*]-2\\tau(1-\\mu^*)+1+\\rho`,
+    :math:`\\mu^*=qM_{\\kappa/\\tau}(q)`.
+    τ > 1: :math:`e_\\infty+m^*(1+q)(q+\\rho-q^2m^*)/(\\tau-1)` ([DERIVED] form of the code's formula,
+    :math:`m^*=M_\\kappa(q)`; the equality is a derivation in :mod:`iclverify.derivations.lu2024`).
+
+    Examples
+    --------
+    >>> round(ridgeless_icl_error(2, 0.5, 2.0, 0.1), 4)     # note §6 claim 3
+    1.3385
+    """
+    return _error("icl", alpha, kappa, tau, rho, 0.0, dps)
+
+
+@expose("lu2024.ridgeless_idg_error")
+@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+def ridgeless_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """Ridgeless IDG error ([CODE] ``ridgeless_idg`` = ``prop_idg``; [SIM] + [DATA], note §3.4).
+
+    τ < 1: :math:`\\tau[\\frac{(q+\\varepsilon_0)^2}{\\varepsilon_0}+\\frac{\\rho+q-2q(1-\\tau)(q/\\varepsilon_0+1)}
+    {1-\\tau-c(1-\\tau)^2}]`, :math:`\\varepsilon_0=\\frac{(1-\\tau)q}{\\tau\\mu^*}`,
+    :math:`c=[1-\\kappa/(1+\\kappa\\varepsilon_0/(1-\\tau))^2]^{-1}`.
+    τ > 1: :math:`\\frac{\\tau}{\\tau-1}(\\rho+q(1-qm^*))`.
+
+    Examples
+    --------
+    >>> round(ridgeless_idg_error(10, 0.5, 2.0, 0.01), 4)    # Fig. 1B, alpha = 10, tau = 2
+    0.1124
+    """
+    return _error("idg", alpha, kappa, tau, rho, 0.0, dps)
+
+
+@expose("lu2024.self_consistent_epsilon")
+@validated(LU2024, dps=_DPS)
+def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
+    """The unique positive root ε of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)` (note §3.2).
+
+    Uniqueness ([DERIVED]): :math:`\\varepsilon M_\\kappa(q+\\varepsilon)` increases strictly from 0 to 1
+    and the left side decreases strictly, so one root exists for λ > 0 (and for λ = 0 when
+    τ < 1, where it is :math:`\\varepsilon_0=(1-\\tau)q/(\\tau\\mu^*)`).  Found in a closed-form bracket
+    by a vectorised safeguarded Newton-bisection (mpmath at ``dps`` digits), never from many
+    starting guesses -- unlike the authors' ``fsolve`` from 100 guesses or the quartic with a
+    cut-off (note §3.2).  λ = 0 with τ > 1 returns the limit 0.
+
+    Examples
+    --------
+    >>> round(self_consistent_epsilon(10, float("inf"), 1e6, 0.01, 0.3), 5)   # tau -> inf: eps -> lam
+    0.3
+    """
+    shape, scalar, (a, k, t, r, l_) = _flat(alpha, kappa, tau, rho, lam)
+    if dps is not None:
+        def one(a_, k_, t_, r_, l__):
+            if l__ == 0 and t_ > 1:
+                return mpmath.mpf(0)
+            if l__ == 0 and t_ == 1:
+                raise ValueError("tau=1 with lam=0 is outside the domain of tau: no ridgeless root at tau = 1")
+            return solve_epsilon_mp((1 + r_) / a_, inverse_kappa(k_), t_, l__, dps)
+        return _mp_loop(one, dps, alpha, kappa, tau, rho, lam)
+    _reject_ridgeless_tau_one(t, l_)
+    q = (1.0 + r) / a
+    u = np.asarray(inverse_kappa(k), dtype=float).reshape(q.shape)
+    out = np.zeros(q.shape)
+    need = (l_ > 0) | (t < 1)
+    if np.any(need):
+        out[need] = solve_epsilon_numpy(q[need], u[need], t[need], l_[need])
+    return _finish(out, shape, scalar)
+
+
+@expose("lu2024.icl_error_tau_inf")
+@validated(LU2024, dps=_DPS)
+def icl_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
+    """τ → ∞ ICL error: :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`, ν = q + λ.
+
+    [DERIVED] (note §3.5b; λ = 0 gives :math:`\\rho+q-2q^2m^*+(1+q)q^2\\mathbb E(s+q)^{-2}`).
+
+    Examples
+    --------
+    >>> round(icl_error_tau_inf(10, 0.5, 0.01), 5)     # Fig. 1 tau -> inf table
+    0.55876
+    """
+    return _error("icl", alpha, kappa, math.inf, rho, lam, dps)
+
+
+@expose("lu2024.idg_error_tau_inf")
+@validated(LU2024, dps=_DPS)
+def idg_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
+    """τ → ∞ IDG error: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}`, ν = q + λ.
+
+    [DERIVED] (note §3.2, §3.5b; λ = 0 gives :math:`\\rho+q-q^2m^*`; [SIM] at λ = 0.5, τ = 60).
+
+    Examples
+    --------
+    >>> round(idg_error_tau_inf(10, 0.5, 0.01), 5)
+    0.0562
+    """
+    return _error("idg", alpha, kappa, math.inf, rho, lam, dps)
+
+
+@expose("lu2024.icl_error_kappa_inf")
+@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """κ → ∞ ridgeless ICL (= IDG) error in closed form ([DERIVED], note §3.5a).
+
+    τ < 1: :math:`1+\\rho+\\frac{\\tau[(1+\\rho)-\\tau/(1+q)]}{1-\\tau}-\\frac{2\\tau}{1+q}`;
+    τ > 1: :math:`\\rho+\\frac{1}{1+q}[q+\\frac{\\rho+(1+\\rho)q}{\\tau-1}]`.
+
+    Examples
+    --------
+    >>> round(icl_error_kappa_inf(2, 2.0, 0.1), 4)     # note §6 claim 5
+    0.9097
+    """
+    def np_path(a, t, r):
+        shape, scalar, (a, t, r) = _flat(a, t, r)
+        q = (1.0 + r) / a
+        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].numpy(q, r, t), F.OUTER["kappa_inf_icl_gt1"].numpy(q, r, t))
+        return _finish(np.asarray(out, dtype=float), shape, scalar)
+
+    if dps is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np_path(alpha, tau, rho)
+
+    def one(a, t, r):
+        name = "kappa_inf_icl_lt1" if t < 1 else "kappa_inf_icl_gt1"
+        return F.OUTER[name].mpmath((1 + r) / a, r, t)
+    return _mp_loop(one, dps, alpha, tau, rho)
+
+
+@expose("lu2024.idg_error_kappa_inf")
+@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+def idg_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """κ → ∞ ridgeless IDG error; equals :func:`icl_error_kappa_inf` ([DERIVED], note §3.5a: checked with κ = 1e9).
+
+    Examples
+    --------
+    >>> round(idg_error_kappa_inf(2, 2.0, 0.1), 4)
+    0.9097
+    """
+    return icl_error_kappa_inf(alpha, tau, rho, dps=dps)
+
+
+# ---------------------------------------------------------------------------------------------
+# public: limits and baselines
+
+
+@expose("lu2024.bayes_ridge_icl_error")
+@validated(LU2024, dps=_DPS)
+def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """Bayes-optimal (posterior-mean ridge) ICL error :math:`\\rho(1+S_W(\\rho,\\alpha))` ([CODE] ``bayes_estimator.py``, §3.5f).
+
+    :math:`S_W(c,\\alpha)=\\frac{2}{c+\\alpha-1+\\sqrt{(c+\\alpha-1)^2+4c}}=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)`;
+    :math:`\\rho S_W` is evaluated in the cancellation-free form, so ρ = 0 gives the limit
+    :math:`(1-\\alpha)_+`.
+
+    Examples
+    --------
+    >>> round(bayes_ridge_icl_error(10, 0.01), 6)
+    0.01111
+    """
+    def rho_sw_np(a, r):
+        b = r + a - 1.0
+        root = np.sqrt(b * b + 4.0 * r)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(b >= 0, np.where(r == 0, 0.0, 2.0 * r / (b + root)), 0.5 * (root - b))
+
+    if dps is None:
+        shape, scalar, (a, r) = _flat(alpha, rho)
+        return _finish(r + rho_sw_np(a, r), shape, scalar)
+
+    def one(a, r):
+        b = r + a - 1
+        root = mpmath.sqrt(b * b + 4 * r)
+        rsw = (2 * r / (b + root) if r != 0 else mpmath.mpf(0)) if b >= 0 else (root - b) / 2
+        return r + rsw
+    return _mp_loop(one, dps, alpha, rho)
+
+
+@expose("lu2024.context_divergence_slope")
+@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
+    """Slope of the ridgeless ICL error's linear growth in α: :math:`\\frac{\\rho(\\min(\\tau,1)-\\kappa)_+}{(1+\\rho)|\\tau-1|}`.
+
+    [DERIVED] (note §3.5d): for κ < min(τ, 1) and ρ > 0, :math:`e^{\\rm ICL}\\simeq{\\rm slope}\\cdot\\alpha+O(1)`;
+    0 (bounded) otherwise.
+
+    Examples
+    --------
+    >>> round(context_divergence_slope(0.2, 0.5, 0.1), 5)    # note §6 claim 9
+    0.05455
+    """
+    def body(k, t, r, lib):
+        if lib is np:
+            pos = np.maximum(np.minimum(t, 1.0) - k, 0.0)
+            pos = np.where(np.isposinf(k), 0.0, pos)
+            return r * pos / ((1.0 + r) * np.abs(t - 1.0))
+        pos = max(min(t, 1) - k, 0) if not mpmath.isinf(k) else mpmath.mpf(0)
+        return F.divergence_slope(pos, r, t)
+
+    if dps is None:
+        shape, scalar, (k, t, r) = _flat(kappa, tau, rho)
+        return _finish(body(k, t, r, np), shape, scalar)
+    return _mp_loop(lambda k, t, r: body(k, t, r, mpmath), dps, kappa, tau, rho)
+
+
+@expose("lu2024.memorization_limit_icl_error")
+@validated(LU2024, dps=_DPS)
+def memorization_limit_icl_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
+    """ICL error as α, τ → ∞ with α/τ → c: :math:`\\rho+(1-\\kappa)_+(1+\\frac{c\\rho}{1+\\rho})` ([DERIVED], note §3.5e).
+
+    The memorisation → ICL transition sits at κ = 1; ``c = 0`` is τ → ∞ first.  The IDG error
+    tends to ρ (:func:`memorization_limit_idg_error`), so the gap is the second term.
+
+    Examples
+    --------
+    >>> round(memorization_limit_icl_error(0.5, 0.01, 5.0), 6)     # note §3.5e check
+    0.534752
+    """
+    if dps is None:
+        shape, scalar, (k, r, c_) = _flat(kappa, rho, c)
+        pos = np.where(np.isposinf(k), 0.0, np.maximum(1.0 - k, 0.0))
+        return _finish(F.memorization_limit(pos, r, c_), shape, scalar)
+
+    def one(k, r, c_):
+        pos = mpmath.mpf(0) if mpmath.isinf(k) else max(1 - k, 0)
+        return F.memorization_limit(pos, r, c_)
+    return _mp_loop(one, dps, kappa, rho, c)
+
+
+@expose("lu2024.memorization_limit_idg_error")
+@validated(LU2024, dps=_DPS)
+def memorization_limit_idg_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
+    """IDG error in the same limit: ρ for every κ ([DERIVED], note §3.5e).
+
+    Examples
+    --------
+    >>> memorization_limit_idg_error(0.5, 0.01, 5.0)
+    0.01
+    """
+    if dps is None:
+        shape, scalar, (k, r, c_) = _flat(kappa, rho, c)
+        return _finish(r.copy(), shape, scalar)
+    return _mp_loop(lambda k, r, c_: r, dps, kappa, rho, c)
+
+
+@expose("lu2024.optimal_ridge")
+@validated(LU2024, dps=_DPS)
+def optimal_ridge(alpha: Any, rho: Any, tau: Any, *, dps: int | None = None) -> Any:
+    """Optimal ridge at κ = ∞: :math:`\\lambda_{\\rm opt}=(1+q)[(1+\\rho)(1+q)-1]/\\tau`.
+
+    [DERIVED] -- not claimed by the paper (note §3.5c): :math:`\\tau\\lambda_{\\rm opt}` does not
+    depend on τ.  Tested against a numerical minimisation of :func:`ridge_icl_error` over λ.
+
+    Examples
+    --------
+    >>> round(optimal_ridge(10, 0.01, 1.0), 5)
+    0.12332
+    """
+    if dps is None:
+        shape, scalar, (a, r, t) = _flat(alpha, rho, tau)
+        return _finish(F.OUTER["optimal_ridge"].numpy((1.0 + r) / a, r, t), shape, scalar)
+    return _mp_loop(lambda a, r, t: F.OUTER["optimal_ridge"].mpmath((1 + r) / a, r, t), dps, alpha, rho, tau)
+
+
+# ---------------------------------------------------------------------------------------------
+# the interior alpha-minimum (Fig. 2)
+
+
+def _parse_bounds(text: str) -> tuple:
+    lo, hi = (float(v) for v in text.split(","))
+    return lo, hi
+
+
+@expose("lu2024.alpha_minimum", parsers={"kind": str, "bounds": _parse_bounds})
+@validated(LU2024, tau=TAU_OR_INF)
+def alpha_minimum(kind: str, kappa: float, tau: float, rho: float, lam: float = 0.0,
+                  bounds: tuple = (1e-2, 1e3), grid: int = 2001) -> dict | None:
+    """Interior local minimum in α of the ICL (``kind="icl"``) or IDG (``"idg"``) error curve (Fig. 2).
+
+    Scans a log-spaced α grid (``grid`` points over ``bounds``), takes the lowest interior
+    grid minimum (a point strictly below both neighbours), and refines it with a bounded
+    Brent search in log α between its two neighbours (``scipy.optimize.minimize_scalar``,
+    ``method="bounded"``).  Returns ``None`` when the curve has no interior minimum on the
+    grid (monotone).  The note's α* table is [DERIVED] with a bounded optimiser (note §4, Fig. 2).
+
+    Returns
+    -------
+    dict or None
+        ``{"alpha": α*, "value": e(α*), "kind": kind}``.
+
+    Examples
+    --------
+    >>> r = alpha_minimum("icl", 0.5, 0.5, 0.1)
+    >>> round(r["alpha"], 3), round(r["value"], 5)
+    (9.603, 1.17595)
+    """
+    from scipy.optimize import minimize_scalar
+
+    if kind not in ("icl", "idg"):
+        raise ValueError(f"kind={kind!r} is outside the domain of kind: {{'icl', 'idg'}}")
+    lo, hi = (float(b) for b in bounds)
+    if not (0 < lo < hi < math.inf):
+        raise ValueError(f"bounds={bounds!r} is outside the domain of bounds: 0 < low < high < inf")
+    if not (isinstance(grid, int) and grid >= 5):
+        raise ValueError(f"grid={grid!r} is outside the domain of grid: integers >= 5")
+    fn = icl_error if kind == "icl" else idg_error
+    alphas = np.geomspace(lo, hi, grid)
+    vals = fn(alphas, kappa, tau, rho, lam)
+    interior = np.nonzero((vals[1:-1] < vals[:-2]) & (vals[1:-1] < vals[2:]))[0] + 1
+    if interior.size == 0:
+        return None
+    i = interior[np.argmin(vals[interior])]
+    res = minimize_scalar(lambda t: float(fn(math.exp(t), kappa, tau, rho, lam)),
+                          bounds=(math.log(alphas[i - 1]), math.log(alphas[i + 1])), method="bounded",
+                          options={"xatol": 1e-12})
+    a_star = math.exp(res.x)
+    return {"alpha": a_star, "value": float(fn(a_star, kappa, tau, rho, lam)), "kind": kind}
