@@ -483,3 +483,11 @@ def test_slow_quick_claims_are_noted(ledger, monkeypatch):
     assert any("over its budget" in n for n in notes)
     rc, data, _ = ledger.run("--full", "--no-figures", "--claims", ledger.write("mc_good"))
     assert data["summary"]["notes"] == []
+
+
+def test_missing_renderer_is_noted(ledger, monkeypatch):
+    monkeypatch.setitem(sys.modules, "iclverify.figures.render", None)  # import now raises ImportError
+    rc, data, _ = ledger.run("--claims", ledger.write("mc_good"))
+    assert rc == 0 and not any(f["ok"] for f in data["figures"])
+    assert any("renderer" in n for n in data["summary"]["notes"])
+    assert ledger.calls == []

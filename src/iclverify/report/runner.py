@@ -308,14 +308,15 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     fig_dir = os.path.join(os.path.abspath(options.out_dir), "figures")
 
     figures_to_draw = list(sel.figures)
-    if figures_to_draw and _renderer() is None:
+    have_renderer = bool(figures_to_draw) and _renderer() is not None  # imports matplotlib only when needed
+    if figures_to_draw and not have_renderer:
         notes.append(f"figure renderer iclverify.figures.render is not installed: {len(figures_to_draw)} "
                      "figure(s) not drawn")
     config = RunConfig(quick=options.quick, jobs=1, seed=options.seed)
 
     # Figures first: they are likely the longest tasks, and a parallel pool should start them early.
     tasks: list[tuple[str, tuple, str]] = []
-    drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if _renderer() else []
+    drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if have_renderer else []
     if drawable:
         os.makedirs(fig_dir, exist_ok=True)
     tasks += [("figure", (f.id, options.quick, options.seed, fig_dir), f.id) for f in drawable]
