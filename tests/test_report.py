@@ -197,8 +197,9 @@ def test_deliberately_broken_claim_turns_run_red(ledger, capsys):
     # the same check that rejects the broken formula confirms the right one
     assert _verdicts(data)["toy.norm-sq"] == "CONFIRMED"
     assert data["summary"]["failures"] == ["claim toy.norm-sq-broken: REFUTED (expected to hold)"]
-    out = capsys.readouterr().out
-    assert "FAIL (1 failing)" in out and "toy.norm-sq-broken" in out
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == "FAIL claim toy.norm-sq-broken: REFUTED (expected to hold)"
+    assert lines[-1].startswith("FAIL (1 failing): 5 claims")
 
 
 def test_crashing_check_is_error_and_red(ledger):

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
     write_report(data, args.out)
     print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
-    print(data.summary_line())
     for line in data.failures():
-        print(f"  FAIL {line}")
+        print(f"FAIL {line}")
+    print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
     return data.exit_status()
