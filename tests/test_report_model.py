@@ -152,3 +152,12 @@ def test_known_papers_are_cited_and_findings_summarised(tmp_path):
         assert "arXiv:2405.11751" in text and "lu2024_asymptotic.md" in text
         assert text.count("the boundary is not kappa &lt; min(tau, 1)" if text is html else
                           "the boundary is not kappa < min(tau, 1)") == 2  # summary + the claim itself
+
+
+def test_long_measurements_are_cut_in_pages_not_in_json(tmp_path):
+    r = _result("p.big", Verdict.PROVED)
+    r.evidence.measurements = {"grid": list(range(20_000))}
+    data = ReportData([r])
+    html = render_html(data)
+    assert "more characters in claims.json" in html and len(html) < 200_000
+    assert json.loads(render_json(data))["claims"][0]["evidence"]["measurements"]["grid"][-1] == 19_999

@@ -75,11 +75,19 @@ def _plain(x):
     return _jsonable(x)
 
 
-def measurements_text(r: ClaimResult) -> str:
-    """Further numbers the check reported, as indented JSON ('' when none)."""
+#: Longest measurements text shown in HTML / Markdown; claims.json always has all of it.
+MEASUREMENTS_MAX_CHARS = 20_000
+
+
+def measurements_text(r: ClaimResult, limit: int = MEASUREMENTS_MAX_CHARS) -> str:
+    """Further numbers the check reported, as indented JSON ('' when none), cut at ``limit`` characters."""
     if not r.evidence.measurements:
         return ""
-    return json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
+    text = json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
+    if len(text) > limit:
+        text = text[:limit] + f"
+... ({len(text) - limit} more characters in claims.json)"
+    return text
 
 
 def control_rows(r: ClaimResult) -> list[tuple[str, str, str]]:
