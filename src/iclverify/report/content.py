@@ -85,8 +85,7 @@ def measurements_text(r: ClaimResult, limit: int = MEASUREMENTS_MAX_CHARS) -> st
         return ""
     text = json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
     if len(text) > limit:
-        text = text[:limit] + f"
-... ({len(text) - limit} more characters in claims.json)"
+        text = text[:limit] + f"\n... ({len(text) - limit} more characters in claims.json)"
     return text
 
 
