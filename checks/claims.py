@@ -35,6 +35,7 @@ __all__ = [
     "all_claims",
     "select_claims",
     "discover",
+    "discovery_errors",
     "run_claim",
     "SOURCE_LABELS",
     "load_claims",
@@ -239,13 +240,36 @@ def claim(**fields: Any) -> Callable[[Callable[[RunConfig], Evidence]], Callable
     return deco
 
 
-def discover() -> None:
-    """Import every ``claims_*`` module of :mod:`iclverify.checks`."""
+_DISCOVERY_ERRORS: dict[str, str] = {}
+
+
+def discover(*, lenient: bool = False) -> None:
+    """Import every ``claims_*`` module of :mod:`iclverify.checks`.
+
+    Parameters
+    ----------
+    lenient : bool
+        Record a module that fails to import (see :func:`discovery_errors`) and go on
+        with the others, instead of raising.  The report uses this so that one broken
+        module turns the run red with its traceback rather than hiding every other claim.
+    """
     import iclverify.checks as pkg
 
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
         if info.name.rsplit(".", 1)[-1].startswith("claims_"):
-            importlib.import_module(info.name)
+            if not lenient:
+                importlib.import_module(info.name)
+                continue
+            try:
+                importlib.import_module(info.name)
+                _DISCOVERY_ERRORS.pop(info.name, None)
+            except Exception:
+                _DISCOVERY_ERRORS[info.name] = traceback.format_exc(limit=6)
+
+
+def discovery_errors() -> dict[str, str]:
+    """Module name -> traceback of the claims modules a lenient :func:`discover` could not import."""
+    return dict(_DISCOVERY_ERRORS)
 
 
 def all_claims() -> list[Claim]:

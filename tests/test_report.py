@@ -109,6 +109,7 @@ def run_expected_false_crash(config):
 }
 
 GREEN = ("mc_good", "symbolic", "inconclusive", "expected_false")
+_REAL_DISCOVER = claims_mod.discover
 
 
 def _png_bytes(w: int = 2, h: int = 2) -> bytes:
@@ -492,3 +493,30 @@ def test_missing_renderer_is_noted(ledger, monkeypatch):
     assert rc == 0 and not any(f["ok"] for f in data["figures"])
     assert any("renderer" in n for n in data["summary"]["notes"])
     assert ledger.calls == []
+
+
+def test_broken_claims_module_turns_run_red_but_others_still_run(ledger, monkeypatch, tmp_path):
+    """A claims module that cannot be imported is reported with its traceback; the rest of the ledger runs."""
+    import iclverify.checks as checks_pkg
+
+    pkg_dir = tmp_path / "pkg"
+    pkg_dir.mkdir()
+    (pkg_dir / "claims_toy_fine.py").write_text(TOY_HEADER + textwrap.dedent(SNIPPETS["symbolic"]))
+    (pkg_dir / "claims_toy_broken.py").write_text("import numpy as np\nraise ImportError('no such simulator')\n")
+    monkeypatch.setattr(checks_pkg, "__path__", [str(pkg_dir)])
+    monkeypatch.setattr(claims_mod, "discover", _REAL_DISCOVER)
+    monkeypatch.setattr(claims_mod, "_DISCOVERY_ERRORS", {})
+    for name in ("iclverify.checks.claims_toy_fine", "iclverify.checks.claims_toy_broken"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    try:
+        rc, data, out = ledger.run("--no-figures")
+    finally:
+        for name in ("iclverify.checks.claims_toy_fine", "iclverify.checks.claims_toy_broken"):
+            sys.modules.pop(name, None)
+    assert rc == 1 and _verdicts(data) == {"toy2.square-expansion": "PROVED"}
+    assert data["summary"]["failures"] == [
+        "claims module iclverify.checks.claims_toy_broken could not be imported: ImportError: no such simulator"]
+    assert "no such simulator" in open(os.path.join(out, "index.html")).read()
+    # the strict default of discover() still raises, for callers that want that
+    with pytest.raises(ImportError, match="no such simulator"):
+        claims_mod.discover()

@@ -184,6 +184,8 @@ def render_html(data: ReportData) -> str:
     if fails:
         out.append('<h3>Failing (non-zero exit status)</h3><ul class="tight">'
                    + "".join(f"<li>{_e(x)}</li>" for x in fails) + "</ul>")
+    for what, tb in data.load_errors:
+        out.append(f"<details open><summary>{_e(what)}: import error</summary><pre>{_e(tb)}</pre></details>")
     att = data.attention()
     if att:
         out.append('<h3>Needs attention (does not fail the run)</h3><ul class="tight">' + "".join(

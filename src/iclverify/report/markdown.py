@@ -114,6 +114,8 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     fails = data.failures()
     if fails:
         out.append("### Failing (non-zero exit status)\n\n" + "\n".join(f"- {x}" for x in fails) + "\n")
+    for what, tb in data.load_errors:
+        out.append(f"{what}: import error\n\n" + _fence(tb))
     att = data.attention()
     if att:
         out.append("### Needs attention (does not fail the run)\n\n" + "\n".join(

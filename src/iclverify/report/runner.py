@@ -11,10 +11,12 @@ for any number of workers.
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, TextIO
@@ -80,6 +82,7 @@ class Selection:
     figure_claims: dict[str, list[str]] = field(default_factory=dict)  # figure id -> claim ids naming it
     sources: dict[str, str] = field(default_factory=dict)  # claim id -> --claims spec it came from
     notes: list[str] = field(default_factory=list)
+    load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback): fail the run
 
 
 # -- selection ---------------------------------------------------------------------------------
@@ -100,6 +103,28 @@ def _all_figures(notes: list[str]) -> list[Any]:
         return []
 
 
+def _discover_claims(load_errors: list[tuple[str, str]]) -> list[Claim]:
+    """Every registered claim; a claims module that fails to import is recorded, not raised."""
+    discover = _claims.discover
+    if "lenient" in inspect.signature(discover).parameters:
+        discover(lenient=True)
+        load_errors += [(f"claims module {m}", tb) for m, tb in sorted(_claims.discovery_errors().items())]
+    else:  # a stand-in discover (e.g. a test isolating the registry)
+        discover()
+    return sorted(_claims._REGISTRY.values(), key=lambda c: (c.paper, c.id))
+
+
+def _discover_derivations(load_errors: list[tuple[str, str]]) -> list[Any]:
+    """Every registered derivation; an import error is recorded with those registered so far."""
+    from iclverify.derivations import registry as dreg
+
+    try:
+        return dreg.derivations()
+    except Exception:
+        load_errors.append(("derivation modules", traceback.format_exc(limit=6)))
+        return [d for _, d in sorted(dreg._REGISTRY.items())]
+
+
 def select(options: ReportOptions) -> Selection:
     """Load external claims, discover everything, and apply ``--only``.
 
@@ -111,15 +136,14 @@ def select(options: ReportOptions) -> Selection:
     KeyError
         When an entry matches nothing.
     """
-    from iclverify.derivations.registry import derivations as all_derivations
-
     sources: dict[str, str] = {}
     for spec in options.claims_specs:
         for cid in _claims.load_claims(spec):
             sources[cid] = spec
     notes: list[str] = []
-    claims = _claims.all_claims()
-    derivs = all_derivations()
+    load_errors: list[tuple[str, str]] = []
+    claims = _discover_claims(load_errors)
+    derivs = _discover_derivations(load_errors)
     figs = _all_figures(notes)
 
     only = _split(options.only)
@@ -153,7 +177,7 @@ def select(options: ReportOptions) -> Selection:
     if not claims:
         notes.append("no claim was selected" + (" by --only" if only else ": none is registered"))
     return Selection(claims, derivs if options.derivations else [], figures if options.figures else [],
-                     figure_claims, sources, notes)
+                     figure_claims, sources, notes, load_errors)
 
 
 @dataclass(frozen=True)
@@ -413,4 +437,4 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
                 "claims_specs": list(options.claims_specs), "figures": options.figures,
                 "derivations": options.derivations, "strict": options.strict},
         environment=environment(), command=options.command, started=started, wall_s=wall, notes=notes,
-        strict=options.strict)
+        strict=options.strict, load_errors=list(sel.load_errors))
