@@ -177,7 +177,9 @@ def render_html(data: ReportData) -> str:
     out.append('<section id="summary"><h2>Summary</h2>')
     out.append(_table(["verdict", "claims", "meaning"],
                       [[_badge(v), n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]], raw_cols=(0,)))
-    out.append("<h3>Per paper</h3>" + _table(s["papers_header"], s["papers"]))
+    paper_rows = [[f'<a href="#{anchor("paper", row[0])}">{_e(row[0])}</a>' if row[0] in data.papers() else
+                   _e(row[0]), *row[1:]] for row in s["papers"]]
+    out.append("<h3>Per paper</h3>" + _table(s["papers_header"], paper_rows, raw_cols=(0,)))
     out.append("<h3>Derivations</h3>" + _table(["status", "derivations"], [[_badge(k), n] for k, n in
                                                                             s["derivations"]], raw_cols=(0,)))
     fails = data.failures()
