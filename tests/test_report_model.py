@@ -9,14 +9,14 @@ import pytest
 
 from iclverify.checks.claims import CheckKind, Claim, ControlOutcome, Evidence, Verdict
 from iclverify.derivations.registry import CHECKED, FAILED, PROVED, DerivationResult
-from iclverify.report import legend, model
+from iclverify.report import content, legend, model
 from iclverify.report.html import render_html
 from iclverify.report.jsonout import render_json
 from iclverify.report.markdown import render_markdown
 from iclverify.report.model import ClaimResult, FigureResult, ReportData
 
 
-@pytest.mark.parametrize("mod", [legend, model])
+@pytest.mark.parametrize("mod", [legend, model, content])
 def test_doctests(mod):
     res = doctest.testmod(mod)
     assert res.attempted > 0 and res.failed == 0

@@ -79,11 +79,45 @@ def _plain(x):
 MEASUREMENTS_MAX_CHARS = 20_000
 
 
+def _short(x):
+    """Floats to 6 significant digits (the pages are for reading; claims.json keeps full precision)."""
+    if isinstance(x, float):
+        return float(f"{x:.6g}")
+    if isinstance(x, list):
+        return [_short(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _short(v) for k, v in x.items()}
+    return x
+
+
+def _readable_json(x, indent: int = 0, width: int = 100) -> str:
+    """JSON with one key per line but every list of scalars (and every short value) on one line.
+
+    >>> print(_readable_json({"n": [72, 132], "fit": {"slope": 0.0545454545, "ci": [0.05, 0.06]}}, width=60))
+    {
+      "n": [72, 132],
+      "fit": {"slope": 0.0545455, "ci": [0.05, 0.06]}
+    }
+    """
+    x = _short(x)
+    flat = json.dumps(x, ensure_ascii=False)
+    if len(flat) <= width or not isinstance(x, (dict, list)) or (
+            isinstance(x, list) and not any(isinstance(v, (dict, list)) for v in x)):
+        return flat
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(x, dict):
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_readable_json(v, indent + 1, width)}"
+                 for k, v in x.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    items = [f"{inner}{_readable_json(v, indent + 1, width)}" for v in x]
+    return "[\n" + ",\n".join(items) + f"\n{pad}]"
+
+
 def measurements_text(r: ClaimResult, limit: int = MEASUREMENTS_MAX_CHARS) -> str:
     """Further numbers the check reported, as indented JSON ('' when none), cut at ``limit`` characters."""
     if not r.evidence.measurements:
         return ""
-    text = json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
+    text = _readable_json(_plain(r.evidence.measurements))
     if len(text) > limit:
         text = text[:limit] + f"\n... ({len(text) - limit} more characters in claims.json)"
     return text
