@@ -13,7 +13,7 @@ from iclverify.checks.claims import CheckKind, Verdict
 from iclverify.report.legend import PAPERS, label_families, label_tokens
 from iclverify.report.model import DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number
 
-__all__ = ["Field", "TITLE", "paper_line", "findings", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
+__all__ = ["Field", "TITLE", "paper_line", "findings", "figure_state", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
            "environment_rows", "budget_text", "measurements_text", "control_rows"]
 
 TITLE = "icl-verifier: verification report"
@@ -44,6 +44,14 @@ def paper_line(paper: str) -> str:
 def findings(data: ReportData) -> list[tuple[str, str]]:
     """(claim id, finding) for every claim where the verifier found the paper's wording imprecise."""
     return [(r.claim.id, r.claim.finding) for r in data.claims if r.claim.finding]
+
+
+def figure_state(fr) -> str:
+    """Why a claim's figure is not shown (``fr`` is its FigureResult, or None when figures were off)."""
+    if fr is None:
+        return "figures were not drawn in this run"
+    lines = fr.error.strip().splitlines()
+    return "not drawn: " + (lines[-1] if lines else "skipped")
 
 
 def evidence_numbers(r: ClaimResult) -> list[Field]:

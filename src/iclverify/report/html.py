@@ -127,16 +127,11 @@ def _claim(r: ClaimResult, data: ReportData) -> str:
                      + "</ul>")
     if c.figure:
         fr = data.figure(c.figure)
-        if fr is None:
-            state = " (figures not drawn in this run)"
-        elif fr.ok:
-            state = " (in the Figures section)"
-        else:
-            state = f" (not drawn: {fr.error.strip().splitlines()[-1] if fr.error.strip() else 'skipped'})"
         if fr is not None and fr.ok:
-            parts.append(f'<p>Figure: <a href="#{anchor("fig", c.figure)}">{_e(c.figure)}</a>{_e(state)}</p>')
+            parts.append(f'<p>Figure: <a href="#{anchor("fig", c.figure)}">{_e(c.figure)}</a> '
+                         "(in the Figures section)</p>")
         else:
-            parts.append(f"<p>Figure: <code>{_e(c.figure)}</code>{_e(state)}</p>")
+            parts.append(f"<p>Figure: <code>{_e(c.figure)}</code> ({_e(C.figure_state(fr))})</p>")
     parts.append(_fields(C.verdict_fields(r)[2:]))
     parts.append("</article>")
     return "\n".join(parts)

@@ -73,9 +73,7 @@ def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
         if fr is not None and fr.ok:
             parts.append(f"Figure: [{c.figure}](#fig-{c.figure}) (in the Figures section)\n")
         else:
-            why = "figures not drawn in this run" if fr is None else \
-                (fr.error.strip().splitlines()[-1] if fr.error.strip() else "skipped")
-            parts.append(f"Figure: `{c.figure}` (not drawn: {why})\n")
+            parts.append(f"Figure: `{c.figure}` ({C.figure_state(fr)})\n")
     parts.append(_fields(C.verdict_fields(r)[2:]))
     return "\n".join(parts)
 
