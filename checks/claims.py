@@ -35,6 +35,7 @@ __all__ = [
     "all_claims",
     "select_claims",
     "discover",
+    "discovery_errors",
     "run_claim",
     "SOURCE_LABELS",
     "load_claims",
@@ -239,13 +240,36 @@ def claim(**fields: Any) -> Callable[[Callable[[RunConfig], Evidence]], Callable
     return deco
 
 
-def discover() -> None:
-    """Import every ``claims_*`` module of :mod:`iclverify.checks`."""
+_DISCOVERY_ERRORS: dict[str, str] = {}
+
+
+def discover(*, lenient: bool = False) -> None:
+    """Import every ``claims_*`` module of :mod:`iclverify.checks`.
+
+    Parameters
+    ----------
+    lenient : bool
+        Record a module that fails to import (see :func:`discovery_errors`) and go on
+        with the others, instead of raising.  The report uses this so that one broken
+        module turns the run red with its traceback rather than hiding every other claim.
+    """
     import iclverify.checks as pkg
 
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
         if info.name.rsplit(".", 1)[-1].startswith("claims_"):
-            importlib.import_module(info.name)
+            if not lenient:
+                importlib.import_module(info.name)
+                continue
+            try:
+                importlib.import_module(info.name)
+                _DISCOVERY_ERRORS.pop(info.name, None)
+            except Exception:
+                _DISCOVERY_ERRORS[info.name] = traceback.format_exc(limit=6)
+
+
+def discovery_errors() -> dict[str, str]:
+    """Module name -> traceback of the claims modules a lenient :func:`discover` could not import."""
+    return dict(_DISCOVERY_ERRORS)
 
 
 def all_claims() -> list[Claim]:
@@ -314,9 +338,17 @@ def _jsonable(x: Any) -> Any:
         return v if math.isfinite(v) else str(v)
     if isinstance(x, (np.integer,)):
         return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
     if isinstance(x, enum.Enum):
         return x.value
-    return x
+    if x is None or isinstance(x, (str, bool, int)):
+        return x
+    if isinstance(x, (set, frozenset)):
+        return [_jsonable(v) for v in sorted(x, key=str)]
+    # Anything else (paths, mpmath numbers, dataclasses...) is reported by its text, so a
+    # check's measurements can never make the report's JSON unwritable.
+    return str(x)
 
 
 def load_claims(spec: str) -> list[str]:
@@ -331,7 +363,7 @@ def load_claims(spec: str) -> list[str]:
     import importlib.util
     import os
 
-    before = set(_REGISTRY)
+    before = dict(_REGISTRY)
     mod_name = spec
     if spec.endswith(".py") or os.sep in spec:
         path = os.path.abspath(spec)
@@ -357,4 +389,5 @@ def load_claims(spec: str) -> list[str]:
     else:
         importlib.import_module(spec)
     own = {cid for cid, c in _REGISTRY.items() if getattr(c.run, "__module__", None) == mod_name}
-    return sorted(own | (set(_REGISTRY) - before))
+    touched = {cid for cid, c in _REGISTRY.items() if before.get(cid) is not c}  # new or re-registered
+    return sorted(own | touched)

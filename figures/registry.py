@@ -113,7 +113,7 @@ class LinePanel:
     ylim: tuple[float, float] | None = None
     xlim: tuple[float, float] | None = None
     markers: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text), e.g. minima
-    legend_loc: str = "best"
+    legend_loc: str = "best"  # a matplotlib location, or "outside" (right of the axes)
 
 
 @dataclass

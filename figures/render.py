@@ -61,7 +61,9 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
         if s.kind == "line":
             ax.plot(s.x, s.y, color=c, linestyle=s.linestyle, label=s.label, zorder=2)
         else:
-            matched = key in line_groups
+            # points that sit on a theory curve share its legend entry; a connected set of points
+            # (a simulated curve with no closed form, e.g. dMMSE) is a curve of its own
+            matched = key in line_groups and not s.connect
             has_matched_points |= matched
             marker = s.marker or style.MARKERS[ci % len(style.MARKERS)]
             ax.errorbar(s.x, s.y, yerr=s.yerr, fmt=marker, color=c, markerfacecolor="white",
@@ -91,7 +93,10 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
                     Line2D([], [], color="0.2", marker="o", markerfacecolor="white", linestyle="none")]
         labels += ["theory", "simulation ± SE"]
     if handles:
-        ax.legend(handles, labels, loc=panel.legend_loc)
+        if panel.legend_loc == "outside":
+            ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        else:
+            ax.legend(handles, labels, loc=panel.legend_loc)
 
 
 def _draw_heatmap(fig, ax, panel: HeatmapPanel) -> None:
@@ -100,7 +105,10 @@ def _draw_heatmap(fig, ax, panel: HeatmapPanel) -> None:
 
     z = np.ma.masked_invalid(np.asarray(panel.z, dtype=float))
     cmap = mpl.colormaps[panel.cmap].with_extremes(bad=style.NAN_COLOR)
-    mesh = ax.pcolormesh(panel.x, panel.y, z, cmap=cmap, shading="nearest", rasterized=True)
+    lims = {}
+    if panel.zticks:  # the colour bar spans the tick range (e.g. the whole alpha grid), not just the data
+        lims = {"vmin": min(v for v, _ in panel.zticks), "vmax": max(v for v, _ in panel.zticks)}
+    mesh = ax.pcolormesh(panel.x, panel.y, z, cmap=cmap, shading="nearest", rasterized=True, **lims)
     cb = fig.colorbar(mesh, ax=ax, pad=0.02)
     cb.set_label(panel.zlabel)
     if panel.zticks:

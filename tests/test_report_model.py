@@ -9,14 +9,14 @@ import pytest
 
 from iclverify.checks.claims import CheckKind, Claim, ControlOutcome, Evidence, Verdict
 from iclverify.derivations.registry import CHECKED, FAILED, PROVED, DerivationResult
-from iclverify.report import legend, model
+from iclverify.report import content, legend, model
 from iclverify.report.html import render_html
 from iclverify.report.jsonout import render_json
 from iclverify.report.markdown import render_markdown
 from iclverify.report.model import ClaimResult, FigureResult, ReportData
 
 
-@pytest.mark.parametrize("mod", [legend, model])
+@pytest.mark.parametrize("mod", [legend, model, content])
 def test_doctests(mod):
     res = doctest.testmod(mod)
     assert res.attempted > 0 and res.failed == 0
@@ -68,11 +68,12 @@ def test_derivations_and_figures_in_the_gate(tmp_path):
     bad = DerivationResult(FAILED, "x", name="d.bad", paper="p")
     assert ReportData([], derivations=[ok, num]).passed
     assert ReportData([], derivations=[ok, bad]).failures() == ["derivation d.bad: FAILED"]
-    # a figure nobody cites only warns; one a claim names must be drawn
-    orphan = FigureResult("f-orphan", error="boom")
-    cited = FigureResult("f-cited", error="boom", claims=["p.a"])
-    assert ReportData([], figures=[orphan]).passed
-    assert not ReportData([], figures=[cited]).passed
+    # a figure that could not be drawn is listed, and fails the run only with --strict
+    cited = FigureResult("f-cited", error="Traceback...\nValueError: boom", claims=["p.a"])
+    data = ReportData([], figures=[cited])
+    assert data.passed and data.figure_problems() == ["figure f-cited (named by p.a): ValueError: boom"]
+    assert ReportData([], figures=[cited], strict=True).failures() == [
+        "figure f-cited (named by p.a): ValueError: boom (--strict)"]
 
 
 def test_writers_agree_on_every_claim(tmp_path):
@@ -97,3 +98,66 @@ def test_writers_agree_on_every_claim(tmp_path):
     r = ClaimResult(replace(r.claim, label="MATH | CHECKED"), r.evidence, r.command)
     md = render_markdown(ReportData([r]), str(tmp_path))
     assert "| p.pipe | p | MATH \\| CHECKED (derived) |" in md
+
+
+def test_jsonable_never_leaves_unwritable_values():
+    import pathlib
+
+    import numpy as np
+
+    from iclverify.checks.claims import _jsonable
+
+    out = _jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
+                     "n": float("nan"), "arr": np.arange(2)})
+    assert out == {"b": True, "f": 1.5, "p": "a/b", "s": [1, 2], "n": "nan", "arr": [0, 1]}
+    json.dumps(out, allow_nan=False)
+
+
+def test_load_claims_reloads_a_file_and_reports_its_ids(tmp_path, monkeypatch):
+    from iclverify.checks import claims as claims_mod
+
+    monkeypatch.setattr(claims_mod, "_REGISTRY", {})
+    src = '''
+from iclverify.checks.claims import CheckKind, Evidence, Verdict, claim
+
+@claim(id="ext.a", paper="ext", label="MATH", statement="s", formula="f", check=CheckKind.SYMBOLIC, controls=("c",))
+def run(config):
+    return Evidence(Verdict.PROVED)
+'''
+    f = tmp_path / "ext_claims.py"
+    f.write_text(src)
+    assert claims_mod.load_claims(str(f)) == ["ext.a"]
+    first = claims_mod._REGISTRY["ext.a"].run
+    f.write_text(src.replace('"ext.a"', '"ext.b"'))  # edited file: its old claim goes, the new one comes
+    assert claims_mod.load_claims(str(f)) == ["ext.b"]
+    assert set(claims_mod._REGISTRY) == {"ext.b"} and claims_mod._REGISTRY["ext.b"].run is not first
+    other = tmp_path / "sub"
+    other.mkdir()
+    (other / "ext_claims.py").write_text(src)  # same file name elsewhere is a different module
+    assert claims_mod.load_claims(str(other / "ext_claims.py")) == ["ext.a"]
+    assert set(claims_mod._REGISTRY) == {"ext.a", "ext.b"}
+    with pytest.raises(ValueError, match="already registered"):
+        (tmp_path / "dup.py").write_text(src)
+        claims_mod.load_claims(str(tmp_path / "dup.py"))
+
+
+def test_known_papers_are_cited_and_findings_summarised(tmp_path):
+    r = _result("lu2024.x", Verdict.CONFIRMED, paper="lu2024")
+    from dataclasses import replace
+
+    r = ClaimResult(replace(r.claim, finding="the boundary is not kappa < min(tau, 1)"), r.evidence, r.command)
+    data = ReportData([r])
+    html, md = render_html(data), render_markdown(data, str(tmp_path))
+    for text in (html, md):
+        assert "arXiv:2405.11751" in text and "lu2024_asymptotic.md" in text
+        assert text.count("the boundary is not kappa &lt; min(tau, 1)" if text is html else
+                          "the boundary is not kappa < min(tau, 1)") == 2  # summary + the claim itself
+
+
+def test_long_measurements_are_cut_in_pages_not_in_json(tmp_path):
+    r = _result("p.big", Verdict.PROVED)
+    r.evidence.measurements = {"grid": list(range(20_000))}
+    data = ReportData([r])
+    html = render_html(data)
+    assert "more characters in claims.json" in html and len(html) < 200_000
+    assert json.loads(render_json(data))["claims"][0]["evidence"]["measurements"]["grid"][-1] == 19_999

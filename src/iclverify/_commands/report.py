@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run only these papers, claim ids, derivation names or figure ids (comma or space "
                         "separated)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="worker processes over claims, derivations and figures (default 1)")
+                   help="worker processes over claims, derivations and figures (default 1; -1: one per core)")
     p.add_argument("--claims", nargs="+", action="extend", default=[], metavar="FILE_OR_MODULE",
                    help="also load claims from these Python files or modules")
     p.add_argument("--list", action="store_true", help="list the selected claims and exit without running them")
@@ -30,7 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-derivations", dest="derivations", action="store_false", help="do not run derivations")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="root seed of every check and figure")
     p.add_argument("--strict", action="store_true",
-                   help="also fail (exit 1) on INCONCLUSIVE claims that should hold")
+                   help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
+                        "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
 
 
@@ -46,7 +47,7 @@ def _list(sel) -> int:
     for d in sel.derivations:
         print(f"{d.name:<{width}}  {d.paper:<20} {'derivation':<26} {d.statement}")
     for f in sel.figures:
-        print(f"{f.id:<{width}}  {f.paper:<20} {'figure':<26} {f.title}")
+        print(f"{f.id:<{width}}  {f.paper:<20} {'figure':<26} {f.title or '(not registered)'}")
     print(f"{len(sel.claims)} claims, {len(sel.derivations)} derivations, {len(sel.figures)} figures")
     return 0
 
@@ -75,8 +76,11 @@ def run(args: argparse.Namespace) -> int:
     from iclverify.report import write_report
     from iclverify.report.runner import ReportOptions, run_report, select
 
+    if args.jobs == -1:
+        args.jobs = os.cpu_count() or 1
     if args.jobs < 1:
-        print(f"iclverify report: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        print(f"iclverify report: --jobs must be at least 1 (or -1 for every core), got {args.jobs}",
+              file=sys.stderr)
         return 2
     seed = RunConfig().seed if args.seed is None else args.seed
     opts = ReportOptions(quick=args.quick, seed=seed,
@@ -94,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
     write_report(data, args.out)
     print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
-    print(data.summary_line())
     for line in data.failures():
-        print(f"  FAIL {line}")
+        print(f"FAIL {line}")
+    print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
     return data.exit_status()

@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 
 from iclverify.checks.claims import CheckKind, Verdict
-from iclverify.report.legend import label_families, label_tokens
+from iclverify.report.legend import PAPERS, label_families, label_tokens
 from iclverify.report.model import DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number
 
-__all__ = ["Field", "TITLE", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
+__all__ = ["Field", "TITLE", "paper_line", "findings", "figure_state", "claim_fields", "verdict_fields", "evidence_numbers", "limitations", "summary_tables", "claims_index", "derivation_rows",
            "environment_rows", "budget_text", "measurements_text", "control_rows"]
 
 TITLE = "icl-verifier: verification report"
@@ -31,6 +31,27 @@ class Field:
 def _families(label: str) -> str:
     fams = label_families(label)
     return f"{label} ({' + '.join(fams)})" if fams else label
+
+
+def paper_line(paper: str) -> str:
+    """Citation and research note of a paper key ('' for an external paper)."""
+    if paper not in PAPERS:
+        return ""
+    cite, note = PAPERS[paper]
+    return f"{cite}. Research note: {note}."
+
+
+def findings(data: ReportData) -> list[tuple[str, str]]:
+    """(claim id, finding) for every claim where the verifier found the paper's wording imprecise."""
+    return [(r.claim.id, r.claim.finding) for r in data.claims if r.claim.finding]
+
+
+def figure_state(fr) -> str:
+    """Why a claim's figure is not shown (``fr`` is its FigureResult, or None when figures were off)."""
+    if fr is None:
+        return "figures were not drawn in this run"
+    lines = fr.error.strip().splitlines()
+    return "not drawn: " + (lines[-1] if lines else "skipped")
 
 
 def evidence_numbers(r: ClaimResult) -> list[Field]:
@@ -62,11 +83,52 @@ def _plain(x):
     return _jsonable(x)
 
 
-def measurements_text(r: ClaimResult) -> str:
-    """Further numbers the check reported, as indented JSON ('' when none)."""
+#: Longest measurements text shown in HTML / Markdown; claims.json always has all of it.
+MEASUREMENTS_MAX_CHARS = 20_000
+
+
+def _short(x):
+    """Floats to 6 significant digits (the pages are for reading; claims.json keeps full precision)."""
+    if isinstance(x, float):
+        return float(f"{x:.6g}")
+    if isinstance(x, list):
+        return [_short(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _short(v) for k, v in x.items()}
+    return x
+
+
+def _readable_json(x, indent: int = 0, width: int = 100) -> str:
+    """JSON with one key per line but every list of scalars (and every short value) on one line.
+
+    >>> print(_readable_json({"n": [72, 132], "fit": {"slope": 0.0545454545, "ci": [0.05, 0.06]}}, width=60))
+    {
+      "n": [72, 132],
+      "fit": {"slope": 0.0545455, "ci": [0.05, 0.06]}
+    }
+    """
+    x = _short(x)
+    flat = json.dumps(x, ensure_ascii=False)
+    if len(flat) <= width or not isinstance(x, (dict, list)) or (
+            isinstance(x, list) and not any(isinstance(v, (dict, list)) for v in x)):
+        return flat
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(x, dict):
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_readable_json(v, indent + 1, width)}"
+                 for k, v in x.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    items = [f"{inner}{_readable_json(v, indent + 1, width)}" for v in x]
+    return "[\n" + ",\n".join(items) + f"\n{pad}]"
+
+
+def measurements_text(r: ClaimResult, limit: int = MEASUREMENTS_MAX_CHARS) -> str:
+    """Further numbers the check reported, as indented JSON ('' when none), cut at ``limit`` characters."""
     if not r.evidence.measurements:
         return ""
-    return json.dumps(_plain(r.evidence.measurements), indent=1, sort_keys=False)
+    text = _readable_json(_plain(r.evidence.measurements))
+    if len(text) > limit:
+        text = text[:limit] + f"\n... ({len(text) - limit} more characters in claims.json)"
+    return text
 
 
 def control_rows(r: ClaimResult) -> list[tuple[str, str, str]]:

@@ -127,16 +127,11 @@ def _claim(r: ClaimResult, data: ReportData) -> str:
                      + "</ul>")
     if c.figure:
         fr = data.figure(c.figure)
-        if fr is None:
-            state = " (figures not drawn in this run)"
-        elif fr.ok:
-            state = " (in the Figures section)"
-        else:
-            state = f" (not drawn: {fr.error.strip().splitlines()[-1] if fr.error.strip() else 'skipped'})"
         if fr is not None and fr.ok:
-            parts.append(f'<p>Figure: <a href="#{anchor("fig", c.figure)}">{_e(c.figure)}</a>{_e(state)}</p>')
+            parts.append(f'<p>Figure: <a href="#{anchor("fig", c.figure)}">{_e(c.figure)}</a> '
+                         "(in the Figures section)</p>")
         else:
-            parts.append(f"<p>Figure: <code>{_e(c.figure)}</code>{_e(state)}</p>")
+            parts.append(f"<p>Figure: <code>{_e(c.figure)}</code> ({_e(C.figure_state(fr))})</p>")
     parts.append(_fields(C.verdict_fields(r)[2:]))
     parts.append("</article>")
     return "\n".join(parts)
@@ -177,19 +172,32 @@ def render_html(data: ReportData) -> str:
     out.append('<section id="summary"><h2>Summary</h2>')
     out.append(_table(["verdict", "claims", "meaning"],
                       [[_badge(v), n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]], raw_cols=(0,)))
-    out.append("<h3>Per paper</h3>" + _table(s["papers_header"], s["papers"]))
+    paper_rows = [[f'<a href="#{anchor("paper", row[0])}">{_e(row[0])}</a>' if row[0] in data.papers() else
+                   _e(row[0]), *row[1:]] for row in s["papers"]]
+    out.append("<h3>Per paper</h3>" + _table(s["papers_header"], paper_rows, raw_cols=(0,)))
     out.append("<h3>Derivations</h3>" + _table(["status", "derivations"], [[_badge(k), n] for k, n in
                                                                             s["derivations"]], raw_cols=(0,)))
     fails = data.failures()
     if fails:
         out.append('<h3>Failing (non-zero exit status)</h3><ul class="tight">'
                    + "".join(f"<li>{_e(x)}</li>" for x in fails) + "</ul>")
+    for what, tb in data.load_errors:
+        out.append(f"<details open><summary>{_e(what)}: import error</summary><pre>{_e(tb)}</pre></details>")
     att = data.attention()
     if att:
         out.append('<h3>Needs attention (does not fail the run)</h3><ul class="tight">' + "".join(
             f'<li><a href="#{anchor("claim", r.claim.id)}">{_e(r.claim.id)}</a>: {_badge(r.verdict)} '
             f"{_e(r.outcome_text)}. {_e((r.evidence.reason or '').splitlines()[0] if r.evidence.reason else '')}</li>"
             for r in att) + "</ul>")
+    found = C.findings(data)
+    if found:
+        out.append('<h3>What the verifier found</h3><ul class="tight">' + "".join(
+            f'<li><a href="#{anchor("claim", cid)}">{_e(cid)}</a>: {_e(text)}</li>' for cid, text in found)
+            + "</ul>")
+    figp = data.figure_problems()
+    if figp and not data.strict:
+        out.append('<h3>Figures not drawn (does not fail the run)</h3><ul class="tight">'
+                   + "".join(f"<li>{_e(x)}</li>" for x in figp) + "</ul>")
     if data.notes:
         out.append('<h3>Notes</h3><ul class="tight">' + "".join(f"<li>{_e(n)}</li>" for n in data.notes) + "</ul>")
     header, rows = C.claims_index(data)
@@ -205,6 +213,8 @@ def render_html(data: ReportData) -> str:
     out.append('<section id="claims"><h2>Claims</h2>')
     for paper in data.papers():
         out.append(f'<h3 id="{anchor("paper", paper)}">Paper <code>{_e(paper)}</code></h3>')
+        if C.paper_line(paper):
+            out.append(f'<p class="muted">{_e(C.paper_line(paper))}</p>')
         out += [_claim(r, data) for r in data.claims if r.claim.paper == paper]
     out.append("</section>")
 

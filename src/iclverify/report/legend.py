@@ -19,8 +19,20 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["VERDICT_LEGEND", "DERIVATION_LEGEND", "SOURCE_LABEL_LEGEND", "FAMILY_LEGEND", "label_tokens",
+__all__ = ["PAPERS", "VERDICT_LEGEND", "DERIVATION_LEGEND", "SOURCE_LABEL_LEGEND", "FAMILY_LEGEND", "label_tokens",
            "label_families"]
+
+#: Paper key -> (citation, research note).  Keys are the ``paper`` field of claims.
+PAPERS: dict[str, tuple[str, str]] = {
+    "lu2024": ("Lu, Letey, Zavatone-Veth, Maiti & Pehlevan (2024), Asymptotic theory of in-context learning by "
+               "linear attention, arXiv:2405.11751, PNAS 122(28) 2025", "lu2024_asymptotic.md"),
+    "li2024_finegrained": ("Li, Rawat & Oymak (2024), Fine-grained analysis of in-context linear estimation: data, "
+                           "architecture, and beyond, arXiv:2407.10005, NeurIPS 2024", "li2024_finegrained.md"),
+    "li2024_nonlinear": ("Li, Wang, Lu, Cui & Chen (2024), How do nonlinear transformers learn and generalize in "
+                         "in-context learning?, arXiv:2402.15607, ICML 2024", "li2024_nonlinear.md"),
+    "liu_zhou_2026": ("Liu & Zhou (2026), Ghost in the kernel: in-context learning with efficient transformers via "
+                      "domain generalization, arXiv:2607.00479", "liu_zhou_2026_ghost.md"),
+}
 
 #: Verdict -> meaning, in the order the report lists them.
 VERDICT_LEGEND: dict[str, str] = {

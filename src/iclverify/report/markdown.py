@@ -73,9 +73,7 @@ def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
         if fr is not None and fr.ok:
             parts.append(f"Figure: [{c.figure}](#fig-{c.figure}) (in the Figures section)\n")
         else:
-            why = "figures not drawn in this run" if fr is None else \
-                (fr.error.strip().splitlines()[-1] if fr.error.strip() else "skipped")
-            parts.append(f"Figure: `{c.figure}` (not drawn: {why})\n")
+            parts.append(f"Figure: `{c.figure}` ({C.figure_state(fr)})\n")
     parts.append(_fields(C.verdict_fields(r)[2:]))
     return "\n".join(parts)
 
@@ -114,11 +112,20 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     fails = data.failures()
     if fails:
         out.append("### Failing (non-zero exit status)\n\n" + "\n".join(f"- {x}" for x in fails) + "\n")
+    for what, tb in data.load_errors:
+        out.append(f"{what}: import error\n\n" + _fence(tb))
     att = data.attention()
     if att:
         out.append("### Needs attention (does not fail the run)\n\n" + "\n".join(
             f"- `{r.claim.id}`: {r.verdict} — {r.outcome_text}. "
             f"{(r.evidence.reason or '').splitlines()[0] if r.evidence.reason else ''}" for r in att) + "\n")
+    found = C.findings(data)
+    if found:
+        out.append("### What the verifier found\n\n" + "\n".join(f"- `{cid}`: {text}" for cid, text in found)
+                   + "\n")
+    figp = data.figure_problems()
+    if figp and not data.strict:
+        out.append("### Figures not drawn (does not fail the run)\n\n" + "\n".join(f"- {x}" for x in figp) + "\n")
     if data.notes:
         out.append("### Notes\n\n" + "\n".join(f"- {n}" for n in data.notes) + "\n")
     header, rows = C.claims_index(data)
@@ -127,6 +134,8 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     out.append("## Claims\n")
     for paper in data.papers():
         out.append(f"### Paper `{paper}`\n")
+        if C.paper_line(paper):
+            out.append(C.paper_line(paper) + "\n")
         out += [_claim(r, data, out_dir) for r in data.claims if r.claim.paper == paper]
 
     out.append("## Derivations\n")

@@ -8,8 +8,10 @@ so the formats cannot disagree.  The gating rule lives here, once:
   "needs attention" with its reason;
 * a claim registered with ``expected=False`` (the note says the paper's trend was not
   reproduced) never fails the run, whatever its verdict;
-* a FAILED derivation, or a figure that a claim names but that could not be drawn,
-  fails the run.
+* a FAILED derivation fails the run, and so does a claims or derivation module that
+  cannot be imported (its traceback is shown; the other modules' claims still run);
+* a figure that could not be drawn is listed under "figure problems" but fails the run
+  only with ``strict`` (figures illustrate claims; the verdicts do not depend on them).
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ def fmt_number(x: Any, digits: int = 6) -> str:
     if not math.isfinite(v):
         return str(v)
     return f"{v:.{digits}g}"
+
+
+def _last_line(text: str) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def _plural(n: int, word: str) -> str:
@@ -126,9 +133,13 @@ class FigureResult:
         return not self.error and self.png is not None and os.path.isfile(self.png)
 
     @property
-    def fails_run(self) -> bool:
-        # A figure a claim relies on must exist; a paper figure nobody cites only warns.
-        return bool(self.claims) and not self.ok
+    def problem(self) -> str:
+        """'' when drawn, else one line saying why not."""
+        if self.ok:
+            return ""
+        why = self.error.strip().splitlines()[-1] if self.error.strip() else "not drawn"
+        named = f" (named by {', '.join(self.claims)})" if self.claims else ""
+        return f"figure {self.id}{named}: {why}"
 
     def as_dict(self, relative_to: str | None = None) -> dict:
         def rel(p: str | None) -> str | None:
@@ -160,6 +171,7 @@ class ReportData:
     wall_s: float = 0.0
     notes: list[str] = field(default_factory=list)  # e.g. "figure renderer unavailable"
     strict: bool = False
+    load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback) that failed to import
 
     # -- counts -----------------------------------------------------------------------------
     def verdict_counts(self) -> dict[str, int]:
@@ -195,14 +207,19 @@ class ReportData:
     # -- gating -----------------------------------------------------------------------------
     def failures(self) -> list[str]:
         """One line per thing that turns the run red."""
-        out = [f"claim {r.claim.id}: {r.verdict} (expected to hold)" for r in self.claims if r.fails_run]
+        out = [f"{what} could not be imported: {_last_line(tb)}" for what, tb in self.load_errors]
+        out += [f"claim {r.claim.id}: {r.verdict} (expected to hold)" for r in self.claims if r.fails_run]
         if self.strict:
             out += [f"claim {r.claim.id}: INCONCLUSIVE (--strict)" for r in self.claims
                     if r.claim.expected and r.evidence.verdict is Verdict.INCONCLUSIVE]
         out += [f"derivation {d.name}: FAILED" for d in self.derivations if d.status == FAILED]
-        out += [f"figure {f.id} (named by {', '.join(f.claims)}): could not be drawn" for f in self.figures
-                if f.fails_run]
+        if self.strict:
+            out += [f.problem + " (--strict)" for f in self.figures if f.problem]
         return out
+
+    def figure_problems(self) -> list[str]:
+        """One line per figure that could not be drawn (fails the run only with ``strict``)."""
+        return [f.problem for f in self.figures if f.problem]
 
     def attention(self) -> list[ClaimResult]:
         """Claims that do not fail the run but a reader should look at."""
@@ -260,7 +277,9 @@ class ReportData:
                 "derivations": self.derivation_counts(),
                 "failures": self.failures(),
                 "attention": [r.claim.id for r in self.attention()],
+                "figure_problems": self.figure_problems(),
                 "notes": self.notes,
+                "load_errors": [{"what": w, "traceback": tb} for w, tb in self.load_errors],
             },
             "claims": [r.as_dict() for r in self.claims],
             "derivations": [_derivation_dict(d) for d in self.derivations],

@@ -11,10 +11,12 @@ for any number of workers.
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, TextIO
@@ -26,6 +28,10 @@ from iclverify.report.model import ClaimResult, FigureResult, ReportData
 __all__ = ["ReportOptions", "Selection", "select", "run_report", "claim_command", "environment"]
 
 _DEFAULT_SEED = RunConfig().seed
+#: A quick-scale claim should finish well under this (the project's convention); slower ones are noted.
+QUICK_CLAIM_BUDGET_S = 60.0
+#: The whole quick report should take at most about this long on 2 cores.
+QUICK_REPORT_BUDGET_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Selection:
     figure_claims: dict[str, list[str]] = field(default_factory=dict)  # figure id -> claim ids naming it
     sources: dict[str, str] = field(default_factory=dict)  # claim id -> --claims spec it came from
     notes: list[str] = field(default_factory=list)
+    load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback): fail the run
 
 
 # -- selection ---------------------------------------------------------------------------------
@@ -96,6 +103,28 @@ def _all_figures(notes: list[str]) -> list[Any]:
         return []
 
 
+def _discover_claims(load_errors: list[tuple[str, str]]) -> list[Claim]:
+    """Every registered claim; a claims module that fails to import is recorded, not raised."""
+    discover = _claims.discover
+    if "lenient" in inspect.signature(discover).parameters:
+        discover(lenient=True)
+        load_errors += [(f"claims module {m}", tb) for m, tb in sorted(_claims.discovery_errors().items())]
+    else:  # a stand-in discover (e.g. a test isolating the registry)
+        discover()
+    return sorted(_claims._REGISTRY.values(), key=lambda c: (c.paper, c.id))
+
+
+def _discover_derivations(load_errors: list[tuple[str, str]]) -> list[Any]:
+    """Every registered derivation; an import error is recorded with those registered so far."""
+    from iclverify.derivations import registry as dreg
+
+    try:
+        return dreg.derivations()
+    except Exception:
+        load_errors.append(("derivation modules", traceback.format_exc(limit=6)))
+        return [d for _, d in sorted(dreg._REGISTRY.items())]
+
+
 def select(options: ReportOptions) -> Selection:
     """Load external claims, discover everything, and apply ``--only``.
 
@@ -107,15 +136,14 @@ def select(options: ReportOptions) -> Selection:
     KeyError
         When an entry matches nothing.
     """
-    from iclverify.derivations.registry import derivations as all_derivations
-
     sources: dict[str, str] = {}
     for spec in options.claims_specs:
         for cid in _claims.load_claims(spec):
             sources[cid] = spec
     notes: list[str] = []
-    claims = _claims.all_claims()
-    derivs = all_derivations()
+    load_errors: list[tuple[str, str]] = []
+    claims = _discover_claims(load_errors)
+    derivs = _discover_derivations(load_errors)
     figs = _all_figures(notes)
 
     only = _split(options.only)
@@ -144,15 +172,12 @@ def select(options: ReportOptions) -> Selection:
             figure_claims.setdefault(c.figure, []).append(c.id)
     by_id = {f.id: f for f in figs}
     fig_ids = sorted(named_figs | set(figure_claims))
-    missing = [i for i in fig_ids if i not in by_id]
     # A claim that names an unregistered figure is reported as a figure that could not be drawn.
     figures = [by_id[i] if i in by_id else _MissingFigure(i) for i in fig_ids]
-    if missing and figs:
-        notes.append("claims name figures that are not registered: " + ", ".join(missing))
     if not claims:
         notes.append("no claim was selected" + (" by --only" if only else ": none is registered"))
     return Selection(claims, derivs if options.derivations else [], figures if options.figures else [],
-                     figure_claims, sources, notes)
+                     figure_claims, sources, notes, load_errors)
 
 
 @dataclass(frozen=True)
@@ -173,7 +198,13 @@ def _renderer() -> Callable | None:
 
 
 def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
+    import logging
+
     from iclverify.figures.registry import FigureConfig
+
+    # fontTools warns about every embedded font's timestamp while matplotlib writes a PDF;
+    # in a report those lines would drown the progress output.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     make_figure = _renderer()
     t0 = time.perf_counter()
@@ -301,14 +332,15 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     fig_dir = os.path.join(os.path.abspath(options.out_dir), "figures")
 
     figures_to_draw = list(sel.figures)
-    if figures_to_draw and _renderer() is None:
+    have_renderer = bool(figures_to_draw) and _renderer() is not None  # imports matplotlib only when needed
+    if figures_to_draw and not have_renderer:
         notes.append(f"figure renderer iclverify.figures.render is not installed: {len(figures_to_draw)} "
                      "figure(s) not drawn")
     config = RunConfig(quick=options.quick, jobs=1, seed=options.seed)
 
     # Figures first: they are likely the longest tasks, and a parallel pool should start them early.
     tasks: list[tuple[str, tuple, str]] = []
-    drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if _renderer() else []
+    drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if have_renderer else []
     if drawable:
         os.makedirs(fig_dir, exist_ok=True)
     tasks += [("figure", (f.id, options.quick, options.seed, fig_dir), f.id) for f in drawable]
@@ -341,9 +373,12 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
         from joblib import Parallel, delayed
 
         _pickle_by_value(sel.claims)
-        gen = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")(
-            delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks))
-        for i, res in gen:
+        calls = [delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks)]
+        try:  # joblib >= 1.4 hands results back as they finish, so progress is live
+            pool = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")
+        except (TypeError, ValueError):  # older joblib: all results at the end, still correct
+            pool = Parallel(n_jobs=min(jobs, len(tasks)))
+        for i, res in pool(calls):
             on_done(i, res)
 
     claim_results: list[ClaimResult] = []
@@ -388,10 +423,18 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     if slow:
         prog.line("slowest: " + "; ".join(f"{k} {n} {s:.1f} s" for s, k, n in slow))
 
+    if options.quick:
+        slow_claims = [r for r in claim_results if r.evidence.runtime_s > QUICK_CLAIM_BUDGET_S]
+        if slow_claims:
+            notes.append(f"quick-scale claims slower than {QUICK_CLAIM_BUDGET_S:g} s: " + ", ".join(
+                f"{r.claim.id} ({r.evidence.runtime_s:.0f} s)" for r in slow_claims))
+        if wall > QUICK_REPORT_BUDGET_S:
+            notes.append(f"the quick report took {wall:.0f} s, over its budget of {QUICK_REPORT_BUDGET_S:g} s "
+                         f"(with {jobs} job(s); wall-clock times on a shared machine vary)")
     return ReportData(
         claims=claim_results, derivations=deriv_results, figures=figures,
         config={"quick": options.quick, "seed": options.seed, "jobs": jobs, "only": _split(options.only),
                 "claims_specs": list(options.claims_specs), "figures": options.figures,
                 "derivations": options.derivations, "strict": options.strict},
         environment=environment(), command=options.command, started=started, wall_s=wall, notes=notes,
-        strict=options.strict)
+        strict=options.strict, load_errors=list(sel.load_errors))
