@@ -94,12 +94,12 @@ def forward(params: Params, tokens: np.ndarray, include_query: bool = False) -> 
     """
     keys, pq = _keys_and_query(tokens, include_query)
     qv = pq @ params.WQ.T                              # (n, ma)
-    kk = np.einsum("nld,ad->nla", keys, params.WK)     # (n, L, ma)
-    s = np.einsum("nla,na->nl", kk, qv)
+    kk = keys @ params.WK.T                            # (n, L, ma)
+    s = np.matmul(kk, qv[:, :, None])[:, :, 0]
     s = s - s.max(axis=1, keepdims=True)
     e = np.exp(s)
     attn = e / e.sum(axis=1, keepdims=True)
-    c = np.einsum("nl,nld->nd", attn, keys)
+    c = np.matmul(attn[:, None, :], keys)[:, 0, :]
     h = c @ params.WV.T
     u = h @ params.WO.T
     F = np.maximum(u, 0.0) @ params.a
@@ -127,11 +127,12 @@ def loss_and_grads(params: Params, tokens: np.ndarray, z: np.ndarray, include_qu
     gWO = lg.T @ f["h"]
     r = lg @ params.WO                                      # (n, mb)
     gWV = r.T @ f["c"]
-    vv = np.einsum("nld,nd->nl", f["keys"], r @ params.WV)  # v_i = (W_V^T r)^T p_i
+    vv = np.matmul(f["keys"], (r @ params.WV)[:, :, None])[:, :, 0]  # v_i = (W_V^T r)^T p_i
     attn = f["attn"]
     w = attn * (vv - (attn * vv).sum(axis=1, keepdims=True))
-    gWK = np.einsum("nl,na,nld->ad", w, f["qv"], f["keys"])
-    gWQ = np.einsum("nl,nla,nd->ad", w, f["kk"], f["pq"])
+    # contract over the context index first, then over the batch (two matmuls, no 3-operand einsum)
+    gWK = f["qv"].T @ np.matmul(w[:, None, :], f["keys"])[:, 0, :]
+    gWQ = np.matmul(w[:, None, :], f["kk"])[:, 0, :].T @ f["pq"]
     return loss, {"WQ": gWQ, "WK": gWK, "WV": gWV, "WO": gWO}, f
 
 

@@ -275,7 +275,7 @@ def random_sampling_context_length(alpha_test: float, epsilon: float) -> float:
     Examples
     --------
     >>> round(random_sampling_context_length(0.6, 0.02), 3)
-    9.024
+    9.025
     """
     if epsilon >= 0.5:
         return 0.0
@@ -309,8 +309,8 @@ def batch_size_order(epsilon: float, M1: int, const: float = 1.0) -> float:
 
     Examples
     --------
-    >>> batch_size_order(0.1, 6), batch_size_order(0.9, 6)
-    (100.0, 6.0)
+    >>> batch_size_order(0.25, 6), batch_size_order(0.9, 6)
+    (16.0, 6.0)
     """
     return const * max(epsilon ** -2, float(M1))
 
@@ -324,8 +324,8 @@ def sample_complexity_order(alpha: float, epsilon: float, M1: int, const: float 
 
     Examples
     --------
-    >>> round(sample_complexity_order(0.125, 0.1, 6), 6)
-    400.0
+    >>> round(sample_complexity_order(0.125, 0.25, 6), 6)
+    64.0
     """
     return const * max(epsilon ** -2, float(M1)) * alpha ** (-2.0 / 3.0)
 
