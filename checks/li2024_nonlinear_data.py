@@ -251,9 +251,9 @@ def uniform_kappa(K: float = 0.5) -> Callable[[np.random.Generator, tuple], np.n
     return draw
 
 
-def _context_patterns(rng, n, l, a, b, M, alpha, mode):
-    """(n, l) pattern indices of the contexts, given per-prompt task (a, b) and query pattern."""
-    # law of one context: a, b with alpha/2 each; every other pattern (1-alpha)/(M-2)
+def _context_law(a, b, M, alpha):
+    """(n, M) law of one context's pattern: a, b with α/2 each, every other pattern (1−α)/(M−2)."""
+    n = a.shape[0]
     probs = np.full((n, M), (1.0 - alpha) / (M - 2))
     probs[np.arange(n), a] = alpha / 2.0
     probs[np.arange(n), b] = alpha / 2.0
@@ -327,7 +327,7 @@ def sample_prompts(
     a, b = t[:, 0], t[:, 1]
     z = np.where(rng.random(n) < 0.5, 1.0, -1.0)
     qpat = np.where(z > 0, a, b)
-    probs = _context_patterns(rng, n, l, a, b, M, alpha, mode)
+    probs = _context_law(a, b, M, alpha)
     if mode == "random":
         cpat = _draw_categorical(rng, probs, l)
     else:
