@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import json
 
 import numpy as np
 import pytest
@@ -36,6 +37,7 @@ def test_robust_claim_confirmed_and_controls_rejected(claim_id, config):
     assert ev.verdict is Verdict.CONFIRMED, ev.reason
     assert ev.controls and all(c.rejected for c in ev.controls), [(c.name, c.detail) for c in ev.controls]
     assert ev.seeds["train_seed"] == config.seed
+    json.dumps(ev.as_dict())   # the report stores evidence as JSON
 
 
 def test_c1_numbers_match_the_note(config):
