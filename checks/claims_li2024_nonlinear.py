@@ -424,6 +424,12 @@ def c5_attention(config: RunConfig) -> Evidence:
     for j, ap in enumerate((1.0, 0.8, 0.6)):
         p2 = sample_prompts(ps, unseen_tasks(), N, 20, ap, rng=test_rng(config, 5, 10 + j))
         test_by_ap[str(ap)] = float(evaluate(res.params, p2)["attn_same"].mean())
+    # open question 3 (note §7): the same training with the query column inside the softmax and the sum
+    rq = trained_model(base_config(include_query=True), int(config.seed))
+    pq_ = sample_prompts(ps, unseen_tasks(), N, 20, 0.8, rng=test_rng(config, 5, 20))
+    evq = evaluate(rq.params, pq_, include_query=True)
+    query_variant = {"A_same_trained_prompts": float(evaluate(rq.params, pr, include_query=True)["attn_same"].mean()),
+                     "unseen_task_err": float(evq["err"].mean())}
     controls = [ControlOutcome("initial model", lb0 <= 0.8, f"A_same(init) {a0.mean():.3f} (lower {lb0:.3f})"),
                 ControlOutcome("swapped: A_other > 0.8", lbo <= 0.8, f"A_other {1 - a1.mean():.3f}")]
     ok = lb1 > 0.8
@@ -437,6 +443,7 @@ def c5_attention(config: RunConfig) -> Evidence:
         measurements={"A_same_init": float(a0.mean()), "same_fraction": float(frac.mean()),
                       "A_same_trained": float(a1.mean()), "lower_bound": lb1,
                       "A_same_unseen_tasks_by_alpha_test": test_by_ap,
+                      "include_query_variant": query_variant,
                       "training_curve": {"step": h["log_step"][::10].tolist(),
                                          "A_same": np.round(h["attn_same"][::10], 4).tolist()}},
         controls=controls,
