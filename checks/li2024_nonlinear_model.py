@@ -23,13 +23,13 @@ finite differences in ``tests/test_li2024_nonlinear_model.py``): with ``s_i = k_
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
-from typing import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from iclverify.checks.li2024_nonlinear_data import (
     PatternSet, Prompts, all_tasks, cyclic_tasks, in_domain_patterns, non_covering_tasks, sample_prompts,
+    uniform_kappa,
 )
 
 __all__ = [
@@ -236,7 +236,7 @@ def train(config: TrainConfig, *, rng: np.random.Generator) -> TrainResult:
     """
     ps = config.patterns()
     tasks = config.task_list()
-    kappa = _kappa(config.kappa_max)
+    kappa = uniform_kappa(config.kappa_max)
     p0 = init_params(ps.d, config.m, config.delta, rng=rng)
     p = p0.copy()
     log_rng = np.random.default_rng(rng.integers(2**63))
@@ -268,12 +268,6 @@ def train(config: TrainConfig, *, rng: np.random.Generator) -> TrainResult:
             "log_step": np.array(lsteps), "attn_same": np.array(same), "attn_other": 1.0 - np.array(same),
             "frac_same": np.array(frac)}
     return TrainResult(config, p0, p, hist, step)
-
-
-def _kappa(K):
-    from iclverify.checks.li2024_nonlinear_data import uniform_kappa
-
-    return uniform_kappa(K)
 
 
 @functools.lru_cache(maxsize=16)

@@ -8,7 +8,7 @@ import pytest
 from iclverify.checks.li2024_nonlinear_baselines import knn_predict, logistic_regression_predict
 from iclverify.checks.li2024_nonlinear_data import cyclic_tasks, in_domain_patterns, sample_prompts
 from iclverify.checks.li2024_nonlinear_model import (
-    TrainConfig, evaluate, finite_difference_check, forward, init_params, loss_and_grads, neuron_magnitudes, prune,
+    TrainConfig, evaluate, finite_difference_check, forward, init_params, neuron_magnitudes, prune,
     train,
 )
 
