@@ -640,6 +640,11 @@ def c8_pruning(config: RunConfig) -> Evidence:
     grows, _, _ = _paired_less(cur["large"]["hinge"][0], cur["large"]["hinge"][-1], ALPHA)
     ok &= grows
     mags = np.sort(neuron_magnitudes(res.params))
+    # Theorem 3 speaks of rows of W_O W_V: the same pruning ranked by those norms (measured, not tested)
+    mv = np.sort(neuron_magnitudes(res.params, "WOWV"))
+    gap = int(np.argmax(np.diff(mv)))
+    by_wowv = {str(R): {o: float(evaluate(prune(res.params, R, o, by="WOWV"), pr)["hinge"].mean())
+                        for o in ("small", "large")} for R in _RATES}
     failed = [k for k, v in rows.items() if not (v["small<random"] and v["random<large"])]
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
@@ -649,7 +654,11 @@ def c8_pruning(config: RunConfig) -> Evidence:
         + ("Ordering significant at every R." if ok else f"Ordering not significant at R = {', '.join(failed)}."),
         reps=N, seeds={"train_seed": int(config.seed), "test_spawn_key": [8, 0], "prune_spawn_key": [8, 1]},
         measurements={"by_rate": rows, "baseline_hinge": float(cur["baseline"]["hinge"].mean()),
-                      "large_first_slope_ols": slope, "large_first_grows": grows, "sorted_WO_row_norms": mags.round(3).tolist()},
+                      "large_first_slope_ols": slope, "large_first_grows": grows,
+                      "sorted_WO_row_norms": mags.round(3).tolist(),
+                      "hinge_by_WOWV_ranking": by_wowv, "sorted_WOWV_row_norms": mv.round(3).tolist(),
+                      "WOWV_largest_gap": {"below": float(mv[gap]), "above": float(mv[gap + 1]),
+                                           "fraction_below": (gap + 1) / mv.size}},
         controls=[ControlOutcome("swapped ordering", ctrl, "")],
     )
 

@@ -270,7 +270,7 @@ def train(config: TrainConfig, *, rng: np.random.Generator) -> TrainResult:
     return TrainResult(config, p0, p, hist, step)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=48)
 def trained_model(config: TrainConfig, seed: int) -> TrainResult:
     """Train once per (config, seed) in this process and share the result across claims.
 

@@ -23,7 +23,7 @@ from iclverify.checks.claims_li2024_nonlinear import (
     pruning_curves, shared_model, test_rng, unseen_tasks,
 )
 from iclverify.checks.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
-from iclverify.checks.li2024_nonlinear_model import evaluate, neuron_magnitudes
+from iclverify.checks.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 
 PAPER = "li2024_nonlinear"
@@ -69,9 +69,18 @@ def fig_pruning(cfg: FigureConfig) -> FigureData:
                                  yerr=arr.std(axis=1, ddof=1) / np.sqrt(arr.shape[1])))
         panels.append(LinePanel(title=f"unseen tasks, alpha'=0.8, l=20 ({metric})", xlabel="pruning rate R",
                                 ylabel=ylabel, series=series))
+    wowv = {o: [float(evaluate(prune(res.params, R, o, by="WOWV"), pr)["hinge"].mean()) for R in rates]
+            for o in ("small", "large")}
+    panels.append(LinePanel(title="ranked by rows of W_O W_V (Theorem 3's magnitude)", xlabel="pruning rate R",
+                            ylabel="hinge loss",
+                            series=[Series("W_O W_V, small first", rates, wowv["small"], kind="points"),
+                                    Series("W_O W_V, large first", rates, wowv["large"], kind="points")]))
     mags = np.sort(neuron_magnitudes(res.params))
-    panels.append(LinePanel(title="sorted W_O row norms", xlabel="neuron rank / m", ylabel="row norm",
+    mv = np.sort(neuron_magnitudes(res.params, "WOWV"))
+    panels.append(LinePanel(title="sorted neuron magnitudes", xlabel="neuron rank / m", ylabel="row norm",
                             series=[Series("||W_O[i]||", (np.arange(mags.size) + 0.5) / mags.size, mags,
+                                           kind="points"),
+                                    Series("||(W_O W_V)[i]||", (np.arange(mv.size) + 0.5) / mv.size, mv,
                                            kind="points")]))
     return FigureData(panels, caption="Slides Fig. 22 analogue (in-domain unseen tasks). Theorem 3 predicts "
                                       "small-first ~ lossless up to the small-neuron fraction, large-first >= "
