@@ -13,8 +13,9 @@ stated statistic at the suite's per-comparison false-alarm rate
   (normal interval with the same critical value) where the regressand is itself estimated.
 
 Trained models are shared: :func:`~iclverify.checks.li2024_nonlinear_model.trained_model`
-caches one model per (configuration, seed) per process, so the report trains at most
-three models (cyclic, all-task and non-covering training sets) plus C4's short runs.
+caches one model per (configuration, seed) per process, so the report trains five models
+(cyclic, all-task and non-covering training sets; the note's lr-0.5 configuration for C1;
+the query-in-attention variant for C5) plus C4's short early-stopped runs.
 """
 
 from __future__ import annotations
