@@ -78,6 +78,12 @@ LI2024_NONLINEAR = ParameterSpace(
         "prune_rate": Interval(0, 1, low_open=False, high_open=False, description="fraction R of W_O rows pruned"),
         "S1": Interval(0, inf, description="coefficient sum of an out-of-domain relevant pattern"),
         "epsilon": Interval(0, 1, description="target generalisation error"),
+        "beta": Interval(0, inf, description="norm of the relevant (IDR) patterns (note §1.2, [SECONDARY])"),
+        "const": Interval(0, inf, description="unknown order constant of a bound (not given by the note)"),
+        "M_prune": Interval(1, inf, low_open=False, integer=True,
+                            description="pattern count M in the pruning bound O(eps + M^-1/2) (M2 or M1, note §4)"),
+        "n_train_tasks": Interval(1, inf, low_open=False, integer=True, description="number of training tasks |T_tr|"),
+        "task_exponent": Interval(0, inf, description="exponent e of the task-fraction bound (M1-1)^-e (note §1.3)"),
     },
 )
 
