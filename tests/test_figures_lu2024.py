@@ -189,6 +189,17 @@ def test_fig3_red_line_and_divergence():
         assert np.all(np.isfinite(p.z[:, below]))
 
 
+def test_fig3_refined_search_equals_brute_force():
+    """Coarse-to-fine search gives the brute-force map: whole quick grid, and 6 ρ rows of the full grid."""
+    quick, full = lu.fig3_grid(True), lu.fig3_grid(False)
+    rows = full["rho"][np.random.default_rng(3).choice(full["rho"].size, 6, replace=False)]
+    for qty, tau in lu.FIG3_PANELS:
+        for g, rhos in ((quick, quick["rho"]), (full, rows)):
+            a = lu.nonmonotonicity_map(qty, tau, g["kappa"], rhos, g["alpha"], method="brute")
+            b = lu.nonmonotonicity_map(qty, tau, g["kappa"], rhos, g["alpha"])
+            np.testing.assert_array_equal(a, b)
+
+
 def test_interior_minimum_index_rules():
     e = np.array([[3.0, 2.0, 1.0, 2.0],   # interior minimum at 2
                   [3.0, 2.0, 1.0, 0.5],   # monotone decreasing
