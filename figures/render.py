@@ -84,6 +84,7 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
         ax.set_xlim(*panel.xlim)
     if panel.ylim is not None:
         ax.set_ylim(*panel.ylim)
+    _quiet_log_minor_labels(ax)
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
     ax.set_title(panel.title, loc="left")
@@ -97,6 +98,16 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
             ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         else:
             ax.legend(handles, labels, loc=panel.legend_loc)
+
+
+def _quiet_log_minor_labels(ax) -> None:
+    """On a log axis spanning at least a decade, label only the powers of ten (minor labels collide)."""
+    from matplotlib.ticker import NullFormatter
+
+    for axis, scale, lim in ((ax.xaxis, ax.get_xscale(), ax.get_xlim()), (ax.yaxis, ax.get_yscale(), ax.get_ylim())):
+        lo, hi = sorted(lim)
+        if scale == "log" and lo > 0 and np.floor(np.log10(hi)) > np.ceil(np.log10(lo)) - 1e-12:
+            axis.set_minor_formatter(NullFormatter())
 
 
 def _draw_heatmap(fig, ax, panel: HeatmapPanel) -> None:
