@@ -42,7 +42,7 @@ def _fake_build(config: FigureConfig) -> FigureData:
             def compute(xp=xp, i=i):
                 return _simulate_point(xp, (config.seed, i), reps)
             store = config.store
-            val = store.get_or_compute(key, compute) if store else compute()
+            val = store.get_or_compute(key, compute) if store is not None else compute()
             s = np.asarray(val["samples"])
             means.append(s.mean())
             ses.append(s.std(ddof=1) / math.sqrt(s.size))
