@@ -392,7 +392,9 @@ def simulate_dmmse_point(config: FigureConfig, i: int, *, alpha: float, kappa: f
         r = simulate_dmmse(alpha, kappa, rho, d, n_draws=n_draws, seed=seed)
         return {k: r[k] for k in ("gap_mean", "gap_se", "icl_mean", "idg_mean", "icl_se", "idg_se", "k", "ell")}
 
-    store = config.store
+    from iclverify.checks.store import open_store
+
+    store = open_store(config.store)
     val = store.get_or_compute(key, compute) if store is not None else compute()
     meta = {"d": d, "n_draws": n_draws, "alpha": alpha, "kappa": kappa, "rho": rho, "k": val["k"],
             "ell": val["ell"], "seed": config.seed, "spawn_key": [_FAM_DMMSE, i], "icl_mean": val["icl_mean"],

@@ -41,7 +41,7 @@ def _fake_build(config: FigureConfig) -> FigureData:
             key = {"model": "test-fake", "x": xp, "reps": reps, "seed": config.seed, "spawn_key": [i]}
             def compute(xp=xp, i=i):
                 return _simulate_point(xp, (config.seed, i), reps)
-            store = config.store
+            store = config.store if config.store not in (None, False) else None
             val = store.get_or_compute(key, compute) if store is not None else compute()
             s = np.asarray(val["samples"])
             means.append(s.mean())
