@@ -42,6 +42,6 @@ def test_make_all_quick_from_the_command_line(tmp_path):
         for ext in ("png", "pdf", "csv"):
             assert (out / f"{s.id}.{ext}").stat().st_size > 0, (s.id, ext)
         assert re.search(rf"{re.escape(s.id)}\s+\d+\.\d+ s", res.stdout), s.id
-    total = re.search(r"total (\d+\.\d+) s for (\d+) figure", res.stdout)
+    total = re.search(r"total (\d+\.\d+) s \(cpu \d+\.\d+ s\) for (\d+) figure", res.stdout)
     assert total and int(total.group(2)) == len(SPECS)
     print(res.stdout)
