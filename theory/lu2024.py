@@ -35,6 +35,8 @@ from iclverify.theory._expose import expose
 from iclverify.theory._lu2024_solve import solve_epsilon_mp, solve_epsilon_numpy
 from iclverify.theory.domains import COMMON, LU2024, RIDGELESS_TAU
 from iclverify.theory.rmt import _dm_mp, _dm_numpy, _m_mp, _m_numpy, inverse_kappa
+from iclverify.theory._lu2024_expr import *  # noqa: F401,F403 - the sympy twins are part of the public API
+from iclverify.theory._lu2024_expr import __all__ as _EXPR_ALL
 
 __all__ = [
     "icl_error", "idg_error", "task_generalization_gap",
@@ -43,7 +45,7 @@ __all__ = [
     "icl_error_kappa_inf", "idg_error_kappa_inf",
     "bayes_ridge_icl_error", "context_divergence_slope", "memorization_limit_icl_error",
     "memorization_limit_idg_error", "optimal_ridge", "alpha_minimum",
-]
+] + list(_EXPR_ALL)
 
 #: τ may be +inf (infinite pretraining data) in the dispatching functions.
 TAU_OR_INF = LU2024["tau"].with_(allow_inf=True, description="pretraining ratio n/d^2 (inf: infinite data)")
@@ -83,8 +85,12 @@ def _mp(v: Any):
         if isinstance(v, sp.Rational):
             return mpmath.mpf(int(v.p)) / int(v.q)
         return mpmath.mpf(sp.N(v, mpmath.mp.dps + 5))
-    if isinstance(v, float) and math.isinf(v):
-        return mpmath.inf
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isinf(v):
+            return mpmath.inf
+        # a float stands for the decimal the user wrote (0.01 means 1/100, not its binary rounding)
+        return mpmath.mpf(repr(v))
     return mpmath.mpf(v)
 
 
