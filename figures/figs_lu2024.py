@@ -138,7 +138,8 @@ def _fig1ab(config: FigureConfig, qty: str) -> FigureData:
             y = th.icl_error(alpha, kappa, taus, rho)
         else:
             y = th.idg_error(alpha, kappa, taus, rho)
-        series.append(Series(rf"$\alpha = {alpha:g}$", taus, y, group=group))
+        series.append(Series(rf"$\alpha = {alpha:g}$", taus, y, group=group,
+                             params={"quantity": qty, "alpha": alpha, "kappa": kappa, "rho": rho, "lam": 0.0}))
         if not config.theory_only:
             sims = []
             for tau in FIG1_SIM_TAUS:
@@ -190,7 +191,8 @@ def fig1c(config: FigureConfig) -> FigureData:
     for lam in FIG1C_LAMBDAS:
         group = f"lam={lam:g}"
         lab = rf"$\lambda = 10^{{{int(round(math.log10(lam)))}}}$" if lam < 0.01 else rf"$\lambda = {lam:g}$"
-        series.append(Series(lab, taus, th.icl_error(alpha, math.inf, taus, rho, lam=lam), group=group))
+        series.append(Series(lab, taus, th.icl_error(alpha, math.inf, taus, rho, lam=lam), group=group,
+                             params={"quantity": "icl", "alpha": alpha, "kappa": math.inf, "rho": rho, "lam": lam}))
         if not config.theory_only:
             sims = [simulate_point(config, _FAM_FIG1C, i + j, alpha=alpha, kappa=math.inf, tau=tau, rho=rho, lam=lam)
                     for j, tau in enumerate(FIG1C_SIM_TAUS)]
@@ -223,7 +225,8 @@ def _fig2(config: FigureConfig, panel: str) -> FigureData:
         alphas = np.unique(np.concatenate([grid, [a for a in sim_alphas if a is not None]] +
                                           ([[star[0]]] if star else [])))
         f = th.icl_error if qty == "icl" else th.idg_error
-        series.append(Series(rf"$\kappa = {kappa:g}$", alphas, f(alphas, kappa, tau, rho), group=group))
+        series.append(Series(rf"$\kappa = {kappa:g}$", alphas, f(alphas, kappa, tau, rho), group=group,
+                             params={"quantity": qty, "kappa": kappa, "tau": tau, "rho": rho, "lam": 0.0}))
         if star is not None:
             markers.append((star[0], star[1], ""))
         pts = [a if a is not None else (star[0] if star else None) for a in sim_alphas]
@@ -411,7 +414,8 @@ def _fig4_panel(config: FigureConfig, letter: str, alphas, kgrid) -> LinePanel:
         group = f"alpha={alpha:g}"
         ks = np.unique(np.concatenate([kgrid, FIG4_SIM_KAPPAS, FIG4_TABLE_KAPPAS]))
         series.append(Series(rf"$\alpha = {alpha:g},\ \tau = {tau:g}$", ks,
-                             th.task_generalization_gap(alpha, ks, tau, FIG4_RHO), group=group))
+                             th.task_generalization_gap(alpha, ks, tau, FIG4_RHO), group=group,
+                             params={"quantity": "gap", "alpha": alpha, "tau": tau, "rho": FIG4_RHO, "lam": 0.0}))
         if config.theory_only:
             continue
         a_idx = sorted({6.0, 10.0, 20.0, 40.0}).index(alpha)

@@ -73,7 +73,9 @@ class Series:
     For points, ``yerr`` holds standard errors and ``meta`` per-point records
     (seed / spawn key, d, repeats) that go to the CSV.  ``connect=True`` joins
     simulated points with a thin dotted line (e.g. a simulated baseline such as dMMSE
-    that has no closed form); ``marker`` overrides the default marker.
+    that has no closed form); ``marker`` overrides the default marker.  ``params``
+    holds the parameters fixed along the series (e.g. ``{"kappa": 0.5, "rho": 0.01}``),
+    written to every CSV row of the series so that a theory curve is self-describing.
     """
 
     label: str
@@ -86,6 +88,7 @@ class Series:
     meta: list[dict] = field(default_factory=list)
     connect: bool = False
     marker: str | None = None
+    params: dict = field(default_factory=dict)  # parameters fixed along the series (CSV columns on every row)
 
     def __post_init__(self) -> None:
         self.x = np.asarray(self.x, dtype=float)

@@ -30,7 +30,7 @@ def _simulate_point(x: float, seed: tuple, reps: int) -> dict:
 
 def _fake_build(config: FigureConfig) -> FigureData:
     x = np.logspace(-1, 1, 50)
-    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a"), Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b",
+    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a", params={"c": 1.0, "name": "first"}), Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b",
                                                                       linestyle="--")]
     panels = [LinePanel("A", r"$x$", r"error $e$", lines, xscale="log", yscale="log", vlines=[(1.0, r"$x=1$")],
                         markers=[(1.0, 0.5, "")])]
@@ -98,6 +98,7 @@ def test_csv_round_trip_is_bit_identical(tmp_path, fake_figure):
         np.testing.assert_array_equal(s0.y, s1.y)
         if s0.yerr is not None:
             np.testing.assert_array_equal(s0.yerr, s1.yerr)
+    assert back.panels[0].series[0].params == {"c": 1.0, "name": "first"}
     pts = back.panels[0].series[-1]
     assert pts.meta[1] == {"d": 10, "reps": 4, "seed": 20240515, "spawn_key": [1], "x_param": 1.0}
     assert back.panels[0].vlines == [(1.0, r"$x=1$")] and back.panels[0].xscale == "log"
