@@ -102,7 +102,8 @@ def simulate_point(config: FigureConfig, family: int, i: int, *, alpha: float, k
 def _points(label: str, xs, sims: list[dict], qty: str, group: str) -> Series:
     ys = [float(np.mean(s[qty])) for s in sims]
     se = [float(np.std(s[qty], ddof=1) / math.sqrt(len(s[qty]))) for s in sims]
-    return Series(label, xs, ys, kind="points", yerr=se, group=group, meta=[s["meta"] for s in sims])
+    return Series(label, xs, ys, kind="points", yerr=se, group=group,
+                  meta=[{"quantity": qty, **s["meta"]} for s in sims])
 
 
 def _info(config: FigureConfig, **extra) -> dict:
