@@ -174,6 +174,9 @@ def test_cli_list_and_make(tmp_path, fake_figure, capsys):
     assert main(["figures", "replot", str(tmp_path / f"{FAKE}.csv"), "--out", str(tmp_path / "r")]) == 0
     assert (tmp_path / "r" / f"{FAKE}.pdf").exists()
     assert main(["figures", "make", "no-such-figure", "--out", str(tmp_path)]) == 2
+    from iclverify._commands.figures import _select
+
+    assert _select(["test"]) == [FAKE] and _select([FAKE, FAKE]) == [FAKE]
 
 
 def test_regression_tool_detects_a_changed_curve(tmp_path, fake_figure):
