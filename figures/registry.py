@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -28,6 +29,7 @@ __all__ = [
     "all_figures",
     "get_figure",
     "unregister",
+    "discovery_errors",
 ]
 
 
@@ -186,12 +188,26 @@ def figure(id: str, *, paper: str, title: str, description: str = "", reference:
     return deco
 
 
+_IMPORT_ERRORS: dict[str, str] = {}
+
+
 def _discover() -> None:
     import iclverify.figures as pkg
 
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        if info.name.rsplit(".", 1)[-1].startswith("figs_"):
-            importlib.import_module(info.name)
+        if info.name.rsplit(".", 1)[-1].startswith("figs_") and info.name not in _IMPORT_ERRORS:
+            try:
+                importlib.import_module(info.name)
+            except Exception as e:  # one broken figure module must not hide every other paper's figures
+                _IMPORT_ERRORS[info.name] = f"{type(e).__name__}: {e}"
+                warnings.warn(f"figure module {info.name} failed to import: {_IMPORT_ERRORS[info.name]}",
+                              RuntimeWarning, stacklevel=3)
+
+
+def discovery_errors() -> dict[str, str]:
+    """Figure modules that failed to import (module name -> error); empty when all loaded."""
+    _discover()
+    return dict(_IMPORT_ERRORS)
 
 
 def all_figures() -> list[FigureSpec]:

@@ -16,9 +16,13 @@ import sys
 import pytest
 
 from iclverify.figures import regression
-from iclverify.figures.registry import all_figures
+from iclverify.figures.registry import all_figures, discovery_errors
 
 SPECS = all_figures()
+
+
+def test_every_figure_module_imports():
+    assert discovery_errors() == {}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])

@@ -67,7 +67,11 @@ def _list(args) -> int:
     for s in specs:
         print(f"{s.id:<{width}}  {s.paper:<18}  {s.title}")
     print(f"{len(specs)} figures")
-    return 0
+    from iclverify.figures.registry import discovery_errors
+
+    for mod, err in discovery_errors().items():
+        print(f"figure module {mod} failed to import: {err}", file=sys.stderr)
+    return 1 if discovery_errors() else 0
 
 
 def _make(args) -> int:
