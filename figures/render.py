@@ -90,9 +90,12 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
     ax.set_title(panel.title, loc="left")
     handles, labels = ax.get_legend_handles_labels()
     if has_matched_points:
-        handles += [Line2D([], [], color="0.2", linestyle="-"),
-                    Line2D([], [], color="0.2", marker="o", markerfacecolor="white", linestyle="none")]
-        labels += ["theory", "simulation ± SE"]
+        # generic keys: curves are theory, open markers their simulation (a lone curve names itself)
+        if sum(s.kind == "line" for s in panel.series) > 1:
+            handles.append(Line2D([], [], color="0.2", linestyle="-"))
+            labels.append("theory")
+        handles.append(Line2D([], [], color="0.2", marker="o", markerfacecolor="white", linestyle="none"))
+        labels.append("simulation ± SE")
     if handles:
         if panel.legend_loc == "outside":
             ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
