@@ -18,6 +18,16 @@ labels, scales, reference lines and series styles).  Then one row per data point
 :func:`read_figure_csv` rebuilds the :class:`~iclverify.figures.registry.FigureData`,
 so :func:`iclverify.figures.render.replot_from_csv` draws the figure without
 computing anything.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from iclverify.figures.registry import FigureData, LinePanel, Series
+>>> data = FigureData([LinePanel("A", "$x$", "$y$", [Series("curve", [0.1, 1.0], [1 / 3, 2.0])])])
+>>> path = write_figure_csv(os.path.join(tempfile.mkdtemp(), "f.csv"), "demo", "Demo", data)
+>>> layout, back = read_figure_csv(path)
+>>> layout["id"], back.panels[0].series[0].y.tolist() == [1 / 3, 2.0]
+('demo', True)
 """
 
 from __future__ import annotations
