@@ -104,7 +104,7 @@ def _value_claim(config, claim_no, points, d, reps, theory, allowances, controls
     controls : list of (name, dict label -> perturbed value)
     """
     cache, samples = {}, {}
-    for i, (label, params, which) in enumerate(points):
+    for label, params, which in points:
         key = tuple(params)
         if key not in cache:
             cache[key] = _sim(config, claim_no, len(cache), params, d, reps, seeds, **(sim_kw or {}))
@@ -192,7 +192,7 @@ def ridgeless_tau_lt_1(config: RunConfig) -> Evidence:
 def _extrapolated_claim(config, claim_no, params, ds, reps, theory: dict, controls: list, seeds: dict):
     by_d = {"icl": [], "idg": []}
     per_d = {}
-    for j, d in enumerate(ds):
+    for d in ds:
         res = _sim(config, claim_no, 0, params, d, reps, seeds)
         by_d["icl"].append(res.icl)
         by_d["idg"].append(res.idg)

@@ -145,7 +145,8 @@ def simulate_dmmse(alpha: float, kappa: float, rho: float, d: int, *, n_draws: i
     LU2024.validate(alpha=alpha, kappa=kappa, rho=rho)
     if math.isinf(kappa):
         raise ValueError("kappa=inf is outside the domain of kappa for dMMSE: the prior needs finitely many tasks")
-    rng = np.random.default_rng(seed_sequence(seed))
+    ss = seed_sequence(seed)
+    rng = np.random.default_rng(ss)
     ell, k = max(1, int(round(alpha * d))), max(1, int(round(kappa * d)))
     W = draw_tasks(k, d, tasks, rng)
     icl = dmmse_errors(W, ell, rho, n_draws, test="icl", rng=rng, query=query, method=method)
@@ -154,5 +155,6 @@ def simulate_dmmse(alpha: float, kappa: float, rho: float, d: int, *, n_draws: i
     return {"icl": icl, "idg": idg, "icl_mean": float(icl.mean()), "idg_mean": float(idg.mean()),
             "icl_se": se(icl), "idg_se": se(idg), "gap_mean": float(icl.mean() - idg.mean()),
             "gap_se": math.hypot(se(icl), se(idg)), "d": d, "k": k, "ell": ell,
+            "seed": {"entropy": ss.entropy, "spawn_key": list(ss.spawn_key)},
             "params": {"alpha": alpha, "kappa": kappa, "rho": rho, "d": d, "n_draws": n_draws, "tasks": tasks,
                        "query": query, "method": method}}

@@ -45,7 +45,7 @@ import numpy as np
 from iclverify._version import __version__
 from iclverify.checks._lu2024_fit import SOLVERS, fit_gamma
 from iclverify.checks.sweep import run_sweep, seed_sequence
-from iclverify.theory._domains import Interval, check_value, validated
+from iclverify.theory._domains import Interval, validated
 from iclverify.theory.domains import COMMON, LU2024
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error, finite_d_idg_error
 

@@ -8,15 +8,26 @@ labels, scales, reference lines and series styles).  Then one row per data point
 
 * ``kind`` is ``line`` (theory curve), ``points`` (simulation: ``y`` is the mean over
   repeats, ``yerr`` its standard error) or ``cell`` (a heat-map cell, value ``z``).
-* The meta columns are the union of the keys of the simulated points' ``meta`` records
-  (``d``, ``reps``, ``seed``, ``spawn_key``, the model parameters ...); non-scalar
-  values are written as JSON.
+* The meta columns are the union of the keys of the series' ``params`` (written on
+  every row of the series: the parameters of a theory curve) and of the simulated
+  points' ``meta`` records (``d``, ``reps``, ``seed``, ``spawn_key``, the model
+  parameters ...); non-scalar values are written as JSON.
 * Floats are written with ``repr`` (17 significant digits) so that reading back gives
   bit-identical arrays; NaN is ``nan``.
 
 :func:`read_figure_csv` rebuilds the :class:`~iclverify.figures.registry.FigureData`,
 so :func:`iclverify.figures.render.replot_from_csv` draws the figure without
 computing anything.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from iclverify.figures.registry import FigureData, LinePanel, Series
+>>> data = FigureData([LinePanel("A", "$x$", "$y$", [Series("curve", [0.1, 1.0], [1 / 3, 2.0])])])
+>>> path = write_figure_csv(os.path.join(tempfile.mkdtemp(), "f.csv"), "demo", "Demo", data)
+>>> layout, back = read_figure_csv(path)
+>>> layout["id"], back.panels[0].series[0].y.tolist() == [1 / 3, 2.0]
+('demo', True)
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ __all__ = ["FORMAT_TAG", "write_figure_csv", "read_figure_csv"]
 
 FORMAT_TAG = "# iclverify-figure-csv v1"
 _BASE_COLS = ["panel", "panel_type", "series", "label", "group", "kind", "x", "y", "yerr", "z"]
-_SERIES_STYLE = ("label", "kind", "group", "linestyle", "connect", "marker")
+_SERIES_STYLE = ("label", "kind", "group", "linestyle", "connect", "marker", "params")
 
 
 def _num(v: Any) -> str:
@@ -91,7 +102,7 @@ def write_figure_csv(path: str | Path, fig_id: str, title: str, data: FigureData
     meta_cols: list[str] = []
     for p in data.panels:
         for s in getattr(p, "series", []):
-            for m in s.meta:
+            for m in [s.params, *s.meta]:
                 for k in m:
                     if k not in meta_cols and k not in _BASE_COLS:
                         meta_cols.append(k)
@@ -105,7 +116,7 @@ def write_figure_csv(path: str | Path, fig_id: str, title: str, data: FigureData
                 for si, s in enumerate(p.series):
                     yerr = s.yerr if s.yerr is not None else [None] * len(s.x)
                     for j, (x, y, e) in enumerate(zip(s.x, s.y, yerr)):
-                        meta = s.meta[j] if j < len(s.meta) else {}
+                        meta = {**s.params, **(s.meta[j] if j < len(s.meta) else {})}
                         w.writerow([pi, "line", si, s.label, s.group or "", s.kind, _num(x), _num(y), _num(e), ""]
                                    + [_cell(meta.get(k)) for k in meta_cols])
             else:
@@ -157,14 +168,16 @@ def read_figure_csv(path: str | Path) -> tuple[dict, FigureData]:
                 y = [float(r[7]) for r in srows]
                 has_err = any(r[8] != "" for r in srows)
                 yerr = [float(r[8]) if r[8] != "" else math.nan for r in srows] if has_err else None
+                params = st.get("params") or {}
                 meta = []
                 for r in srows:
-                    m = {k: _parse_meta(v) for k, v in zip(meta_cols, r[len(_BASE_COLS):]) if v != ""}
+                    m = {k: _parse_meta(v) for k, v in zip(meta_cols, r[len(_BASE_COLS):])
+                         if v != "" and k not in params}
                     if m:
                         meta.append(m)
                 series.append(Series(label=st["label"], x=x, y=y, kind=st["kind"], yerr=yerr, group=st["group"],
                                      linestyle=st["linestyle"], meta=meta, connect=st.get("connect", False),
-                                     marker=st.get("marker")))
+                                     marker=st.get("marker"), params=params))
             for key in ("vlines", "hlines", "markers"):
                 spec[key] = [tuple(v) for v in spec.get(key, [])]
             for key in ("xlim", "ylim"):

@@ -102,7 +102,8 @@ def simulate_point(config: FigureConfig, family: int, i: int, *, alpha: float, k
 def _points(label: str, xs, sims: list[dict], qty: str, group: str) -> Series:
     ys = [float(np.mean(s[qty])) for s in sims]
     se = [float(np.std(s[qty], ddof=1) / math.sqrt(len(s[qty]))) for s in sims]
-    return Series(label, xs, ys, kind="points", yerr=se, group=group, meta=[s["meta"] for s in sims])
+    return Series(label, xs, ys, kind="points", yerr=se, group=group,
+                  meta=[{"quantity": qty, **s["meta"]} for s in sims])
 
 
 def _info(config: FigureConfig, **extra) -> dict:
@@ -138,7 +139,8 @@ def _fig1ab(config: FigureConfig, qty: str) -> FigureData:
             y = th.icl_error(alpha, kappa, taus, rho)
         else:
             y = th.idg_error(alpha, kappa, taus, rho)
-        series.append(Series(rf"$\alpha = {alpha:g}$", taus, y, group=group))
+        series.append(Series(rf"$\alpha = {alpha:g}$", taus, y, group=group,
+                             params={"quantity": qty, "alpha": alpha, "kappa": kappa, "rho": rho, "lam": 0.0}))
         if not config.theory_only:
             sims = []
             for tau in FIG1_SIM_TAUS:
@@ -190,7 +192,8 @@ def fig1c(config: FigureConfig) -> FigureData:
     for lam in FIG1C_LAMBDAS:
         group = f"lam={lam:g}"
         lab = rf"$\lambda = 10^{{{int(round(math.log10(lam)))}}}$" if lam < 0.01 else rf"$\lambda = {lam:g}$"
-        series.append(Series(lab, taus, th.icl_error(alpha, math.inf, taus, rho, lam=lam), group=group))
+        series.append(Series(lab, taus, th.icl_error(alpha, math.inf, taus, rho, lam=lam), group=group,
+                             params={"quantity": "icl", "alpha": alpha, "kappa": math.inf, "rho": rho, "lam": lam}))
         if not config.theory_only:
             sims = [simulate_point(config, _FAM_FIG1C, i + j, alpha=alpha, kappa=math.inf, tau=tau, rho=rho, lam=lam)
                     for j, tau in enumerate(FIG1C_SIM_TAUS)]
@@ -223,7 +226,8 @@ def _fig2(config: FigureConfig, panel: str) -> FigureData:
         alphas = np.unique(np.concatenate([grid, [a for a in sim_alphas if a is not None]] +
                                           ([[star[0]]] if star else [])))
         f = th.icl_error if qty == "icl" else th.idg_error
-        series.append(Series(rf"$\kappa = {kappa:g}$", alphas, f(alphas, kappa, tau, rho), group=group))
+        series.append(Series(rf"$\kappa = {kappa:g}$", alphas, f(alphas, kappa, tau, rho), group=group,
+                             params={"quantity": qty, "kappa": kappa, "tau": tau, "rho": rho, "lam": 0.0}))
         if star is not None:
             markers.append((star[0], star[1], ""))
         pts = [a if a is not None else (star[0] if star else None) for a in sim_alphas]
@@ -291,21 +295,53 @@ def interior_minimum_index(e: np.ndarray, tol: float = FIG3_TOL) -> np.ndarray:
 
 
 def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: float = FIG3_TOL,
-                        chunk_cells: int = 2_000_000) -> np.ndarray:
+                        method: str = "refine", chunk_cells: int = 2_000_000) -> np.ndarray:
     """``z[i, j]`` = α-grid index of the interior minimum of e(α) at ``(κ_j, ρ_i)``; NaN if monotone.
 
-    Vectorised over the whole (ρ, κ, α) grid in chunks of at most ``chunk_cells``
-    evaluations, ridgeless theory (note §4 Fig. 3).
+    Ridgeless theory (note §4 Fig. 3), vectorised over the whole (ρ, κ) grid.
+
+    ``method="brute"`` evaluates every α of the grid (the authors' 401 × 300 × 500 per map).
+    ``method="refine"`` (default) finds the same grid minimum by coarse-to-fine search:
+    every 25th α (and the last), then every 5th in the two coarse intervals around the
+    coarse minimum, then every α in the two intervals around that: 43 evaluations per curve
+    instead of 500.  The rise after the minimum is measured on the points evaluated, which
+    include the grid's last α.  For curves with one interior minimum (all of Fig. 3's) it
+    returns the brute-force answer; ``tests/test_figures_lu2024.py`` checks the two agree
+    on the quick grid and on a sample of the full one.
     """
     th = _theory()
     f = th.icl_error if qty == "icl" else th.idg_error
     kappas, rhos, alphas = (np.asarray(v, dtype=float) for v in (kappas, rhos, alphas))
+    if method not in ("refine", "brute"):
+        raise ValueError(f"method={method!r} is outside the domain of method: {{'refine', 'brute'}}")
+    n = alphas.size
     z = np.empty((rhos.size, kappas.size))
-    step = max(1, chunk_cells // (kappas.size * alphas.size))
+    per_cell = n if method == "brute" else 60
+    step = max(1, chunk_cells // (kappas.size * per_cell))
     for r0 in range(0, rhos.size, step):
-        r = rhos[r0:r0 + step]
-        e = f(alphas[None, None, :], kappas[None, :, None], tau, r[:, None, None])
-        z[r0:r0 + step] = interior_minimum_index(e, tol)
+        r = rhos[r0:r0 + step][:, None, None]
+        k = kappas[None, :, None]
+        if method == "brute":
+            z[r0:r0 + step] = interior_minimum_index(f(alphas[None, None, :], k, tau, r), tol)
+            continue
+        idx = np.unique(np.r_[np.arange(0, n, 25), n - 1])[None, None, :]
+        idx = np.broadcast_to(idx, (r.shape[0], kappas.size, idx.shape[-1]))
+        vals = f(alphas[idx], k, tau, r)
+        seen_idx, seen_val = [idx], [vals]
+        for stride, width in ((5, 25), (1, 5)):
+            best = np.take_along_axis(idx, np.argmin(vals, axis=-1)[..., None], axis=-1)
+            idx = np.clip(best + np.arange(-width, width + 1, stride), 0, n - 1)
+            vals = f(alphas[idx], k, tau, r)
+            seen_idx.append(idx)
+            seen_val.append(vals)
+        j = np.argmin(vals, axis=-1)[..., None]
+        i_star = np.take_along_axis(idx, j, axis=-1)[..., 0]
+        e_star = np.take_along_axis(vals, j, axis=-1)[..., 0]
+        all_idx = np.concatenate(seen_idx, axis=-1)
+        all_val = np.concatenate(seen_val, axis=-1)
+        after = np.where(all_idx > i_star[..., None], all_val, -np.inf).max(axis=-1)
+        ok = (i_star > 0) & (i_star < n - 1) & (after - e_star > tol)
+        z[r0:r0 + step] = np.where(ok, i_star.astype(float), np.nan)
     return z
 
 
@@ -360,7 +396,9 @@ def simulate_dmmse_point(config: FigureConfig, i: int, *, alpha: float, kappa: f
         r = simulate_dmmse(alpha, kappa, rho, d, n_draws=n_draws, seed=seed)
         return {k: r[k] for k in ("gap_mean", "gap_se", "icl_mean", "idg_mean", "icl_se", "idg_se", "k", "ell")}
 
-    store = config.store
+    from iclverify.checks.store import open_store
+
+    store = open_store(config.store)
     val = store.get_or_compute(key, compute) if store is not None else compute()
     meta = {"d": d, "n_draws": n_draws, "alpha": alpha, "kappa": kappa, "rho": rho, "k": val["k"],
             "ell": val["ell"], "seed": config.seed, "spawn_key": [_FAM_DMMSE, i], "icl_mean": val["icl_mean"],
@@ -377,7 +415,8 @@ def _fig4_panel(config: FigureConfig, letter: str, alphas, kgrid) -> LinePanel:
         group = f"alpha={alpha:g}"
         ks = np.unique(np.concatenate([kgrid, FIG4_SIM_KAPPAS, FIG4_TABLE_KAPPAS]))
         series.append(Series(rf"$\alpha = {alpha:g},\ \tau = {tau:g}$", ks,
-                             th.task_generalization_gap(alpha, ks, tau, FIG4_RHO), group=group))
+                             th.task_generalization_gap(alpha, ks, tau, FIG4_RHO), group=group,
+                             params={"quantity": "gap", "alpha": alpha, "tau": tau, "rho": FIG4_RHO, "lam": 0.0}))
         if config.theory_only:
             continue
         a_idx = sorted({6.0, 10.0, 20.0, 40.0}).index(alpha)
@@ -400,7 +439,8 @@ def fig4(config: FigureConfig) -> FigureData:
 
     Linear attention simulated at κ ∈ {0.2, 0.5, 1, 10, 50} (λ = 1e-6); the dMMSE
     baseline simulated on a log κ grid from 0.08 to 95.72 (31 points, 1000 draws;
-    quick: 9 points, 400 draws).  Quick mode: d = 24, 8 repeats, 120-point κ grid
+    quick: 9 points, 400 draws), one draw of the k training tasks per point as the
+    authors' ``dmmse.py``: its error bar is the SE over contexts given those tasks.  Quick mode: d = 24, 8 repeats, 120-point κ grid
     (full: d = 100, 10 repeats, 400 points).
     """
     kgrid = np.geomspace(0.08, 100.0, 120 if config.quick else 400)

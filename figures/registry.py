@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -28,6 +29,7 @@ __all__ = [
     "all_figures",
     "get_figure",
     "unregister",
+    "discovery_errors",
 ]
 
 
@@ -73,7 +75,9 @@ class Series:
     For points, ``yerr`` holds standard errors and ``meta`` per-point records
     (seed / spawn key, d, repeats) that go to the CSV.  ``connect=True`` joins
     simulated points with a thin dotted line (e.g. a simulated baseline such as dMMSE
-    that has no closed form); ``marker`` overrides the default marker.
+    that has no closed form); ``marker`` overrides the default marker.  ``params``
+    holds the parameters fixed along the series (e.g. ``{"kappa": 0.5, "rho": 0.01}``),
+    written to every CSV row of the series so that a theory curve is self-describing.
     """
 
     label: str
@@ -86,6 +90,7 @@ class Series:
     meta: list[dict] = field(default_factory=list)
     connect: bool = False
     marker: str | None = None
+    params: dict = field(default_factory=dict)  # parameters fixed along the series (CSV columns on every row)
 
     def __post_init__(self) -> None:
         self.x = np.asarray(self.x, dtype=float)
@@ -183,12 +188,26 @@ def figure(id: str, *, paper: str, title: str, description: str = "", reference:
     return deco
 
 
+_IMPORT_ERRORS: dict[str, str] = {}
+
+
 def _discover() -> None:
     import iclverify.figures as pkg
 
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        if info.name.rsplit(".", 1)[-1].startswith("figs_"):
-            importlib.import_module(info.name)
+        if info.name.rsplit(".", 1)[-1].startswith("figs_") and info.name not in _IMPORT_ERRORS:
+            try:
+                importlib.import_module(info.name)
+            except Exception as e:  # one broken figure module must not hide every other paper's figures
+                _IMPORT_ERRORS[info.name] = f"{type(e).__name__}: {e}"
+                warnings.warn(f"figure module {info.name} failed to import: {_IMPORT_ERRORS[info.name]}",
+                              RuntimeWarning, stacklevel=3)
+
+
+def discovery_errors() -> dict[str, str]:
+    """Figure modules that failed to import (module name -> error); empty when all loaded."""
+    _discover()
+    return dict(_IMPORT_ERRORS)
 
 
 def all_figures() -> list[FigureSpec]:

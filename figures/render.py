@@ -84,19 +84,33 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int]) -> None:
         ax.set_xlim(*panel.xlim)
     if panel.ylim is not None:
         ax.set_ylim(*panel.ylim)
+    _quiet_log_minor_labels(ax)
     ax.set_xlabel(panel.xlabel)
     ax.set_ylabel(panel.ylabel)
     ax.set_title(panel.title, loc="left")
     handles, labels = ax.get_legend_handles_labels()
     if has_matched_points:
-        handles += [Line2D([], [], color="0.2", linestyle="-"),
-                    Line2D([], [], color="0.2", marker="o", markerfacecolor="white", linestyle="none")]
-        labels += ["theory", "simulation ± SE"]
+        # generic keys: curves are theory, open markers their simulation (a lone curve names itself)
+        if sum(s.kind == "line" for s in panel.series) > 1:
+            handles.append(Line2D([], [], color="0.2", linestyle="-"))
+            labels.append("theory")
+        handles.append(Line2D([], [], color="0.2", marker="o", markerfacecolor="white", linestyle="none"))
+        labels.append("simulation ± SE")
     if handles:
         if panel.legend_loc == "outside":
             ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
         else:
             ax.legend(handles, labels, loc=panel.legend_loc)
+
+
+def _quiet_log_minor_labels(ax) -> None:
+    """On a log axis spanning at least a decade, label only the powers of ten (minor labels collide)."""
+    from matplotlib.ticker import NullFormatter
+
+    for axis, scale, lim in ((ax.xaxis, ax.get_xscale(), ax.get_xlim()), (ax.yaxis, ax.get_yscale(), ax.get_ylim())):
+        lo, hi = sorted(lim)
+        if scale == "log" and lo > 0 and np.floor(np.log10(hi)) > np.ceil(np.log10(lo)) - 1e-12:
+            axis.set_minor_formatter(NullFormatter())
 
 
 def _draw_heatmap(fig, ax, panel: HeatmapPanel) -> None:

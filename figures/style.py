@@ -60,7 +60,11 @@ RC = {
 
 
 def color(i: int) -> str:
-    """The ``i``-th palette colour (cycled)."""
+    """The ``i``-th palette colour (cycled).
+
+    >>> color(0), color(len(PALETTE))
+    ('#0072B2', '#0072B2')
+    """
     return PALETTE[i % len(PALETTE)]
 
 

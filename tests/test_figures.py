@@ -30,7 +30,7 @@ def _simulate_point(x: float, seed: tuple, reps: int) -> dict:
 
 def _fake_build(config: FigureConfig) -> FigureData:
     x = np.logspace(-1, 1, 50)
-    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a"), Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b",
+    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a", params={"c": 1.0, "name": "first"}), Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b",
                                                                       linestyle="--")]
     panels = [LinePanel("A", r"$x$", r"error $e$", lines, xscale="log", yscale="log", vlines=[(1.0, r"$x=1$")],
                         markers=[(1.0, 0.5, "")])]
@@ -41,8 +41,8 @@ def _fake_build(config: FigureConfig) -> FigureData:
             key = {"model": "test-fake", "x": xp, "reps": reps, "seed": config.seed, "spawn_key": [i]}
             def compute(xp=xp, i=i):
                 return _simulate_point(xp, (config.seed, i), reps)
-            store = config.store
-            val = store.get_or_compute(key, compute) if store else compute()
+            store = config.store if config.store not in (None, False) else None
+            val = store.get_or_compute(key, compute) if store is not None else compute()
             s = np.asarray(val["samples"])
             means.append(s.mean())
             ses.append(s.std(ddof=1) / math.sqrt(s.size))
@@ -98,6 +98,7 @@ def test_csv_round_trip_is_bit_identical(tmp_path, fake_figure):
         np.testing.assert_array_equal(s0.y, s1.y)
         if s0.yerr is not None:
             np.testing.assert_array_equal(s0.yerr, s1.yerr)
+    assert back.panels[0].series[0].params == {"c": 1.0, "name": "first"}
     pts = back.panels[0].series[-1]
     assert pts.meta[1] == {"d": 10, "reps": 4, "seed": 20240515, "spawn_key": [1], "x_param": 1.0}
     assert back.panels[0].vlines == [(1.0, r"$x=1$")] and back.panels[0].xscale == "log"
@@ -173,6 +174,9 @@ def test_cli_list_and_make(tmp_path, fake_figure, capsys):
     assert main(["figures", "replot", str(tmp_path / f"{FAKE}.csv"), "--out", str(tmp_path / "r")]) == 0
     assert (tmp_path / "r" / f"{FAKE}.pdf").exists()
     assert main(["figures", "make", "no-such-figure", "--out", str(tmp_path)]) == 2
+    from iclverify._commands.figures import _select
+
+    assert _select(["test"]) == [FAKE] and _select([FAKE, FAKE]) == [FAKE]
 
 
 def test_regression_tool_detects_a_changed_curve(tmp_path, fake_figure):

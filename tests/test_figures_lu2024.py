@@ -10,7 +10,6 @@ must reject perturbed theory curves (negative controls).
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -189,6 +188,17 @@ def test_fig3_red_line_and_divergence():
         assert np.all(np.isfinite(p.z[:, below]))
 
 
+def test_fig3_refined_search_equals_brute_force():
+    """Coarse-to-fine search gives the brute-force map: whole quick grid, and 6 ρ rows of the full grid."""
+    quick, full = lu.fig3_grid(True), lu.fig3_grid(False)
+    rows = full["rho"][np.random.default_rng(3).choice(full["rho"].size, 6, replace=False)]
+    for qty, tau in lu.FIG3_PANELS:
+        for g, rhos in ((quick, quick["rho"]), (full, rows)):
+            a = lu.nonmonotonicity_map(qty, tau, g["kappa"], rhos, g["alpha"], method="brute")
+            b = lu.nonmonotonicity_map(qty, tau, g["kappa"], rhos, g["alpha"])
+            np.testing.assert_array_equal(a, b)
+
+
 def test_interior_minimum_index_rules():
     e = np.array([[3.0, 2.0, 1.0, 2.0],   # interior minimum at 2
                   [3.0, 2.0, 1.0, 0.5],   # monotone decreasing
@@ -247,8 +257,8 @@ def test_simulated_points_agree_with_theory_and_controls_are_rejected(quick_run,
                 for name, f in controls.items()}
     # Known lack of power at quick size (8 repeats, critical value 8.8 at the suite's budget): the IDG
     # error at rho = 0.5 (Fig. 2A) has a large spread, so a 25 % coefficient error stays inside the band.
-    expected = {name: not (fid == "lu2024-fig2a" and name == "theory x 1.25") for name in controls}
-    assert rejected == expected, f"{fid}: control rejected? {rejected}, expected {expected}"
+    required = [name for name in controls if not (fid == "lu2024-fig2a" and name == "theory x 1.25")]
+    assert all(rejected[name] for name in required), f"{fid}: control rejected? {rejected}"
 
 
 def test_csv_records_every_simulated_point(quick_run):
@@ -270,10 +280,9 @@ def test_second_make_is_fast_and_identical(quick_run):
     root, cfg = quick_run["root"], quick_run["cfg"]
     n = len(quick_run["store"])
     for fid in ("lu2024-fig1a", "lu2024-fig4"):
-        t0 = time.perf_counter()
         again = make_figure(fid, cfg, root / "two")
-        elapsed = time.perf_counter() - t0
         first = quick_run["results"][fid]
         assert again["csv"].read_text() == first["csv"].read_text()
-        assert elapsed < max(0.6 * first["build_s"], 3.0) + 2.0, (fid, elapsed, first["build_s"])
+        # building (theory + store look-ups) instead of simulating: a fraction of the first build
+        assert again["build_s"] < max(0.3 * first["build_s"], 1.0), (fid, again["build_s"], first["build_s"])
     assert len(quick_run["store"]) == n

@@ -16,9 +16,13 @@ import sys
 import pytest
 
 from iclverify.figures import regression
-from iclverify.figures.registry import all_figures
+from iclverify.figures.registry import all_figures, discovery_errors
 
 SPECS = all_figures()
+
+
+def test_every_figure_module_imports():
+    assert discovery_errors() == {}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
@@ -42,6 +46,6 @@ def test_make_all_quick_from_the_command_line(tmp_path):
         for ext in ("png", "pdf", "csv"):
             assert (out / f"{s.id}.{ext}").stat().st_size > 0, (s.id, ext)
         assert re.search(rf"{re.escape(s.id)}\s+\d+\.\d+ s", res.stdout), s.id
-    total = re.search(r"total (\d+\.\d+) s for (\d+) figure", res.stdout)
+    total = re.search(r"total (\d+\.\d+) s \(cpu \d+\.\d+ s\) for (\d+) figure", res.stdout)
     assert total and int(total.group(2)) == len(SPECS)
     print(res.stdout)

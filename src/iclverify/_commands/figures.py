@@ -67,7 +67,11 @@ def _list(args) -> int:
     for s in specs:
         print(f"{s.id:<{width}}  {s.paper:<18}  {s.title}")
     print(f"{len(specs)} figures")
-    return 0
+    from iclverify.figures.registry import discovery_errors
+
+    for mod, err in discovery_errors().items():
+        print(f"figure module {mod} failed to import: {err}", file=sys.stderr)
+    return 1 if discovery_errors() else 0
 
 
 def _make(args) -> int:
@@ -91,9 +95,10 @@ def _make(args) -> int:
     config = FigureConfig(**kw)
     mode = "quick" if args.quick else "full"
     print(f"making {len(ids)} figure(s), {mode} mode, into {args.out}", flush=True)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     failed = []
     for fid in ids:
+        c1 = time.process_time()
         try:
             res = make_figure(fid, config, args.out)
         except Exception as e:  # one broken figure must not stop the others; report it and fail at the end
@@ -101,10 +106,13 @@ def _make(args) -> int:
             print(f"  FAILED {fid}: {type(e).__name__}: {e}", flush=True)
             continue
         extra = ", ".join(f"{k}={v}" for k, v in res["info"].items() if k in ("d", "reps", "grid"))
-        print(f"  {fid:<24} {res['runtime_s']:7.2f} s  -> {res['png'].name}, {res['pdf'].name}, "
+        cpu = time.process_time() - c1
+        print(f"  {fid:<24} {res['runtime_s']:7.2f} s (cpu {cpu:6.2f} s)  -> {res['png'].name}, {res['pdf'].name}, "
               f"{res['csv'].name}" + (f"  ({extra})" if extra else ""), flush=True)
-    total = time.perf_counter() - t0
-    print(f"total {total:.2f} s for {len(ids) - len(failed)} figure(s)" +
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # cpu: this process only (workers started by --jobs > 1 are not counted); wall time on a shared
+    # machine depends on the load, cpu time much less so
+    print(f"total {total:.2f} s (cpu {cpu:.2f} s) for {len(ids) - len(failed)} figure(s)" +
           (f"; {len(failed)} failed: {' '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
