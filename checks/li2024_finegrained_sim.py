@@ -208,19 +208,27 @@ def _features(p: Prompts, omega=None):
 
 
 def first_order_statistics(model: Any, W: np.ndarray, omega: Any = None, *, size: int = 2000, batches: int = 50,
-                           rng: np.random.Generator) -> np.ndarray:
+                           rng: np.random.Generator, directions: Any = None) -> np.ndarray:
     """Per-batch means of the negative half-gradient e = φ (y − xᵀWh), shape ``(batches, d*d)``.
 
     E[e] = g − G vec W = 0 exactly when W is the PGD population optimum (note §8), so testing each
-    coordinate's mean against 0 checks a closed-form W* without the ratio bias of G⁻¹g.
+    coordinate's mean against 0 checks a closed-form W* without the ratio bias of G⁻¹g.  With
+    ``directions`` (k matrices D, shape ``(k, d, d)``) only the projections ⟨D, e⟩ = (xᵀDh)(y − xᵀWh)
+    are returned, shape ``(batches, k)`` (cheaper at large d).
     """
     W = np.asarray(W, dtype=float)
-    out = np.empty((batches, W.size))
+    dirs = None if directions is None else np.asarray(directions, dtype=float).reshape(-1, *W.shape)
+    out = np.empty((batches, W.size if dirs is None else dirs.shape[0]))
     for k in range(batches):
         p = model.sample(size, rng)
-        phi = _features(p, omega)
-        resid = p.yq - phi @ W.ravel()
-        out[k] = (phi * resid[:, None]).mean(axis=0)
+        wy = p.y if omega is None else p.y * np.asarray(omega, dtype=float)
+        h = np.einsum("bnd,bn->bd", p.X, wy)
+        resid = p.yq - np.einsum("bd,de,be->b", p.x, W, h)
+        if dirs is None:
+            phi = np.einsum("bj,bk->bjk", p.x, h).reshape(p.size, -1)
+            out[k] = (phi * resid[:, None]).mean(axis=0)
+        else:
+            out[k] = np.einsum("bj,kje,be,b->k", p.x, dirs, h, resid) / p.size
     return out
 
 
