@@ -258,7 +258,7 @@ def _claim8(config: RunConfig) -> Evidence:
 @claim(id=P + "rag-exact-risk", paper=PAPER, label="MATH, CHECKED; model RECONSTRUCTED (Eq. 9)",
        statement="RAG x_i = αx + √(1−α²)g_i, d = 10, n = 20, σ = 0: L* = 3.5484, 2.8947, 2.1211, 1.7262 and "
                  "c* = 0.032258, 0.024671, 0.014273, 0.008341 at α = 0, 0.2, 0.4, 0.6; Monte Carlo risk at c*I "
-                 "agrees and c*I satisfies the first-order condition.",
+                 "agrees, and c*I satisfies the first-order condition (tested at α = 0.4).",
        formula="L* = A − B²/C (note §4.1), W* = (B/C) I", check=CheckKind.MONTE_CARLO,
        controls=("wrong RAG coefficient: the b = 1 variant's L* for the √(1−α²) data (α = 0.4, 0.6)",
                  "IID optimum I/(n+d+1) in the first-order test at α > 0", "(n+1)->n-style error: C without "
@@ -289,9 +289,11 @@ def _claim9(config: RunConfig) -> Evidence:
         if a >= 0.4:
             controls["b=1 variant"] = al.rag_optimal_risk(d, n, a, variant="b1")
         ctl += [ControlOutcome(f"α={a}: {o.name}", o.rejected, o.detail) for o in mc_controls(samples, controls)]
-        eye = np.eye(d)[None]  # W* ∝ I: test the first-order condition along I
-        ok_foc, z, crit = foc_test(first_order_statistics(model, cstar * np.eye(d), rng=rng, directions=eye, **size))
-        if a >= 0.4:
+        ok_foc, z = True, float("nan")
+        if a == 0.4:  # W* ∝ I: test the first-order condition along I (one α keeps quick mode fast)
+            eye = np.eye(d)[None]
+            ok_foc, z, crit = foc_test(first_order_statistics(model, cstar * np.eye(d), rng=rng, directions=eye,
+                                                              **size))
             okb, zb, _ = foc_test(first_order_statistics(model, np.eye(d) / (n + d + 1), rng=rng, directions=eye,
                                                          **size))
             ctl.append(ControlOutcome(f"α={a}: IID optimum in first-order test", not okb, f"|z| = {zb:.2f}"))

@@ -228,7 +228,7 @@ def first_order_statistics(model: Any, W: np.ndarray, omega: Any = None, *, size
             phi = np.einsum("bj,bk->bjk", p.x, h).reshape(p.size, -1)
             out[k] = (phi * resid[:, None]).mean(axis=0)
         else:
-            out[k] = np.einsum("bj,kje,be,b->k", p.x, dirs, h, resid) / p.size
+            out[k] = [float(np.einsum("be,be->b", p.x @ D, h) @ resid) / p.size for D in dirs]
     return out
 
 
