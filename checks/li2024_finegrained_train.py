@@ -64,15 +64,24 @@ class LinearAttention(_Model):
         Initialisation.
     init_scale : float
         Standard deviation of the initial entries (times 1/√(d+1)).
+    value_init : {"random", "label"}
+        ``"label"`` starts the value read-out at v = W_v e_{d+1} = [0; 1] (the label channel), which keeps
+        training away from the rank-one ``b v_xᵀ`` local minimum that random starts of the low-rank model
+        can reach (see :func:`iclverify.checks.claims_li2024_finegrained_trained`).
     """
 
     def __init__(self, d: int, n: int, r: int | None = None, *, normalized: bool = False,
-                 rng: np.random.Generator, init_scale: float = 0.5):
+                 rng: np.random.Generator, init_scale: float = 0.5, value_init: str = "random"):
         self.d, self.n, self.r = d, n, (d + 1 if r is None else r)
         self.normalized = normalized
         s = init_scale / math.sqrt(d + 1)
         self.params = {"Wq": s * rng.standard_normal((d + 1, self.r)), "Wk": s * rng.standard_normal((d + 1, self.r)),
                        "Wv": s * rng.standard_normal((d + 1, d + 1))}
+        if value_init == "label":
+            self.params["Wv"][:, -1] = 0.0
+            self.params["Wv"][-1, -1] = 1.0
+        elif value_init != "random":
+            raise ValueError(f"value_init={value_init!r} is outside the domain of value_init: {{'random', 'label'}}")
 
     def _forward(self, p):
         Z, q = _tokens(p)
