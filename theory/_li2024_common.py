@@ -16,7 +16,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-__all__ = ["CovarianceSpec", "parse_covariance", "covariance_arg", "resolve_covariance", "resolve_exact_covariance",
+__all__ = ["infer_dim", "CovarianceSpec", "parse_covariance", "covariance_arg", "resolve_covariance",
+           "resolve_exact_covariance",
            "check_weights", "ClosedForm", "to_rational"]
 
 _KINDS = ("identity", "equicorrelated", "diag", "geometric")
@@ -97,6 +98,16 @@ def parse_covariance(text: str) -> CovarianceSpec:
     if kind == "diag" and (not params or any(float(p) <= 0 for p in params)):
         raise ValueError(f"covariance spec {text!r}: diag needs positive entries")
     return CovarianceSpec(kind, params)
+
+
+def infer_dim(d, *mats) -> int:
+    """``d`` if given (the matrices are then checked against it), else the size of the first matrix given."""
+    if d is not None:
+        return int(d)
+    for m in mats:
+        if m is not None and not isinstance(m, (str, CovarianceSpec)):
+            return int(np.asarray(m).shape[0])
+    raise ValueError("d is required when no covariance matrix is given")
 
 
 def covariance_arg(text: str) -> str:
@@ -209,8 +220,9 @@ class ClosedForm:
         return float(out) if np.ndim(out) == 0 else np.array(out, dtype=float)
 
     def mp(self, dps: int = 50, **values: Any):
-        """mpmath evaluation at ``dps`` digits (inputs converted exactly from their decimal repr)."""
+        """mpmath evaluation at ``dps`` digits (inputs converted exactly from their decimal repr; ``mpf`` inputs kept)."""
         with mpmath.workdps(dps):
-            args = [mpmath.mpf(str(to_rational(values[k]).p)) / mpmath.mpf(str(to_rational(values[k]).q))
+            args = [values[k] if isinstance(values[k], mpmath.mpf) else
+                    mpmath.mpf(str(to_rational(values[k]).p)) / mpmath.mpf(str(to_rational(values[k]).q))
                     for k in self.symbols]
             return +self._mp(*args)

@@ -27,7 +27,8 @@ import sympy as sp
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, covariance_arg, parse_covariance, resolve_covariance,
+from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, covariance_arg, infer_dim, parse_covariance,
+                                             resolve_covariance,
                                              resolve_exact_covariance, to_rational)
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
@@ -62,13 +63,6 @@ EQUICORRELATED_RISK = ClosedForm(
 
 
 # ---------------------------------------------------------------------------------------------
-def _dim(d, *mats) -> int:
-    for m in mats:
-        if m is not None and not isinstance(m, (str, CovarianceSpec)):
-            return int(np.asarray(m).shape[0])
-    if d is None:
-        raise ValueError("d is required when no covariance matrix is given")
-    return int(d)
 
 
 def response_second_moment(n: int, noise_var: float, sigma_x: np.ndarray, sigma_beta: np.ndarray) -> np.ndarray:
@@ -133,7 +127,7 @@ def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 
     array([[0.166667, 0.      ],
            [0.      , 0.166667]])
     """
-    d = _dim(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     Sx = resolve_covariance("sigma_x", sigma_x, d)
     Sb = resolve_covariance("sigma_beta", sigma_beta, d)
     m0 = float(np.trace(Sx @ Sb)) + noise_var
@@ -170,7 +164,7 @@ def optimal_risk(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma
     >>> round(optimal_risk(d=10, n=20, sigma_beta="equicorrelated:0.5"), 5)   # claim 3
     2.98416
     """
-    d = _dim(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     if dps is not None:
         return _optimal_risk_mp(d, n, noise_var, sigma_x, sigma_beta, dps)
     Sx = resolve_covariance("sigma_x", sigma_x, d)

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import ClosedForm
+from iclverify.theory._li2024_common import ClosedForm, to_rational
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
 __all__ = ["VARIANTS", "family_coefficients", "RAG_A", "RAG_B", "RAG_C", "ALIGN_A", "ALIGN_B", "ALIGN_C",
@@ -84,12 +85,18 @@ def family_coefficients(corr: float, variant: str = "unit") -> tuple:
     return (corr, math.sqrt(1.0 - corr * corr)) if variant == "unit" else (corr, 1.0)
 
 
-def _coefs(corr, variant, anchor_coef, fresh_coef):
+def _coefs(corr, variant, anchor_coef, fresh_coef, dps=None):
     if anchor_coef is not None or fresh_coef is not None:
         if anchor_coef is None or fresh_coef is None:
             raise ValueError("give both anchor_coef and fresh_coef, or corr")
         return float(anchor_coef), float(fresh_coef)
-    return family_coefficients(corr, variant)
+    a, b = family_coefficients(corr, variant)
+    if dps is not None and variant == "unit":
+        # √(1−α²) is irrational: evaluate it at the working precision, not in float64
+        with mpmath.workdps(dps + 10):
+            am = mpmath.mpf(str(to_rational(corr).p)) / to_rational(corr).q
+            return am, mpmath.sqrt(1 - am * am)
+    return a, b
 
 
 def _quad(which, d, n, noise_var, a, b, dps=None):
@@ -151,10 +158,10 @@ def rag_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, 
     >>> [round(rag_optimal_risk(10, 20, c), 4) for c in (0.0, 0.2, 0.4, 0.6)]
     [3.5484, 2.8947, 2.1211, 1.7262]
     """
-    a, b = _coefs(corr, variant, anchor_coef, fresh_coef)
+    a, b = _coefs(corr, variant, anchor_coef, fresh_coef, dps)
     if dps is not None:
         return RAG_OPTIMAL_RISK.mp(dps, a=a, b=b, d=d, n=n, noise_var=noise_var)
-    A, B, C = _quad("rag", d, n, noise_var, a, b)
+    A, B, C = _quad("rag", d, n, noise_var, float(a), float(b))
     return A - B**2 / C
 
 
@@ -188,11 +195,11 @@ def alignment_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float =
     >>> [round(alignment_optimal_risk(10, 20, c, normalized=True), 4) for c in (0.2, 0.6)]
     [0.231, 0.1255]
     """
-    a, b = _coefs(corr, variant, anchor_coef, fresh_coef)
+    a, b = _coefs(corr, variant, anchor_coef, fresh_coef, dps)
     if dps is not None:
         val = ALIGN_OPTIMAL_RISK.mp(dps, a=a, b=b, d=d, n=n, noise_var=noise_var)
         return val / ALIGN_A.mp(dps, a=a, b=b, d=d, n=n, noise_var=noise_var) if normalized else val
-    A, B, C = _quad("align", d, n, noise_var, a, b)
+    A, B, C = _quad("align", d, n, noise_var, float(a), float(b))
     L = A - B**2 / C
     return L / A if normalized else L
 

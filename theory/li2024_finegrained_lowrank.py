@@ -26,7 +26,7 @@ import numpy as np
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import resolve_covariance
+from iclverify.theory._li2024_common import infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 from iclverify.theory.li2024_finegrained import COV_PARSERS, optimal_preconditioner, spectral_optimal_risk
 
@@ -41,13 +41,6 @@ def _sqrtm(S):
     return (U * np.sqrt(lam)) @ U.T, (U / np.sqrt(lam)) @ U.T
 
 
-def _dim(d, *mats):
-    for m in mats:
-        if m is not None and not isinstance(m, str) and hasattr(m, "__len__"):
-            return len(m)
-    if d is None:
-        raise ValueError("d is required when no covariance matrix is given")
-    return int(d)
 
 
 def whitened_spectrum(d: int | None = None, sigma_x: Any = None, sigma_beta: Any = None) -> tuple:
@@ -55,7 +48,7 @@ def whitened_spectrum(d: int | None = None, sigma_x: Any = None, sigma_beta: Any
 
     Returns ``(lam, U, Sx_half, Sx_inv_half)``.
     """
-    d = _dim(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     Sx = resolve_covariance("sigma_x", sigma_x, d)
     Sb = resolve_covariance("sigma_beta", sigma_beta, d)
     half, ihalf = _sqrtm(Sx)
@@ -115,7 +108,7 @@ def lowrank_optimal_preconditioner(r: int, d: int | None = None, n: int = 1, noi
     >>> int(np.linalg.matrix_rank(W)), bool(W[0, 0] > 0 and W[3, 3] == 0)
     (2, True)
     """
-    d = _dim(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     _check_r(r, d)
     return spectral_preconditioner(range(r), d, n, noise_var, sigma_x, sigma_beta)
 
@@ -133,7 +126,7 @@ def lowrank_risk_curve(d: int | None = None, n: int = 1, noise_var: float = 0.0,
 
 
 def _lora_setup(d, n, noise_var, sigma_beta_new, sigma_beta_old, W_old, sigma_x, noise_var_old):
-    d = _dim(d, sigma_x, sigma_beta_new, sigma_beta_old, W_old)
+    d = infer_dim(d, sigma_x, sigma_beta_new, sigma_beta_old, W_old)
     Sx = resolve_covariance("sigma_x", sigma_x, d)
     Sn = resolve_covariance("sigma_beta_new", sigma_beta_new, d)
     if W_old is None:
@@ -237,7 +230,7 @@ def weight_shift(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma
     For Σ_x = I and tr Σ_new = tr Σ_old:
     W_new − W_old = (M₀/(n+1)) [((n+1)Σ_old + M₀I)⁻¹ − ((n+1)Σ_new + M₀I)⁻¹], rank ≤ rank(Σ_new − Σ_old).
     """
-    d = _dim(d, sigma_x, sigma_beta_old, sigma_beta_new)
+    d = infer_dim(d, sigma_x, sigma_beta_old, sigma_beta_new)
     Wo = optimal_preconditioner(d, n, noise_var, sigma_x, sigma_beta_old)
     Wn = optimal_preconditioner(d, n, noise_var, sigma_x, sigma_beta_new)
     D = Wn - Wo

@@ -31,7 +31,7 @@ import sympy as sp
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import ClosedForm, check_weights, resolve_covariance
+from iclverify.theory._li2024_common import ClosedForm, check_weights, infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 from iclverify.theory.li2024_finegrained import COV_PARSERS
 
@@ -112,7 +112,7 @@ def wpgd_optimal_preconditioner(omega: Any, d: int | None = None, noise_vars: An
     array([0.166667, 0.      ])
     """
     w = check_weights("omega", omega)
-    d = _d_of(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     sv = _noise(noise_vars, w.size)
     Sx = resolve_covariance("sigma_x", sigma_x, d)
     Sb = resolve_covariance("sigma_beta", sigma_beta, d)
@@ -121,13 +121,6 @@ def wpgd_optimal_preconditioner(omega: Any, d: int | None = None, noise_vars: An
     return s1 * Sb @ np.linalg.inv((s1**2 + s2) * Sx @ Sb + (s2 * t + ssig) * np.eye(d))
 
 
-def _d_of(d, *mats):
-    for m in mats:
-        if m is not None and not isinstance(m, str) and hasattr(m, "__len__"):
-            return len(m)
-    if d is None:
-        raise ValueError("d is required when no covariance matrix is given")
-    return int(d)
 
 
 @expose("li2024_finegrained.wpgd_optimal_risk", parsers={"omega": _float_list, "noise_vars": _float_list,
@@ -148,7 +141,7 @@ def wpgd_optimal_risk(omega: Any, d: int | None = None, noise_vars: Any = 0.0, q
     3.548387
     """
     w = check_weights("omega", omega)
-    d = _d_of(d, sigma_x, sigma_beta)
+    d = infer_dim(d, sigma_x, sigma_beta)
     sv = _noise(noise_vars, w.size)
     sq = _default_query_noise(noise_vars, query_noise_var)
     Sx = resolve_covariance("sigma_x", sigma_x, d)
@@ -283,5 +276,7 @@ def ar1_drift_risks(d: int, n: int, drift: float, noise_var: float = 0.0) -> dic
     """
     P, rho = ar1_drift_moments(n, drift)
     out = sequence_optimal_risks(d, P, rho, noise_var, noise_var)
-    out["weights_h3"] = out["weights_h3"] / np.max(np.abs(out["weights_h3"]))
+    top = np.max(np.abs(out["weights_h3"]))
+    if top > 0:  # g = 0: the demonstrations carry no information about the query's task, all weights vanish
+        out["weights_h3"] = out["weights_h3"] / top
     return out
