@@ -27,8 +27,10 @@ def _rng(config: FigureConfig, i: int):
 
 
 def _mc_sizes(config: FigureConfig) -> dict:
-    reps = config.reps or (10 if config.quick else 40)
-    return {"size": 1000 if config.quick else 5000, "batches": max(reps, 2)}
+    # many small batches rather than few large ones: the squared errors are heavy-tailed, and the SE of a
+    # mean of few batch means is itself too noisy for the error bars to be trusted
+    reps = config.reps or (20 if config.quick else 40)
+    return {"size": 500 if config.quick else 5000, "batches": max(reps, 2)}
 
 
 def _train_sizes(config: FigureConfig) -> dict:

@@ -37,7 +37,7 @@ def test_points_on_theory_curve(built, fig_id):
         theory = np.interp(s.x, line.x, line.y)
         z_all.extend((s.y - theory) / s.yerr)
         assert all("spawn_key" in m for m in s.meta)
-    reps = FigureConfig().reps or 10
+    reps = FigureConfig().reps or 20  # quick-mode repeats of figs_li2024_finegrained._mc_sizes
     # Bonferroni over the figure's points, Student-t with the repeats' degrees of freedom
     crit = critical_value(reps, 0.01 / len(z_all))
     assert np.max(np.abs(z_all)) < crit, (fig_id, np.round(z_all, 2))
