@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-__all__ = ["infer_dim", "CovarianceSpec", "parse_covariance", "covariance_arg", "resolve_covariance",
+__all__ = ["bool_arg", "infer_dim", "CovarianceSpec", "parse_covariance", "covariance_arg", "resolve_covariance",
            "resolve_exact_covariance",
            "check_weights", "ClosedForm", "to_rational"]
 
@@ -108,6 +108,20 @@ def infer_dim(d, *mats) -> int:
         if m is not None and not isinstance(m, (str, CovarianceSpec)):
             return int(np.asarray(m).shape[0])
     raise ValueError("d is required when no covariance matrix is given")
+
+
+def bool_arg(text: str) -> bool:
+    """CLI parser for flags given a value: ``1/true/yes`` or ``0/false/no``.
+
+    >>> bool_arg("yes"), bool_arg("0")
+    (True, False)
+    """
+    t = str(text).strip().lower()
+    if t in ("1", "true", "yes", "y"):
+        return True
+    if t in ("0", "false", "no", "n"):
+        return False
+    raise ValueError(f"{text!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
 def covariance_arg(text: str) -> str:

@@ -32,7 +32,7 @@ import sympy as sp
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import ClosedForm, to_rational
+from iclverify.theory._li2024_common import ClosedForm, bool_arg, to_rational
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
 __all__ = ["VARIANTS", "family_coefficients", "RAG_A", "RAG_B", "RAG_C", "ALIGN_A", "ALIGN_B", "ALIGN_C",
@@ -178,8 +178,8 @@ def rag_optimal_scale(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0,
     return B / C
 
 
-@expose("li2024_finegrained.alignment_optimal_risk", parsers=_VARIANT_PARSER)
-@expose("li2024.alignment_optimal_risk", parsers=_VARIANT_PARSER)
+@expose("li2024_finegrained.alignment_optimal_risk", parsers={**_VARIANT_PARSER, "normalized": bool_arg})
+@expose("li2024.alignment_optimal_risk", parsers={**_VARIANT_PARSER, "normalized": bool_arg})
 @validated(SPACE)
 def alignment_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, variant: str = "unit",
                            anchor_coef: float | None = None, fresh_coef: float | None = None,
