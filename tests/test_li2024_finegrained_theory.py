@@ -336,3 +336,26 @@ def test_cli_h3_entries_and_errors(capsys):
     assert json.loads(capsys.readouterr().out)["value"]["h3"] == pytest.approx(4.3357, abs=5e-5)
     assert main(["theory", "li2024.optimal_risk", "--d", "3", "--n", "4", "--sigma-x", "diag:1,2"]) == 2
     assert "diag has 2 entries" in capsys.readouterr().err
+
+
+def test_vectorised_equals_loop():
+    d = np.array([1, 3, 10, 10])
+    n = np.array([[1], [5], [20]])
+    s2 = 0.5
+    vec = th.isotropic_optimal_risk(d, n, s2)
+    assert vec.shape == (3, 4)
+    for i in range(3):
+        for j in range(4):
+            assert vec[i, j] == pytest.approx(th.isotropic_optimal_risk(int(d[j]), int(n[i, 0]), s2), rel=1e-14)
+            assert vec[i, j] == pytest.approx(th.optimal_risk(int(d[j]), int(n[i, 0]), s2), rel=1e-12)
+    g = np.linspace(0, 0.9, 5)
+    np.testing.assert_allclose(th.equicorrelated_optimal_risk(6, 9, g),
+                               [th.optimal_risk(6, 9, sigma_beta=f"equicorrelated:{x}") for x in g], rtol=1e-12)
+
+
+def test_both_cli_prefixes_listed(capsys):
+    assert main(["theory", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("optimal_risk", "lowrank_optimal_risk", "lora_risk", "rag_optimal_risk", "alignment_optimal_risk",
+                 "heteroscedastic_risks", "ar1_drift_risks", "wpgd_optimal_risk"):
+        assert f"li2024.{name} " in out and f"li2024_finegrained.{name} " in out
