@@ -489,7 +489,8 @@ def _claim14(config: RunConfig) -> Evidence:
     Sbad = So + 0.3 * np.linalg.eigvalsh(So)[0] * (U @ U.T)  # rank r, positive trace change
     wbad = lr.weight_shift(d, n, s2, So, Sbad)
     Lb1, _ = bfgs_lora(r - 1, W_old, n, s2, None, Sn, restarts=3, rng=rng)
-    ctl = [ControlOutcome("trace-changing shift", wbad["rank"] > r, f"rank {wbad['rank']}, s = {wbad['singular_values']}"),
+    ctl = [ControlOutcome("trace-changing shift", wbad["rank"] > r,
+                          f"rank {wbad['rank']}, s = {wbad['singular_values']}"),
            ControlOutcome("rank r-1 recovers", abs(Lb1 - Lnew) > 1e-6, f"BFGS r-1: {Lb1:.8f} vs L*_new {Lnew:.8f}")]
     return verdict_from(ok, f"singular values {np.array2string(ws['singular_values'], precision=3)} (rank "
                             f"{ws['rank']} ≤ {r}); BFGS rank-{r} LoRA {Lb:.10f} vs L*_new {Lnew:.10f}",

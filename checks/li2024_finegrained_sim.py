@@ -33,7 +33,7 @@ __all__ = ["Prompts", "IIDModel", "DriftModel", "RAGModel", "AlignmentModel", "p
 
 @dataclass
 class Prompts:
-    """A batch of prompts: demonstrations ``X (B, n, d)``, labels ``y (B, n)``, query ``x (B, d)``, target ``yq (B,)``."""
+    """A batch of prompts: demonstrations ``X (B, n, d)``, labels ``y (B, n)``, query ``x (B, d)``, target ``yq``."""
 
     X: np.ndarray
     y: np.ndarray

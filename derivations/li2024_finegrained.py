@@ -124,7 +124,8 @@ def population_loss() -> DerivationResult:
     # numeric agreement with the theory module at a rational point
     pt = {p[0]: sp.Rational(3, 2), p[1]: sp.Rational(1, 2), q[0]: 2, q[1]: sp.Rational(1, 3), s2: sp.Rational(1, 4),
           _n: 5}
-    ok_t = sp.nsimplify(spectral.subs(pt)) == th.optimal_risk_exact(2, 5, "0.25", "diag:1.5,0.5", [[2, 0], [0, sp.Rational(1, 3)]])
+    ok_t = sp.nsimplify(spectral.subs(pt)) == th.optimal_risk_exact(2, 5, "0.25", "diag:1.5,0.5",
+                                                                     [[2, 0], [0, sp.Rational(1, 3)]])
     ok = ok_h and ok_g and ok_foc and ok_L and ok_s and ok_t
     detail = (f"E[hhᵀ] form {ok_h}; ∂L/∂W = −2nΣ_xΣ_βΣ_x + 2Σ_xWE[hhᵀ] {ok_g}; first-order condition at W* {ok_foc}; "
               f"L(W*) = M₀ − n tr(Σ_xW*Σ_xΣ_β) {ok_L}; spectral form (commuting) {ok_s}; equals theory "
@@ -144,8 +145,8 @@ def _flip(expr, X, xq):
 
 
 @derivation("li2024_finegrained.att-reduces-to-pgd", paper=PAPER,
-            statement="One-layer linear attention ŷ = [(ZW_qW_kᵀZᵀ)ZW_v]_{n+1,d+1} (d = 2, n = 2, symbolic P = W_qW_kᵀ, "
-                      "v = W_ve_{d+1}) equals xᵀ(v_yA + bv_xᵀ)Xᵀy + xᵀAXᵀXv_x + v_y(xᵀb)‖y‖²; the PGD term is even "
+            statement="One-layer linear attention ŷ = [(ZW_qW_kᵀZᵀ)ZW_v]_{n+1,d+1} (d = 2, n = 2, symbolic "
+                      "P = W_qW_kᵀ, v = W_ve_{d+1}) equals xᵀ(v_yA + bv_xᵀ)Xᵀy + xᵀAXᵀXv_x + v_y(xᵀb)‖y‖²; the PGD term is even "
                       "and both junk terms are odd under (X, x, β) → −(X, x, β) with labels fixed, so the cross term "
                       "has zero mean under any flip-symmetric law and L_ATT = L_PGD(W) + E[junk²] (note §2.1, §2.4).")
 def att_reduces_to_pgd() -> DerivationResult:
@@ -183,8 +184,8 @@ def att_reduces_to_pgd() -> DerivationResult:
 
 
 @derivation("li2024_finegrained.h3-reduces-to-wpgd", paper=PAPER,
-            statement="Simplified H3 ŷ = Σ_c u_c q_c Σ_i ω_i k_ic v_ic (d = 2, n = 2, m = 2 channels, symbolic weights) "
-                      "equals Σ_i ω_i y_i xᵀW_eff x_i plus junk odd under the sign flip, W_eff = Q_x diag(u⊙V_y)K_xᵀ + "
+            statement="Simplified H3 ŷ = Σ_c u_c q_c Σ_i ω_i k_ic v_ic (d = 2, n = 2, m = 2 channels, symbolic "
+                      "weights) equals Σ_i ω_i y_i xᵀW_eff x_i plus junk odd under the sign flip, W_eff = Q_x diag(u⊙V_y)K_xᵀ + "
                       "Q_x diag(u⊙K_y)V_xᵀ; and v_i = y_i𝟏, k_i = Wᵀx_i, q = x, u = 𝟏 realises xᵀWXᵀ(ω⊙y) for "
                       "any W (note §2.3).")
 def h3_reduces_to_wpgd() -> DerivationResult:
@@ -266,8 +267,8 @@ def _gaussian_expectation(expr, gauss_vars) -> sp.Expr:
 
 @derivation("li2024_finegrained.rag-alignment-moments", paper=PAPER,
             statement="For the reconstructed RAG and alignment families x_i = a·anchor + b·g_i (d = 1 and d = 2, "
-                      "symbolic a, b, σ², every n), exact Gaussian moments of L(cI) = A − 2cB + c²C reproduce the note's "
-                      "A, B, C (§4.1-§4.2); by exchangeability C = n·(one-demonstration term) + n(n−1)·(pair term).")
+                      "symbolic a, b, σ², every n), exact Gaussian moments of L(cI) = A − 2cB + c²C reproduce the "
+                      "note's A, B, C (§4.1-§4.2); by exchangeability C = n·(one-demonstration term) + n(n−1)·(pair term).")
 def rag_alignment_moments() -> DerivationResult:
     from iclverify.theory import li2024_finegrained_alignment as al
 

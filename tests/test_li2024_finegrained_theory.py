@@ -158,7 +158,8 @@ def test_three_way_matrix_formula(d, n, diag):
 def test_three_way_rag_alignment(d, n, a, s2, variant):
     ar, sr = sp.Rational(a), sp.Rational(s2)
     br = sp.sqrt(1 - ar**2) if variant == "unit" else sp.Integer(1)
-    for closed, func in ((al.RAG_OPTIMAL_RISK, al.rag_optimal_risk), (al.ALIGN_OPTIMAL_RISK, al.alignment_optimal_risk)):
+    for closed, func in ((al.RAG_OPTIMAL_RISK, al.rag_optimal_risk),
+                         (al.ALIGN_OPTIMAL_RISK, al.alignment_optimal_risk)):
         ev = closed.expr.evalf(60, subs={al._a: ar, al._b: br, al._d: d, al._n: n, al._s2: sr})
         m = func(d, n, float(ar), float(sr), variant, dps=50)
         f = func(d, n, float(ar), float(sr), variant)

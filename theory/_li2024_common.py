@@ -234,7 +234,7 @@ class ClosedForm:
         return float(out) if np.ndim(out) == 0 else np.array(out, dtype=float)
 
     def mp(self, dps: int = 50, **values: Any):
-        """mpmath evaluation at ``dps`` digits (inputs converted exactly from their decimal repr; ``mpf`` inputs kept)."""
+        """mpmath evaluation at ``dps`` digits (inputs converted exactly from their decimal repr; mpf kept)."""
         with mpmath.workdps(dps):
             args = [values[k] if isinstance(values[k], mpmath.mpf) else
                     mpmath.mpf(str(to_rational(values[k]).p)) / mpmath.mpf(str(to_rational(values[k]).q))

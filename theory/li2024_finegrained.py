@@ -27,9 +27,9 @@ import sympy as sp
 
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, bool_arg, covariance_arg, infer_dim, parse_covariance,
-                                             resolve_covariance,
-                                             resolve_exact_covariance, to_rational)
+from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, bool_arg, covariance_arg, infer_dim,
+                                             parse_covariance, resolve_covariance, resolve_exact_covariance,
+                                             to_rational)
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
 __all__ = [

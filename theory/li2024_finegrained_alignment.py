@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 
 import mpmath
-import numpy as np
 import sympy as sp
 
 from iclverify.theory._domains import validated
