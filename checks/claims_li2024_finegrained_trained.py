@@ -87,8 +87,13 @@ def _finish(passed, reasons, seeds, ctl, meas, c, d):
        formula="L* = d(d+1)/(n+d+1); W_eff = v_yA + bv_xᵀ → W*", check=CheckKind.TRAINED,
        controls=("(n+1) replaced by n in L* (risk) and in W* (preconditioner)",
                  "a non-flat filter profile (heteroscedastic optimum 1/(d+1+σ_i²), σ_i² = 0..8) for H3's weights"),
-       assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 % of ‖W*‖, flatness: weights within 10 % of their mean.",
-       note_section="§2.4, §3.1, §9 claims 1 and 6", figure="li2024-fig2a")
+       assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 % of ‖W*‖, flatness: weights within 10 % of their mean; "
+                   "all parameters initialised at random.",
+       note_section="§2.4, §3.1, §9 claims 1 and 6", figure="li2024-fig2a",
+       finding="Random initialisation is not always safe at very small d: with d = 2, n = 4 (1.5k Adam steps) 3 of "
+               "8 random starts of the full linear attention ended > 5 % above L*, in the rank-one b v_xᵀ local "
+               "minimum (v_y ≈ 0); 0 of 8 with the value read-out started at the label channel. At d = 3 (n = 6) "
+               "and d = 5 (n = 10), 0 of 8 random starts got stuck.")
 def _trained_iid(config: RunConfig) -> Evidence:
     cid = P + "trained-att-h3-iid"
     d, n = 3, 6

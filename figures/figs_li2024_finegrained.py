@@ -3,7 +3,9 @@
 Theory curves are the closed forms of :mod:`iclverify.theory.li2024_finegrained` (and its ``_wpgd``,
 ``_alignment``, ``_lowrank`` companions).  Points: in quick mode, Monte Carlo risk of the closed-form optimum
 (ATT ≡ PGD ≡ H3 at the optimum, note §2.4) with modest N; in full mode, models trained by Adam on fresh prompts
-(linear attention, H3, rank-r attention, LoRA), each evaluated on fresh test prompts.  The paper's d, n, σ, γ
+(linear attention, H3, rank-r attention, LoRA), each evaluated on fresh test prompts.  Trained linear
+attention starts its value read-out at the label channel (``value_init="label"``): from fully random starts,
+small-d models can end in the rank-one ``b v_xᵀ`` local minimum (see the trained claims' findings).  The paper's d, n, σ, γ
 and spectra are unknown (note §7): the values used here are stated in each caption.  Grid point i draws from
 ``SeedSequence(config.seed, spawn_key=(i,))``.
 """
@@ -83,7 +85,7 @@ def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn):
                 i += 1
             series.append(_points_series(f"MC at W* (ATT = H3 = PGD), {grp}", ns, pts, grp))
         else:
-            for name, make in (("ATT", lambda rng, n: LinearAttention(d, n, rng=rng)),
+            for name, make in (("ATT", lambda rng, n: LinearAttention(d, n, rng=rng, value_init="label")),
                                ("H3", lambda rng, n: H3Model(d, n, rng=rng))):
                 pts = []
                 for n in ns:
@@ -137,8 +139,8 @@ def fig3a(config: FigureConfig) -> FigureData:
             if config.quick:
                 pts.append(_mc_point(config, i, data, al.rag_optimal_scale(d, n, a) * np.eye(d), d=d, n=n, alpha=a))
             else:
-                pts.append(_trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng), data, d=d, n=n,
-                                          alpha=a, model="ATT"))
+                pts.append(_trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng, value_init="label"), data,
+                                          d=d, n=n, alpha=a, model="ATT"))
             i += 1
         series.append(_points_series(("MC at c*I" if config.quick else "trained ATT") + f", {grp}", alphas, pts, grp))
     return FigureData([LinePanel("RAG: query-correlated demonstrations", "correlation α", "test risk L", series)],
@@ -164,8 +166,8 @@ def fig3b(config: FigureConfig) -> FigureData:
                 m, se, meta = _mc_point(config, i, data, al.alignment_optimal_scale(d, n, a) * np.eye(d), d=d, n=n,
                                         alpha=a)
             else:
-                m, se, meta = _trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng), data, d=d, n=n,
-                                             alpha=a, model="ATT")
+                m, se, meta = _trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng, value_init="label"),
+                                             data, d=d, n=n, alpha=a, model="ATT")
             pts.append((m / ey2, se / ey2, meta))
             i += 1
         series.append(_points_series(("MC at c*I" if config.quick else "trained ATT") + f", {grp}", alphas, pts, grp))
