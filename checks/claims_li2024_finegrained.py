@@ -165,7 +165,7 @@ def _claim4(config: RunConfig) -> Evidence:
                  "Monte Carlo at W(ω) agrees for non-uniform ω.",
        formula="L*(ω) = d + σ² − d S₁²/(S₁² + (d+1+σ²) S₂)", check=CheckKind.MONTE_CARLO,
        controls=("weighting ignored (uniform-ω value claimed for a non-uniform ω)",
-                 "S₂ replaced by S₁²/n (n_eff = n for every ω)"),
+                 "the Wishart +1 dropped: (d+1+σ²) replaced by (d+σ²)"),
        assumptions="Σ_x = Σ_β = I, homoscedastic noise; d = 5, n = 10, σ² = 0.5.",
        note_section="§2.4, §5.1, §9 claim 6", figure="li2024-fig2a")
 def _claim6(config: RunConfig) -> Evidence:
@@ -186,9 +186,9 @@ def _claim6(config: RunConfig) -> Evidence:
         reasons.append(f"{name}: {c}")
         meas[name] = {"L*(w)": L, "n_eff": wp.effective_sample_size(w), "mc": c.mean}
         s1, s2w = w.sum(), (w**2).sum()
-        bad = d + s2 - d * s1**2 / (s1**2 + (d + 1 + s2) * s1**2 / n)
+        bad = d + s2 - d * s1**2 / (s1**2 + (d + s2) * s2w)  # (d+1+σ²) -> (d+σ²): the Wishart "+1" dropped
         ctl += [ControlOutcome(f"{name}: {o.name}", o.rejected, o.detail)
-                for o in mc_controls(samples, {"uniform value": uni, "S2 -> S1^2/n": bad})]
+                for o in mc_controls(samples, {"uniform value": uni, "(d+1+s2) -> (d+s2)": bad})]
     return verdict_from(passed, "; ".join(reasons), d=d, seeds=seeds, controls=ctl, measurements=meas)
 
 
