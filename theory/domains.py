@@ -60,6 +60,16 @@ LI2024_FINEGRAINED = ParameterSpace(
         "corr": Interval(0, 1, low_open=False, high_open=True,
                          description="RAG / task-feature alignment correlation (the paper's alpha)"),
         "drift": Interval(0, 1, low_open=False, high_open=False, description="AR(1) task-drift coefficient g"),
+        "query_noise_var": Interval(0, inf, low_open=False, description="label-noise variance of the query"),
+        "noise_vars": Interval(0, inf, low_open=False,
+                               description="per-demonstration label-noise variances sigma_i^2"),
+        "anchor_coef": Interval(0, inf, low_open=False,
+                                description="coefficient a of the anchor in x_i = a anchor + b g_i (RAG/alignment)"),
+        "fresh_coef": Interval(0, inf, low_open=False,
+                               description="coefficient b of the fresh noise in x_i = a anchor + b g_i"),
+        "ratio": Interval(0, 1, low_open=True, high_open=False,
+                          description="ratio of a geometric covariance spectrum lambda_k = ratio^k"),
+        "scale": Interval(-inf, inf, description="scalar preconditioner W = scale * I"),
     },
 )
 
