@@ -831,6 +831,11 @@ def c10_ood(config: RunConfig) -> Evidence:
     assumptions="cyclic model of C1; unseen tasks; random sampling; logistic regression with L2 1e-2 (Newton); "
                 "Euclidean k-NN [RECONSTRUCTED: the slides do not say how the baselines were fit]",
     note_section="§5 Figs 20-21, §6 C11",
+    expected=False,
+    finding="Not reproduced in the reconstructed data model: the note never ran C11, and with orthonormal patterns "
+            "and |kappa| < 1/2 the per-prompt 1-NN and logistic baselines already reach the error floor (at l = 20: "
+            "ICL ~0.014, logistic ~0.001, 1-NN ~0.001). The paper's Fig. 21 presumably used noisier inputs; the "
+            "claim is registered as a paper-reported trend that this reconstruction does not show (expected=False).",
 )
 def c11_classical(config: RunConfig) -> Evidence:
     """C11 [SLIDES]: paired one-sided t-tests on per-prompt 0-1 errors, ICL vs each baseline."""
