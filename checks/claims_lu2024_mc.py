@@ -413,7 +413,7 @@ def context_length_dip(config: RunConfig) -> Evidence:
     """Claim 10 [DERIVED]+[SIM]: the interior α minimum (note §6.10)."""
     from iclverify.theory.lu2024 import icl_error
 
-    d, reps = _sizes(config, (30, 16), (40, 16))
+    d, reps = _sizes(config, (30, 32), (40, 32))
     astar = 9.6031
     seeds: dict = {"root": config.seed}
     res = {a: _sim(config, 10, i, (a, 0.5, 0.5, 0.1, 0.0), d, reps, seeds) for i, a in enumerate((1.0, astar, 100.0))}
