@@ -537,7 +537,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
     0.01111
     """
     def rho_sw_np(a, r):
-        b = r + a - 1.0
+        b = r + (a - 1.0)  # a - 1 first: exact near alpha = 1, so a tiny rho is not rounded away
         root = np.sqrt(b * b + 4.0 * r)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(b >= 0, np.where(r == 0, 0.0, 2.0 * r / (b + root)), 0.5 * (root - b))
@@ -547,7 +547,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
         return _finish(r + rho_sw_np(a, r), shape, scalar)
 
     def one(a, r):
-        b = r + a - 1
+        b = r + (a - 1)
         root = mpmath.sqrt(b * b + 4 * r)
         rsw = (2 * r / (b + root) if r != 0 else mpmath.mpf(0)) if b >= 0 else (root - b) / 2
         return r + rsw
