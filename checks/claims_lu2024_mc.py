@@ -138,7 +138,7 @@ def _evidence(comps, ctl, meas, seeds, d, reps, what):
        check=CheckKind.MONTE_CARLO,
        controls=("λ values swapped (0.1 <-> 1)", "ridge penalty on the mean loss: λ -> λ/(τd)"),
        assumptions="penalty (n/d)λ||Γ||² on the summed loss; allowance 1.5/d on the positive side",
-       note_section="§3.2, §6 claim 1", figure="lu2024-fig1")
+       note_section="§3.2, §6 claim 1", figure="lu2024-fig1c")
 def ridge_icl(config: RunConfig) -> Evidence:
     """Claim 1 [CODE]+[SIM]: ridge ICL at τ = 1 (note §6.1)."""
     from iclverify.theory.lu2024 import icl_error
@@ -167,7 +167,7 @@ def ridge_icl(config: RunConfig) -> Evidence:
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "κ replaced by κ/τ (transition placed at κ = τ)"),
        assumptions="λ = 0 (minimum-norm solution); allowance 1.5/d (ICL), 1/d (IDG), positive side",
-       note_section="§3.3, §3.4, §6 claim 2", figure="lu2024-fig1")
+       note_section="§3.3, §3.4, §6 claim 2", figure="lu2024-fig1a")
 def ridgeless_tau_lt_1(config: RunConfig) -> Evidence:
     """Claim 2 [CODE]+[SIM]+[DATA]: ridgeless τ < 1 (note §6.2)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
@@ -214,7 +214,7 @@ def _extrapolated_claim(config, claim_no, params, ds, reps, theory: dict, contro
        check=CheckKind.MONTE_CARLO,
        controls=("k* dropped (E(s+q)^-2 -> m*²) in e_ICL", "κ replaced by κ/τ"),
        assumptions="λ = 0; intercept of a weighted a + b/d fit compared with theory (no allowance)",
-       note_section="§3.3, §3.4, §6 claim 3", figure="lu2024-fig1")
+       note_section="§3.3, §3.4, §6 claim 3", figure="lu2024-fig1a")
 def ridgeless_tau_gt_1(config: RunConfig) -> Evidence:
     """Claim 3 [CODE]+[SIM]: ridgeless τ > 1, 1/d trend (note §6.3)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
@@ -261,7 +261,7 @@ def kappa_inf_closed_form(config: RunConfig) -> Evidence:
        controls=("threshold at n = d² (the c column of Γ forgotten)", "peak at τ = 1/2 instead of τ = 1"),
        assumptions="κ = ∞ (n exact), α = 10, ρ = 0.01, λ = 0; Welch t-tests on log errors at the "
                    "per-comparison level",
-       note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1",
+       note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1a",
        finding="The note's §6.4 wording 'the training residual reaches 0 exactly when n >= d(d+1)' has the "
                "inequality reversed: the simulated residual is 0 (interpolation) for n <= d(d+1) and positive "
                "above it, which is what this check asserts.")
@@ -384,7 +384,7 @@ def task_diversity_transition(config: RunConfig) -> Evidence:
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "bounded regime: κ = 0.6 > min(τ, 1) (no growth)"),
        assumptions="λ = 0; allowance 8/d (ICL) and 2.5/d (IDG), positive side",
-       note_section="§3.5d, §6 claim 9", figure="lu2024-fig2")
+       note_section="§3.5d, §6 claim 9", figure="lu2024-fig2b")
 def context_length_hurts(config: RunConfig) -> Evidence:
     """Claim 9 [DERIVED]+[SIM]: more context can hurt ICL (note §6.9)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
@@ -420,7 +420,7 @@ def context_length_hurts(config: RunConfig) -> Evidence:
        assumptions="λ = 0; differences of independent repeats, allowance 4/d on both sides (the finite-d "
                    "excess differs between α values). The note's α = 2.35 / 9.62 / 22.7 differences (0.05-0.13) "
                    "are below this check's power at d <= 40, so α = 1 / α* / 100 are used (same curve).",
-       note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2")
+       note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2b")
 def context_length_dip(config: RunConfig) -> Evidence:
     """Claim 10 [DERIVED]+[SIM]: the interior α minimum (note §6.10)."""
     from iclverify.theory.lu2024 import icl_error
