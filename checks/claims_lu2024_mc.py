@@ -138,7 +138,7 @@ def _evidence(comps, ctl, meas, seeds, d, reps, what):
        check=CheckKind.MONTE_CARLO,
        controls=("λ values swapped (0.1 <-> 1)", "ridge penalty on the mean loss: λ -> λ/(τd)"),
        assumptions="penalty (n/d)λ||Γ||² on the summed loss; allowance 1.5/d on the positive side",
-       note_section="§3.2, §6 claim 1", figure="lu2024-fig1")
+       note_section="§3.2, §6 claim 1", figure="lu2024-fig1c")
 def ridge_icl(config: RunConfig) -> Evidence:
     """Claim 1 [CODE]+[SIM]: ridge ICL at τ = 1 (note §6.1)."""
     from iclverify.theory.lu2024 import icl_error
@@ -167,7 +167,7 @@ def ridge_icl(config: RunConfig) -> Evidence:
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "κ replaced by κ/τ (transition placed at κ = τ)"),
        assumptions="λ = 0 (minimum-norm solution); allowance 1.5/d (ICL), 1/d (IDG), positive side",
-       note_section="§3.3, §3.4, §6 claim 2", figure="lu2024-fig1")
+       note_section="§3.3, §3.4, §6 claim 2", figure="lu2024-fig1a")
 def ridgeless_tau_lt_1(config: RunConfig) -> Evidence:
     """Claim 2 [CODE]+[SIM]+[DATA]: ridgeless τ < 1 (note §6.2)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
@@ -214,12 +214,12 @@ def _extrapolated_claim(config, claim_no, params, ds, reps, theory: dict, contro
        check=CheckKind.MONTE_CARLO,
        controls=("k* dropped (E(s+q)^-2 -> m*²) in e_ICL", "κ replaced by κ/τ"),
        assumptions="λ = 0; intercept of a weighted a + b/d fit compared with theory (no allowance)",
-       note_section="§3.3, §3.4, §6 claim 3", figure="lu2024-fig1")
+       note_section="§3.3, §3.4, §6 claim 3", figure="lu2024-fig1a")
 def ridgeless_tau_gt_1(config: RunConfig) -> Evidence:
     """Claim 3 [CODE]+[SIM]: ridgeless τ > 1, 1/d trend (note §6.3)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
 
-    ds, reps = _sizes(config, ((16, 20, 24, 30), 60), ((30, 40, 60), 24))
+    ds, reps = _sizes(config, ((24, 30, 40), 40), ((30, 40, 60), 24))
     p = (2, 0.5, 2.0, 0.1, 0.0)
     th = {"icl": float(icl_error(*p)), "idg": float(idg_error(*p))}
     controls = [("k* dropped (E(s+q)^-2 -> m*²) in e_ICL", {"icl": kstar_dropped(*p[:4])}),
@@ -255,57 +255,69 @@ def kappa_inf_closed_form(config: RunConfig) -> Evidence:
 @claim(id="lu2024.mc-double-descent-peak", paper=PAPER, label="CODE+SIM",
        statement="Sample-wise double descent: at finite d the ridgeless error peaks at the interpolation "
                  "threshold n = d(d+1) (τ = 1 + 1/d), where the training residual first becomes non-zero.",
-       formula="argmax_n E[log e_ICL] in [d², d(d+1) + d] (τ in [1, 1+2/d]); train MSE = 0 iff n <= d(d+1)",
+       formula="the peak of E[log e_ICL] over n lies in [d², d(d+1) + d] (τ in [1, 1+2/d]); train MSE = 0 "
+               "(< 1e-8) iff n <= d(d+1)",
        check=CheckKind.MONTE_CARLO,
        controls=("threshold at n = d² (the c column of Γ forgotten)", "peak at τ = 1/2 instead of τ = 1"),
        assumptions="κ = ∞ (n exact), α = 10, ρ = 0.01, λ = 0; Welch t-tests on log errors at the "
                    "per-comparison level",
-       note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1",
+       note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1a",
        finding="The note's §6.4 wording 'the training residual reaches 0 exactly when n >= d(d+1)' has the "
                "inequality reversed: the simulated residual is 0 (interpolation) for n <= d(d+1) and positive "
                "above it, which is what this check asserts.")
 def double_descent_peak(config: RunConfig) -> Evidence:
-    """Claim 4 [CODE]+[SIM]: the finite-d peak sits at n = d(d+1) (note §6.4)."""
-    d, reps = _sizes(config, (12, 10), (30, 10))
+    """Claim 4 [CODE]+[SIM]: the finite-d peak sits at n = d(d+1) (note §6.4).
+
+    Verdict: REFUTED if the interpolation pattern is violated (deterministic) or a grid point
+    outside the window τ ∈ [1, 1 + 2/d] has a significantly higher mean log error than the
+    window's peak; CONFIRMED if the peak is significantly above every outside point; otherwise
+    INCONCLUSIVE (not enough repeats to separate the peak from its neighbours).
+    """
+    d, reps = _sizes(config, (12, 30), (30, 20))
     p = d * (d + 1)
-    ns = sorted({d * d // 2, d * d - d, d * d, d * d + d // 2, p, p + d // 2, p + 2 * d, 2 * d * d})
+    ns = sorted({d * d // 2, d * d - 2 * d, d * d, d * d + d // 2, p, p + d, p + 3 * d, 2 * d * d})
     seeds: dict = {"root": config.seed}
     res = {n: _sim(config, 4, i, (10, INF, n / d**2, 0.01, 0.0), d, reps, seeds, tasks="normalized",
                    assignment="iid") for i, n in enumerate(ns)}
     logs = {n: np.log(r.icl) for n, r in res.items()}
     mse = {n: max(rec["train_mse"] for rec in r.records) for n, r in res.items()}
-    tiny = 1e-18
-    argmax = max(ns, key=lambda n: logs[n].mean())
+    # interpolation = training MSE below 1e-8 (float64 round-off at the square system n = p grows
+    # with its condition number; above p the residual is O((n-p)/n), far above this level)
+    tiny = 1e-8
 
-    def higher(a, b):
-        """Welch t-test: mean log error at n=a significantly above n=b."""
-        t = stats.ttest_ind(logs[a], logs[b], equal_var=False, alternative="greater")
-        return bool(t.pvalue < PER_COMPARISON_ALPHA), float(t.pvalue)
+    def pvalue(a, b):
+        """One-sided Welch t-test: mean log error at n=a above n=b."""
+        return float(stats.ttest_ind(logs[a], logs[b], equal_var=False, alternative="greater").pvalue)
 
     window = [n for n in ns if d * d <= n <= p + d]          # τ ∈ [1, 1 + 2/d] (note §6.4)
     outside = [n for n in ns if n not in window]
-    checks = {
-        "argmax in tau = [1, 1 + 2/d]": argmax in window,
-        "interpolation (train MSE < 1e-18) exactly for n <= d(d+1)": all((mse[n] < tiny) == (n <= p) for n in ns),
-    }
-    pk = {f"peak above n={n}": higher(argmax, n) for n in outside}
-    checks.update({k: v[0] for k, v in pk.items()})
-    ok = all(checks.values())
+    peak = max(window, key=lambda n: logs[n].mean())
+    argmax = max(ns, key=lambda n: logs[n].mean())
+    interp_ok = all((mse[n] < tiny) == (n <= p) for n in ns)
+    above = {n: pvalue(peak, n) for n in outside}
+    below = {n: pvalue(n, peak) for n in outside}
+    if not interp_ok or any(pv < PER_COMPARISON_ALPHA for pv in below.values()):
+        verdict = Verdict.REFUTED
+    elif all(pv < PER_COMPARISON_ALPHA for pv in above.values()):
+        verdict = Verdict.CONFIRMED
+    else:
+        verdict = Verdict.INCONCLUSIVE
     ctl = [
         ControlOutcome("threshold at n = d² (the c column of Γ forgotten)",
-                       rejected=bool(mse[d * d + d // 2] < tiny and higher(p, d * d)[0]),
-                       detail=f"train MSE at n = d²+d/2: {mse[d * d + d // 2]:.3g} (the control predicts > 0); "
-                              f"log-error at n = p above n = d²: p = {higher(p, d * d)[1]:.2g}"),
-        ControlOutcome("peak at τ = 1/2 instead of τ = 1", rejected=higher(p, d * d // 2)[0],
-                       detail=f"log-error at n = p above n = d²/2: p = {higher(p, d * d // 2)[1]:.2g}"),
+                       rejected=bool(mse[d * d + d // 2] < tiny),
+                       detail=f"train MSE at n = d² + d/2 (between d² and d(d+1)): {mse[d * d + d // 2]:.3g}; the "
+                              "control predicts a positive residual there"),
+        ControlOutcome("peak at τ = 1/2 instead of τ = 1", rejected=above[d * d // 2] < PER_COMPARISON_ALPHA,
+                       detail=f"mean log error at the peak above n = d²/2: one-sided p = {above[d * d // 2]:.2g}"),
     ]
-    meas = {"n": ns, "tau": [n / d**2 for n in ns], "mean_icl": [float(res[n].icl_mean) for n in ns],
+    meas = {"n": ns, "tau": [n / d**2 for n in ns], "mean_log_icl": [float(logs[n].mean()) for n in ns],
             "median_icl": [float(np.median(res[n].icl)) for n in ns], "max_train_mse": [mse[n] for n in ns],
-            "checks": checks, "pvalues": {k: v[1] for k, v in pk.items()}}
-    reason = (f"d = {d}, p = d(d+1) = {p}: argmax of mean log ICL error at n = {argmax}; "
-              + ", ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()))
-    return Evidence(Verdict.CONFIRMED if ok else Verdict.REFUTED, reason, d=d, reps=reps, seeds=seeds,
-                    measurements=meas, controls=ctl)
+            "peak_n": peak, "argmax_n": argmax, "p_peak_above": {str(k): v for k, v in above.items()},
+            "p_outside_above_peak": {str(k): v for k, v in below.items()}}
+    reason = (f"d = {d}, p = d(d+1) = {p}: interpolation exactly for n <= p: {'yes' if interp_ok else 'NO'}; "
+              f"argmax of mean log ICL error at n = {argmax} (window [d², p + d]); peak above the outside points "
+              "at one-sided p = " + ", ".join(f"{v:.2g} (n={k})" for k, v in above.items()))
+    return Evidence(verdict, reason, d=d, reps=reps, seeds=seeds, measurements=meas, controls=ctl)
 
 
 # --- claim 6 ---------------------------------------------------------------------------------
@@ -372,7 +384,7 @@ def task_diversity_transition(config: RunConfig) -> Evidence:
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "bounded regime: κ = 0.6 > min(τ, 1) (no growth)"),
        assumptions="λ = 0; allowance 8/d (ICL) and 2.5/d (IDG), positive side",
-       note_section="§3.5d, §6 claim 9", figure="lu2024-fig2")
+       note_section="§3.5d, §6 claim 9", figure="lu2024-fig2b")
 def context_length_hurts(config: RunConfig) -> Evidence:
     """Claim 9 [DERIVED]+[SIM]: more context can hurt ICL (note §6.9)."""
     from iclverify.theory.lu2024 import icl_error, idg_error
@@ -408,12 +420,12 @@ def context_length_hurts(config: RunConfig) -> Evidence:
        assumptions="λ = 0; differences of independent repeats, allowance 4/d on both sides (the finite-d "
                    "excess differs between α values). The note's α = 2.35 / 9.62 / 22.7 differences (0.05-0.13) "
                    "are below this check's power at d <= 40, so α = 1 / α* / 100 are used (same curve).",
-       note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2")
+       note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2b")
 def context_length_dip(config: RunConfig) -> Evidence:
     """Claim 10 [DERIVED]+[SIM]: the interior α minimum (note §6.10)."""
     from iclverify.theory.lu2024 import icl_error
 
-    d, reps = _sizes(config, (30, 16), (40, 16))
+    d, reps = _sizes(config, (30, 32), (40, 32))
     astar = 9.6031
     seeds: dict = {"root": config.seed}
     res = {a: _sim(config, 10, i, (a, 0.5, 0.5, 0.1, 0.0), d, reps, seeds) for i, a in enumerate((1.0, astar, 100.0))}

@@ -192,3 +192,17 @@ def test_dmmse_wishart_sampling_matches_explicit_contexts():
     # negative control: a doubled noise variance in the sampler is detected
     c = dmmse_errors(W, 12, 1.0, 3000, test="icl", rng=np.random.default_rng(4))
     assert stats.ks_2samp(a, c).pvalue < LEVEL
+
+
+def test_cg_falls_back_to_direct_solve_when_not_converged():
+    rng = np.random.default_rng(6)
+    d = 5
+    n = 4 * d * (d + 1)
+    W = draw_tasks(2, d, "gaussian", rng)
+    X, U, y = sample_features_fast(W[rng.integers(0, 2, n)], 10, 0.1, rng)
+    g_cg, info = fit_gamma(X, U, y, 0.01, solver="cg", maxiter=2)
+    g_ch, _ = fit_gamma(X, U, y, 0.01, solver="cholesky")
+    assert info["solver"].startswith("cholesky") and info["iterations"] == 2
+    np.testing.assert_allclose(g_cg, g_ch, rtol=1e-12)
+    with pytest.raises(ValueError, match="solver"):
+        fit_gamma(X, U, y, 0.0, solver="qr")

@@ -186,7 +186,8 @@ def bayes_ridge_icl_error_expr(alpha, rho) -> sp.Expr:
     """:math:`\\rho(1+S_W(\\rho,\\alpha))`, :math:`S_W=\\frac{2}{\\rho+\\alpha-1+\\sqrt{(\\rho+\\alpha-1)^2+4\\rho}}` ([CODE], §3.5f)."""
     a, r = to_sympy(alpha), to_sympy(rho)
     b = r + a - 1
-    return F.bayes_ridge(r, a, 2 / (b + sp.sqrt(b**2 + 4 * r)))
+    # rho * S_W = (sqrt(b^2 + 4 rho) - b) / 2 (rationalised); exact at rho = 0 too, where it is (1 - alpha)_+
+    return r + (sp.sqrt(b**2 + 4 * r) - b) / 2
 
 
 def context_divergence_slope_expr(kappa, tau, rho) -> sp.Expr:

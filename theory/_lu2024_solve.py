@@ -60,7 +60,7 @@ def solve_epsilon_numpy(q, u, tau, lam, *, rtol: float = 4e-16, max_iter: int = 
         step = xa - h / dh
         inside = (step > lo_a) & (step < hi_a) & np.isfinite(step)
         bis = np.where(hi_a > 4.0 * lo_a, np.sqrt(lo_a * hi_a), 0.5 * (lo_a + hi_a))
-        new = np.where(inside, step, bis)
+        new = np.where(h == 0, xa, np.where(inside, step, bis))
         conv = (np.abs(new - xa) <= rtol * new) | (h == 0) | (hi_a - lo_a <= rtol * hi_a)
         x[idx] = new
         active[idx] = ~conv

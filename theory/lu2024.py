@@ -161,8 +161,43 @@ def _np_ridge_icl(q, u, tau, rho, lam):
     return F.OUTER["ridge_icl"].numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
 
 
+_BLOCK = 1 << 16
+
+
+def _blocked(kernel, *values):
+    """Apply ``kernel`` (flat float arrays -> flat array) over broadcast inputs in cache-sized blocks.
+
+    Large grids (Fig. 3: 401 x 300 x 500 points) are never materialised as full flat copies of
+    every input and every temporary: each block of about 65k points is made contiguous,
+    evaluated and written into the output.
+    """
+    views = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
+    shape = views[0].shape
+    scalar = all(np.ndim(v) == 0 for v in values)
+    if views[0].size <= _BLOCK or len(shape) == 0:
+        out = kernel(*[np.ascontiguousarray(v).ravel() for v in views])
+        return _finish(np.asarray(out, dtype=float), shape, scalar)
+    lead = shape[0]
+    inner = int(np.prod(shape[1:], dtype=np.int64))
+    if inner > _BLOCK and len(shape) > 1:
+        # block along the first axis one index at a time, recursing into the rest
+        out = np.empty(shape)
+        for i in range(lead):
+            out[i] = _blocked(kernel, *(v[i] for v in views))
+        return out
+    rows = max(1, _BLOCK // max(inner, 1))
+    out = np.empty(shape)
+    for s in range(0, lead, rows):
+        blk = [np.ascontiguousarray(v[s:s + rows]).ravel() for v in views]
+        out[s:s + rows] = np.asarray(kernel(*blk), dtype=float).reshape(out[s:s + rows].shape)
+    return out
+
+
 def _np_error(kind: str, alpha, kappa, tau, rho, lam):
-    shape, scalar, (a, k, t, r, l_) = _flat(alpha, kappa, tau, rho, lam)
+    return _blocked(lambda *flat: _np_error_flat(kind, *flat), alpha, kappa, tau, rho, lam)
+
+
+def _np_error_flat(kind: str, a, k, t, r, l_):
     q = (1.0 + r) / a
     u = inverse_kappa(k)
     u = np.asarray(u, dtype=float).reshape(q.shape)
@@ -181,7 +216,7 @@ def _np_error(kind: str, alpha, kappa, tau, rho, lam):
             if kind == "idg":
                 raise _ridge_idg_gap()
             out[ridge] = _np_ridge_icl(q[ridge], u[ridge], t[ridge], r[ridge], l_[ridge])
-    return _finish(out, shape, scalar)
+    return out
 
 
 def _ridge_idg_gap() -> NotImplementedError:
@@ -502,7 +537,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
     0.01111
     """
     def rho_sw_np(a, r):
-        b = r + a - 1.0
+        b = r + (a - 1.0)  # a - 1 first: exact near alpha = 1, so a tiny rho is not rounded away
         root = np.sqrt(b * b + 4.0 * r)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(b >= 0, np.where(r == 0, 0.0, 2.0 * r / (b + root)), 0.5 * (root - b))
@@ -512,7 +547,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
         return _finish(r + rho_sw_np(a, r), shape, scalar)
 
     def one(a, r):
-        b = r + a - 1
+        b = r + (a - 1)
         root = mpmath.sqrt(b * b + 4 * r)
         rsw = (2 * r / (b + root) if r != 0 else mpmath.mpf(0)) if b >= 0 else (root - b) / 2
         return r + rsw
