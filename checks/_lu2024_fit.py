@@ -42,6 +42,9 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.linalg import blas
 
+from iclverify.checks._lu2024_fit_torch import fit_gamma_torch
+from iclverify.checks.array_backend import get_backend
+
 __all__ = ["SOLVERS", "fit_gamma", "choose_solver"]
 
 SOLVERS = ("auto", "dual", "cholesky", "lstsq", "cg")
@@ -58,7 +61,8 @@ def choose_solver(n: int, d: int, lam_eff: float) -> str:
 
 
 def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, solver: str = "auto",
-              tol: float = 1e-11, maxiter: int = 500, chunk: int = 2048) -> tuple[np.ndarray, dict]:
+              tol: float = 1e-11, maxiter: int = 500, chunk: int = 2048,
+              device: str = "cpu") -> tuple[np.ndarray, dict]:
     """Ridge / minimum-norm fit of Γ (d × (d+1)) from queries, features and labels.
 
     Parameters
@@ -75,6 +79,10 @@ def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, so
     tol, maxiter : CG settings.
     chunk : int
         Contexts per ``dsyrk`` block (bounds memory at ``chunk × p``).
+    device : str
+        Array backend of the linear algebra (:func:`iclverify.checks.array_backend.get_backend`):
+        ``"cpu"``/``"numpy"`` (default) or ``"gpu"``/``"torch"``/``"torch:cpu"``/``"torch:cuda"``.
+        The torch path runs the same solvers in float64 and agrees with numpy to rounding.
 
     Returns
     -------
@@ -93,6 +101,16 @@ def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, so
     if solver == "auto":
         solver = choose_solver(n, d, lam_eff)
     info: dict = {"solver": solver}
+    backend = get_backend(device)
+    if not backend.is_numpy and solver != "lstsq":
+        gamma, tinfo = fit_gamma_torch(X, U, y, lam_eff, solver, device=backend.device, tol=tol, maxiter=maxiter)
+        info.update(tinfo)
+        if gamma is None:  # CG did not converge: the direct solve, as on the numpy path
+            info["solver"] = "cholesky (cg did not converge)"
+            gamma, _ = fit_gamma_torch(X, U, y, lam_eff, "cholesky", device=backend.device)
+        resid = y - np.einsum("nd,nd->n", X @ gamma, U)
+        info["train_mse"] = float(resid @ resid / n)
+        return gamma, info
     if solver == "dual":
         gamma = _dual(X, U, y, lam_eff)
     elif solver == "cholesky":

@@ -44,6 +44,7 @@ import numpy as np
 
 from iclverify._version import __version__
 from iclverify.checks._lu2024_fit import SOLVERS, fit_gamma
+from iclverify.checks.array_backend import get_backend
 from iclverify.checks.sweep import run_sweep, seed_sequence
 from iclverify.theory._domains import Interval, validated
 from iclverify.theory.domains import COMMON, LU2024
@@ -229,7 +230,7 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     if method == "fast":
         X, U, y = sample_features_fast(W[idx], ell, rho, rng)
         t1 = time.perf_counter()
-        gamma, info = fit_gamma(X, U, y, lam_eff, solver=solver)
+        gamma, info = fit_gamma(X, U, y, lam_eff, solver=solver, device=params.get("device", "cpu"))
     elif method == "reference":
         H, y = sample_features_reference(W[idx], ell, rho, rng)
         t1 = time.perf_counter()
@@ -338,7 +339,8 @@ _SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"])
 def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any = 0, jobs: int = 1,
                     store: Any = None, method: str = "fast", tasks: str = "normalized",
                     assignment: str = "balanced", solver: str = "auto", backend: str = "loky",
-                    progress: bool | None = None) -> SimulationResult:
+                    progress: bool | None = None, device: str = "cpu",
+                    scheduler: str | None = None) -> SimulationResult:
     """Simulate ``reps`` independent pretraining draws and fits of Γ* at dimension ``d``.
 
     Parameters
@@ -359,6 +361,13 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     assignment : {"balanced", "iid"}
     solver : {"auto", "dual", "cholesky", "lstsq", "cg"}
         Fit solver of the fast method (ignored by ``reference``).
+    device : {"cpu", "gpu", "torch", "torch:cpu", "torch:cuda"}
+        Array backend of the fit (random draws stay on numpy, so the same seed gives the
+        same Γ* to float64 rounding on every backend).  Non-CPU devices are part of the
+        store key.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:port``); implies
+        ``backend="dask"``.  See :func:`iclverify.checks.sweep.run_sweep`.
 
     Returns
     -------
@@ -380,9 +389,11 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     params = {"alpha": float(alpha), "kappa": float(kappa), "tau": float(tau), "rho": float(rho),
               "lam": float(lam), "d": int(d), "method": method, "tasks": tasks, "assignment": assignment,
               "solver": solver if method == "fast" else "reference-lstsq"}
+    if get_backend(device).name != "numpy":  # CPU keys stay as they were; other backends are recorded
+        params["device"] = device
     root = seed_sequence(seed)
     recs = run_sweep(simulate_once, [params] * int(reps), seed=root, jobs=jobs, backend=backend, store=store,
-                     model=f"lu2024.simulate.{method}", progress=progress)
+                     model=f"lu2024.simulate.{method}", progress=progress, scheduler=scheduler)
     vals = [r["value"] for r in recs]
     extras = [{k: v for k, v in r["value"].items() if k not in ("icl", "idg")} | {"cached": r["cached"]}
               for r in recs]

@@ -82,7 +82,7 @@ def _call(func: Callable, params: dict, entropy: Any, spawn_key: tuple) -> dict:
 
 def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequence[dict], *, seed: Any,
               jobs: int = 1, backend: str = "loky", store: Any = None, model: str | None = None,
-              progress: bool | None = None) -> list[dict]:
+              progress: bool | None = None, scheduler: str | None = None) -> list[dict]:
     """Evaluate ``func(params, rng)`` at every grid point with its own child seed.
 
     Parameters
@@ -105,6 +105,11 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
         Model name recorded and hashed into store keys (default: ``func``'s module and name).
     progress : bool, optional
         Progress bar on stderr (default: when stderr is a terminal).
+    scheduler : str, optional
+        Address of a running Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"`` (start one with
+        ``dask scheduler`` and workers with ``dask worker tcp://…``).  Implies
+        ``backend="dask"``; ``jobs`` then only bounds the tasks in flight.  Results are
+        bit-identical to the serial run, because every point carries its own seed.
 
     Returns
     -------
@@ -112,6 +117,9 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
         One record per point, in order: ``{"model", "params", "value", "entropy", "spawn_key",
         "version", "cached"}``.
     """
+    if scheduler is not None:
+        backend = "dask"
+        jobs = max(int(jobs), 2)  # joblib's Dask backend decides the real parallelism
     if backend not in BACKENDS:
         raise ValueError(f"backend={backend!r} is outside the domain of backend: {BACKENDS}")
     if int(jobs) < 1:
@@ -151,7 +159,8 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
             for i in todo:
                 finish(i, _call(func, points[i], entropy, keys[i]))
         else:
-            for i, value in zip(todo, _parallel(func, points, entropy, keys, todo, int(jobs), backend)):
+            for i, value in zip(todo, _parallel(func, points, entropy, keys, todo, int(jobs), backend,
+                                                          scheduler)):
                 finish(i, value)
     finally:
         if bar is not None:
@@ -160,7 +169,7 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
              "spawn_key": list(keys[i]), "version": __version__, "cached": cached[i]} for i in range(len(points))]
 
 
-def _parallel(func, points, entropy, keys, todo, jobs, backend):
+def _parallel(func, points, entropy, keys, todo, jobs, backend, scheduler=None):
     import joblib
 
     tasks = (joblib.delayed(_call)(func, points[i], entropy, keys[i]) for i in todo)
@@ -171,6 +180,14 @@ def _parallel(func, points, entropy, keys, todo, jobs, backend):
         from dask.distributed import Client, LocalCluster  # optional extra: icl-verifier[dask]
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("backend='dask' needs the optional extra: pip install 'icl-verifier[dask]'") from err
+    if scheduler is not None:
+        own = Client(scheduler)  # a real cluster: connect for the duration of the sweep
+        try:
+            with joblib.parallel_config(backend="dask"):
+                yield from joblib.Parallel(n_jobs=jobs, return_as="generator")(tasks)
+        finally:
+            own.close()
+        return
     try:
         Client.current()
         own = None

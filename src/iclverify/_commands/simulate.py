@@ -30,6 +30,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--solver", choices=("auto", "dual", "cholesky", "lstsq", "cg"), default="auto")
     p.add_argument("--store", default=None,
                    help="result store: a path, or 'default' for the user cache (default: no store)")
+    p.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
+                   help="array backend of the fit: cpu (numpy, default) or gpu (PyTorch on CUDA; `torch:cpu` runs "
+                        "the same torch code on the CPU)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="run the repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -56,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         res = simulate_lu2024(args.alpha, args.kappa, args.tau, args.rho, args.lam, args.d, reps=args.reps,
                               seed=args.seed, jobs=args.jobs, store=store, method=args.method, tasks=args.tasks,
-                              assignment=args.assignment, solver=args.solver)
+                              assignment=args.assignment, solver=args.solver, device=args.device,
+                              scheduler=args.scheduler)
     except ValueError as err:
         print(f"iclverify simulate: {err}", file=sys.stderr)
         return 2
