@@ -547,3 +547,23 @@ def test_console_script_subprocess():
     res = subprocess.run([sys.executable, "-m", "iclverify", "theory", "lu2024.bayes_ridge_icl_error", "--alpha", "10",
                           "--rho", "0.01", "--json"], capture_output=True, text=True)
     assert res.returncode == 0 and json.loads(res.stdout)["value"] == pytest.approx(0.011110, abs=5e-7)
+
+
+def test_float64_accuracy_over_wide_domain():
+    """numpy float64 vs 30-digit mpmath at 150 random points spanning decades (alpha up to 1e4, kappa down to 5e-3)."""
+    rng = np.random.default_rng(0)
+    bad = []
+    for _ in range(150):
+        a = float(np.exp(rng.uniform(np.log(0.01), np.log(1e4))))
+        k = float(np.exp(rng.uniform(np.log(0.005), np.log(1e3)))) if rng.random() < 0.9 else inf
+        t = float(np.exp(rng.uniform(np.log(0.01), np.log(1e3))))
+        r = float(rng.choice([0, 1e-3, 0.01, 0.1, 1, 5]))
+        lam = float(rng.choice([0, 0, 1e-8, 1e-4, 0.1, 10]))
+        if abs(t - 1) < 1e-3:
+            continue
+        fns = (L.icl_error, L.idg_error) if lam == 0 else (L.icl_error,)
+        for fn in fns:
+            v, w = fn(a, k, t, r, lam), float(fn(a, k, t, r, lam, dps=30))
+            if not abs(v - w) <= 1e-11 * abs(w):
+                bad.append(f"{fn.__name__}{(a, k, t, r, lam)}: float64 {v!r}, mpmath {w!r}")
+    assert not bad, "\n".join(bad)
