@@ -312,7 +312,7 @@ _FIG2 = [("idg", 0.3, 0.5, 0.5, 6.1525, 4), ("idg", 0.5, 0.5, 0.5, 5.6169, 4), (
        controls=("ICL and IDG swapped (the other error's minimum)", "kappa perturbed by +10%"),
        assumptions="package optimiser alpha_minimum (log grid + bounded Brent); agreement to one unit in the last "
                    "printed digit (the note's optimiser stopped early on the flat kappa = 0.6 curve)",
-       note_section="§4 Fig. 2; §6 claim 10", figure="lu2024-fig2")
+       note_section="§4 Fig. 2; §6 claim 10", figure="lu2024-fig2b")
 def alpha_minima(config: RunConfig) -> Evidence:
     def misses(swap=False, kfac=1.0):
         bad = []
