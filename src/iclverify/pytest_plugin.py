@@ -41,12 +41,17 @@ def _register_profiles() -> None:
         from hypothesis import HealthCheck, settings
     except ImportError:  # hypothesis is a test extra; without it there is nothing to configure
         return
+    # Both profiles derive from hypothesis' own "default" profile: without an explicit parent a new profile
+    # inherits whatever is loaded now, which under a CI environment variable is hypothesis' built-in "ci"
+    # profile (derandomised) -- and "dev" would silently stop being random.
+    base = settings.get_profile("default")
     settings.register_profile(
-        "ci", derandomize=True, database=None, deadline=None, print_blob=True, max_examples=25,
+        "ci", parent=base, derandomize=True, database=None, deadline=None, print_blob=True, max_examples=25,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     )
     settings.register_profile(
-        "dev", deadline=None, print_blob=True, max_examples=200, suppress_health_check=[HealthCheck.too_slow],
+        "dev", parent=base, derandomize=False, deadline=None, print_blob=True, max_examples=200,
+        suppress_health_check=[HealthCheck.too_slow],
     )
     settings.load_profile(os.environ.get(PROFILE_ENV, "ci"))
 
