@@ -43,7 +43,7 @@ def fit_gamma_torch(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float,
         if g is None:
             return None, info
     elif solver == "lstsq":
-        g = _lstsq(torch, Xt, Ut, yt, lam_eff)
+        g = _lstsq(torch, Xt, Ut, yt, lam_eff)  # pinv: same cut-off as numpy lstsq, eps·max(m, n)
     else:
         raise ValueError(f"solver={solver!r} is not available on the torch backend")
     return g.cpu().numpy(), info
