@@ -200,3 +200,19 @@ def test_simulate_torch_cpu_equals_cpu(kappa, tau, lam):
     assert b.params["device"] == "torch:cpu" and "device" not in a.params  # recorded in the store key
     c = simulate_lu2024(*args, reps=3, seed=8, device="torch:cpu")  # a different seed is visibly different
     assert np.max(np.abs(c.icl / a.icl - 1)) > 1e-6
+
+
+def test_torch_cholesky_block_triangular_gram_equals_numpy():
+    """p = 342 > 256: the torch Gram matrix is accumulated in several column blocks (upper triangle only)."""
+    pytest.importorskip("torch")
+    d = 18
+    p = d * (d + 1)
+    rng = np.random.default_rng(3)
+    W = draw_tasks(9, d, "normalized", rng)
+    X, U, y = sample_features_fast(W[np.arange(2 * p) % 9], 5 * d, 0.01, rng)
+    for lam in (1e-3, 0.5):
+        g_np, _ = fit_gamma(X, U, y, lam, solver="cholesky")
+        g_t, _ = fit_gamma(X, U, y, lam, solver="cholesky", device="torch:cpu")
+        rtol, kappa = _bound(X, U, lam, "cholesky")
+        rel = np.linalg.norm(g_t - g_np) / np.linalg.norm(g_np)
+        assert rel <= rtol, f"λ'={lam}: rel diff {rel:.3e} > {rtol:.3e} (κ={kappa:.3e})"
