@@ -279,7 +279,7 @@ def main(argv=None) -> int:
           f"{peak:.1f} GFLOP/s ({each})", flush=True)
     names = ("fig1", "fig4") if args.figure == "both" else (args.figure,)
     results = []
-    for fi, name in enumerate(names):
+    for name in names:
         res = run_figure(name, args.d, args.reps, args.device, args.seed, args.max_fits,
                          fig_index=("fig1", "fig4").index(name), verbose=not args.quiet)
         _print(res, peak)
