@@ -102,7 +102,7 @@ def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, so
         solver = choose_solver(n, d, lam_eff)
     info: dict = {"solver": solver}
     backend = get_backend(device)
-    if not backend.is_numpy and solver != "lstsq":
+    if not backend.is_numpy:
         gamma, tinfo = fit_gamma_torch(X, U, y, lam_eff, solver, device=backend.device, tol=tol, maxiter=maxiter)
         info.update(tinfo)
         if gamma is None:  # CG did not converge: the direct solve, as on the numpy path

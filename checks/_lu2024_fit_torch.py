@@ -4,7 +4,7 @@ Mirrors the numpy solvers of :mod:`iclverify.checks._lu2024_fit` (same algorithm
 same stopping rules), so the two agree to float64 rounding:
 
 ``dual``      kernel ``K = (X Xᵀ) ∘ (U Uᵀ)``, solve ``(K + λ' I) a = y`` (n ≤ p);
-``cholesky``  Gram matrix ``Σ h hᵀ`` accumulated in chunks, Cholesky solve;
+``cholesky``  Gram matrix ``Σ h hᵀ`` accumulated in chunks (upper block triangle only), Cholesky solve;
 ``cg``        Kronecker-preconditioned conjugate gradients (n ≥ 1.5 p).
 
 On a GPU the ``cholesky`` accumulation (``n p²`` flops) is the dense-matrix workload
@@ -43,7 +43,7 @@ def fit_gamma_torch(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float,
         if g is None:
             return None, info
     elif solver == "lstsq":
-        g = _lstsq(torch, Xt, Ut, yt, lam_eff)
+        g = _lstsq(torch, Xt, Ut, yt, lam_eff)  # pinv: same cut-off as numpy lstsq, eps·max(m, n)
     else:
         raise ValueError(f"solver={solver!r} is not available on the torch backend")
     return g.cpu().numpy(), info
@@ -65,9 +65,15 @@ def _cholesky(torch, X, U, y, lam_eff, chunk):
     n, d = X.shape
     p = d * (d + 1)
     G = torch.zeros((p, p), dtype=torch.float64, device=X.device)
+    # torch has no symmetric rank-k update (BLAS syrk): accumulate the upper block triangle only,
+    # column block by column block, which halves the n·p² flops of a full Hᵀ H product.
+    width = max(256, -(-p // 8))
     for lo in range(0, n, chunk):
         Hc = (X[lo:lo + chunk, :, None] * U[lo:lo + chunk, None, :]).reshape(-1, p)
-        G.addmm_(Hc.T, Hc)
+        for c0 in range(0, p, width):
+            c1 = min(p, c0 + width)
+            G[:c1, c0:c1].addmm_(Hc[:, :c1].T, Hc[:, c0:c1])
+    G = torch.triu(G) + torch.triu(G, 1).T
     b = (X.T @ (y[:, None] * U)).reshape(p)
     G.diagonal().add_(lam_eff)
     L, status = torch.linalg.cholesky_ex(G)

@@ -91,7 +91,8 @@ def simulate_point(config: FigureConfig, family: int, i: int, *, alpha: float, k
     seed = np.random.SeedSequence(config.seed, spawn_key=(family, i))
     assignment = _assignment(kappa, tau, d)
     res = simulate_lu2024(alpha, kappa, tau, rho, lam, d, reps=reps, seed=seed, jobs=config.jobs,
-                          store=config.store, assignment=assignment, progress=False)
+                          store=config.store, assignment=assignment, progress=False,
+                          device=getattr(config, "device", "cpu"), scheduler=getattr(config, "scheduler", None))
     meta = {"d": d, "reps": reps, "alpha": alpha, "kappa": kappa, "tau": tau, "rho": rho, "lam": lam,
             "tau_eff": res.tau_eff, "n": res.n, "k": res.k, "ell": res.ell, "assignment": assignment,
             "seed": config.seed, "spawn_key": [family, i], "icl_samples": res.icl.tolist(),

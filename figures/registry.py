@@ -57,6 +57,15 @@ class FigureConfig:
         Build the theory curves only and skip every simulation (used by the
         data-level regression tests, :mod:`iclverify.figures.regression`).  A builder
         that ignores it still works; it is then just slower to regression-test.
+    device : str
+        Array backend of the ridge fits (:func:`iclverify.checks.array_backend.get_backend`):
+        ``"cpu"`` (numpy, default), ``"gpu"`` (PyTorch on CUDA) or ``"torch:cpu"`` (the same
+        torch code on the CPU).  Random draws stay on numpy, so the figure data agree across
+        devices to float64 rounding.
+    scheduler : str, optional
+        Address ``tcp://host:port`` of a running Dask scheduler; the repeats of each
+        simulated point then run on that cluster (identical results, see
+        :func:`iclverify.checks.sweep.run_sweep`).
     """
 
     quick: bool = True
@@ -66,6 +75,8 @@ class FigureConfig:
     seed: int = 20240515
     store: Any = None
     theory_only: bool = False
+    device: str = "cpu"
+    scheduler: str | None = None
 
 
 @dataclass

@@ -32,6 +32,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     mk.add_argument("--reps", type=int, default=None, help="override the number of repeats per simulated point")
     mk.add_argument("--jobs", type=int, default=1, help="parallel workers for the simulations (default 1)")
     mk.add_argument("--seed", type=int, default=None, help="root seed (default: FigureConfig's)")
+    mk.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
+                    help="array backend of the ridge fits: cpu (numpy, default), gpu (PyTorch on CUDA) or "
+                         "torch:cpu (the same torch code on the CPU); pip install 'icl-verifier[gpu]'")
+    mk.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                    help="run the simulated repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     mk.add_argument("--out", default="figures-out", help="output folder (default ./figures-out)")
     st = mk.add_mutually_exclusive_group()
     st.add_argument("--store", default=None, help="result-store file (default: $ICLVERIFY_STORE or the user cache)")
@@ -83,7 +88,16 @@ def _make(args) -> int:
     except KeyError as e:
         print(e.args[0], file=sys.stderr)
         return 2
-    kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs}
+    kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "device": args.device,
+          "scheduler": args.scheduler}
+    if args.device != "cpu":  # fail before any figure is built, with the backend's own message
+        from iclverify.checks.array_backend import get_backend
+
+        try:
+            get_backend(args.device)
+        except ValueError as e:
+            print(f"iclverify figures: {e}", file=sys.stderr)
+            return 2
     if args.seed is not None:
         kw["seed"] = args.seed
     if args.no_store:

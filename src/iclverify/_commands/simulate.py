@@ -49,7 +49,7 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
     for key, fn in (("icl", icl_error), ("idg", idg_error)):
         try:
             out[key] = float(fn(alpha, kappa, tau, rho, lam))
-        except (ValueError, ArithmeticError) as err:
+        except (ValueError, ArithmeticError, NotImplementedError) as err:  # e.g. ridge IDG at finite tau
             out["note"] += f"{key}: {err}. "
     return out
 
