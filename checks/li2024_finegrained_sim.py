@@ -120,6 +120,15 @@ class DriftModel:
         return Prompts(X, y, x, yq)
 
 
+def _noisy_labels(X: np.ndarray, x: np.ndarray, beta: np.ndarray, noise_var: float,
+                  rng: np.random.Generator) -> Prompts:
+    """Prompts with labels y_i = x_iᵀβ + ξ_i and y = xᵀβ + ξ (one task β per prompt, noise drawn last)."""
+    s = np.sqrt(noise_var)
+    y = np.einsum("bnd,bd->bn", X, beta) + s * rng.standard_normal(X.shape[:2])
+    yq = np.einsum("bd,bd->b", x, beta) + s * rng.standard_normal(x.shape[0])
+    return Prompts(X, y, x, yq)
+
+
 @dataclass
 class RAGModel:
     """RAG (note §1.2, [RECONSTRUCTED] Eq. 9): x ~ N(0, I), x_i = a·x + b·g_i, β ~ N(0, I)."""
@@ -135,10 +144,7 @@ class RAGModel:
         x = rng.standard_normal((size, d))
         X = self.a * x[:, None, :] + self.b * rng.standard_normal((size, n, d))
         beta = rng.standard_normal((size, d))
-        s = np.sqrt(self.noise_var)
-        y = np.einsum("bnd,bd->bn", X, beta) + s * rng.standard_normal((size, n))
-        yq = np.einsum("bd,bd->b", x, beta) + s * rng.standard_normal(size)
-        return Prompts(X, y, x, yq)
+        return _noisy_labels(X, x, beta, self.noise_var, rng)
 
 
 @dataclass
@@ -156,10 +162,7 @@ class AlignmentModel:
         beta = rng.standard_normal((size, d))
         X = self.a * beta[:, None, :] + self.b * rng.standard_normal((size, n, d))
         x = self.a * beta + self.b * rng.standard_normal((size, d))
-        s = np.sqrt(self.noise_var)
-        y = np.einsum("bnd,bd->bn", X, beta) + s * rng.standard_normal((size, n))
-        yq = np.einsum("bd,bd->b", x, beta) + s * rng.standard_normal(size)
-        return Prompts(X, y, x, yq)
+        return _noisy_labels(X, x, beta, self.noise_var, rng)
 
 
 # ---------------------------------------------------------------------------------------------
