@@ -37,6 +37,8 @@ __all__ = [
     "discover",
     "discovery_errors",
     "run_claim",
+    "comparison_rows",
+    "STATISTICAL_KINDS",
     "SOURCE_LABELS",
     "load_claims",
 ]
@@ -48,7 +50,8 @@ class Verdict(str, enum.Enum):
     PROVED = "PROVED"  #: symbolic identity, sympy reduced the difference to zero
     CONFIRMED = "CONFIRMED"  #: numerical at stated precision, or statistical at the stated budget
     REFUTED = "REFUTED"  #: the check had power and the statement failed it
-    INCONCLUSIVE = "INCONCLUSIVE"  #: the check lacked power (bias too large at this d, controls not rejected...)
+    INCONCLUSIVE = "INCONCLUSIVE"  #: the check lacked power (resolution too coarse, controls not rejected...)
+    NOT_REPRODUCED = "NOT REPRODUCED"  #: our reconstruction of a setting failed the statement (a finding, see reason)
     ERROR = "ERROR"  #: the check itself crashed
 
     @property
@@ -73,13 +76,31 @@ SOURCE_LABELS = (
 )
 
 
+#: Check kinds whose verdicts are statistical: they must state a resolution.
+STATISTICAL_KINDS = (CheckKind.MONTE_CARLO, CheckKind.TRAINED)
+
+
 @dataclass
 class ControlOutcome:
-    """One negative control: a perturbed statement the check must reject."""
+    """One negative control: a perturbed statement the check must reject.
+
+    Attributes
+    ----------
+    name : str
+        The wrong statement, in words.
+    rejected : bool
+        Whether the claim's own statistic, on the claim's own samples, rejected it.
+    detail : str
+        The numbers behind ``rejected``.
+    comparisons : list of dict
+        Evidence rows (:meth:`Comparison.row <iclverify.checks.compare.Comparison.row>`) of the
+        control's comparisons, when it was judged by calibrated comparisons.
+    """
 
     name: str
     rejected: bool
     detail: str = ""
+    comparisons: list = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +123,18 @@ class Evidence:
         Further numbers worth reporting (tables, slopes with confidence intervals...).
     controls : list of ControlOutcome
         The negative controls and whether each was rejected.
+    comparisons : list of dict
+        One evidence row per primary comparison (point, theory, estimate, SE, z, resolution,
+        pass): see :meth:`iclverify.checks.compare.Comparison.row`.
+    resolution : float, optional
+        The claim's resolution: the largest resolution of its primary comparisons (the
+        smallest relative error every one of them would reject).  Filled in from
+        ``comparisons`` by :func:`run_claim` when the check leaves it empty.
+    resolution_required : float, optional
+        The resolution the claim needed for CONFIRMED at this scale (filled in by
+        :func:`run_claim` from :attr:`Claim.resolution_required`).
+    statistics : dict
+        The claim's share of the run's false-alarm ledger (tests counted by role).
     runtime_s : float
         Filled in by :func:`run_claim`.
     """
@@ -116,6 +149,10 @@ class Evidence:
     seeds: dict = field(default_factory=dict)
     measurements: dict = field(default_factory=dict)
     controls: list[ControlOutcome] = field(default_factory=list)
+    comparisons: list = field(default_factory=list)
+    resolution: float | None = None
+    resolution_required: float | None = None
+    statistics: dict = field(default_factory=dict)
     runtime_s: float = 0.0
 
     @property
@@ -173,6 +210,9 @@ class Claim:
         Id of a figure in the registry that illustrates the claim.
     finding : str
         What the verifier found where the note finds the paper's wording imprecise.
+    resolution_required : tuple of float, optional
+        ``(quick, full)``: the coarsest resolution at which a statistical check may report
+        CONFIRMED at quick and at paper scale; a coarser check is INCONCLUSIVE.
     """
 
     id: str
@@ -188,6 +228,7 @@ class Claim:
     note_section: str = ""
     figure: str | None = None
     finding: str = ""
+    resolution_required: tuple[float, float] | None = None
 
     @property
     def command(self) -> str:
@@ -201,6 +242,8 @@ class Claim:
             "formula": self.formula, "check": self.check.value, "controls": list(self.controls),
             "assumptions": self.assumptions, "expected": self.expected, "note_section": self.note_section,
             "figure": self.figure, "finding": self.finding, "command": self.command,
+            "resolution_required": (None if self.resolution_required is None
+                                    else {"quick": self.resolution_required[0], "full": self.resolution_required[1]}),
         }
 
 
@@ -226,6 +269,11 @@ def register_claim(c: Claim) -> Claim:
         raise ValueError(f"claim {c.id!r} needs at least one negative control described in words")
     if not isinstance(c.check, CheckKind):
         raise ValueError(f"claim {c.id!r}: check must be a CheckKind, got {c.check!r}")
+    if c.resolution_required is not None:
+        rq = tuple(c.resolution_required)
+        if len(rq) != 2 or not all(isinstance(v, (int, float)) and 0 < v < 1 for v in rq):
+            raise ValueError(f"claim {c.id!r}: resolution_required={c.resolution_required!r} is outside its domain: "
+                             "(quick, full) with 0 < value < 1")
     _REGISTRY[c.id] = c
     return c
 
@@ -300,20 +348,50 @@ def select_claims(only: Iterable[str] | None = None) -> list[Claim]:
 
 
 def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
-    """Run a claim's check, time it, and enforce the negative-control rule.
+    """Run a claim's check, time it, and enforce the rules that give a verdict its meaning.
 
-    A crash becomes ``ERROR``; a CONFIRMED/PROVED verdict whose negative controls were
-    not all rejected becomes ``INCONCLUSIVE`` (the check could not tell a wrong
-    formula from the right one).
+    - A crash becomes ``ERROR``.
+    - Every statistical test inside the check is counted by a ledger of its own, reported in
+      ``Evidence.statistics`` (the report adds these up into the run's ledger).
+    - A statistical claim's resolution is the largest resolution of its primary
+      comparisons.  A CONFIRMED claim whose resolution is coarser than
+      :attr:`Claim.resolution_required` at this scale, or that states none, becomes
+      ``INCONCLUSIVE``; so does one with a misfitting extrapolation.
+    - A CONFIRMED/PROVED verdict whose negative controls were not all rejected becomes
+      ``INCONCLUSIVE`` (the check could not tell a wrong statement from the right one).
     """
+    from iclverify.checks import ledger as _ledger
+
     config = config or RunConfig()
     t0 = time.perf_counter()
-    try:
-        ev = c.run(config)
-        if not isinstance(ev, Evidence):
-            raise TypeError(f"claim {c.id!r} returned {type(ev).__name__}, expected Evidence")
-    except Exception:
-        ev = Evidence(Verdict.ERROR, "the check raised:\n" + traceback.format_exc(limit=4))
+    with _ledger.run_ledger() as led, _ledger.claim_scope(c.id):
+        try:
+            ev = c.run(config)
+            if not isinstance(ev, Evidence):
+                raise TypeError(f"claim {c.id!r} returned {type(ev).__name__}, expected Evidence")
+        except Exception:
+            ev = Evidence(Verdict.ERROR, "the check raised:\n" + traceback.format_exc(limit=4))
+    ev.statistics = {"primary_tests": led.count("claim"), "control_tests": led.count("control"),
+                     "diagnostic_tests": led.count("diagnostic"), "per_test_alpha": led.alpha,
+                     "records": [{"role": r.role, "kind": r.kind, "rejected": r.rejected, "label": r.label}
+                                 for r in led.records]}
+    primary = [r for r in ev.comparisons if r.get("role", "claim") == "claim"]
+    if ev.resolution is None and primary:
+        ev.resolution = float(max(float(r["resolution"]) for r in primary))
+    if c.resolution_required is not None:
+        ev.resolution_required = float(c.resolution_required[0] if config.quick else c.resolution_required[1])
+    if ev.verdict is Verdict.CONFIRMED and c.check in STATISTICAL_KINDS:
+        misfits = [r.get("point", "") for r in primary if r.get("misfit")]
+        if misfits:
+            ev = replace(ev, verdict=Verdict.INCONCLUSIVE,
+                         reason=ev.reason + f" -- but the extrapolation model misfits at {', '.join(misfits)}, "
+                                            "so the d -> infinity value is not established.")
+        elif ev.resolution_required is not None and (ev.resolution is None
+                                                    or not ev.resolution <= ev.resolution_required):
+            got = "no resolution stated" if ev.resolution is None else f"resolution {ev.resolution:.2%}"
+            ev = replace(ev, verdict=Verdict.INCONCLUSIVE,
+                         reason=ev.reason + f" -- but {got} is coarser than the {ev.resolution_required:.0%} "
+                                            "required for CONFIRMED at this scale.")
     if ev.verdict.holds and not ev.controls_rejected:
         missed = [k.name for k in ev.controls if not k.rejected] or ["(no control was run)"]
         ev = replace(ev, verdict=Verdict.INCONCLUSIVE,
@@ -321,6 +399,15 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
                                         "so the check lacks power.")
     ev.runtime_s = time.perf_counter() - t0
     return ev
+
+
+def comparison_rows(comparisons) -> list[dict]:
+    """Evidence rows from ``[(label, Comparison), ...]`` or ``[Comparison, ...]``."""
+    rows = []
+    for item in comparisons:
+        label, cmp = item if isinstance(item, tuple) else ("", item)
+        rows.append(cmp.row(label))
+    return rows
 
 
 def _jsonable(x: Any) -> Any:

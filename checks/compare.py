@@ -1,70 +1,79 @@
-"""Calibrated theory-versus-simulation comparison.
+"""Calibrated theory-versus-simulation comparison, with the resolution of every verdict.
 
 A closed form ``theory`` passes against independent Monte Carlo repeats when
 
-    -crit * SE  <=  mean - theory  <=  crit * SE + allowance(d)
+    -crit * SE - A_neg  <=  mean - theory  <=  crit * SE + A_pos
 
-where ``crit`` is the Student-t quantile for the per-comparison false-alarm rate and
-``allowance(d) = c / d`` absorbs the finite-d bias, which for Lu et al. is O(1/d) and
-positive (note lu2024_asymptotic.md §5.3).  Alternatively the 1/d trend is fitted over
-several d and the intercept is compared with the theory (:func:`compare_extrapolated`).
+where ``crit`` is the Student-t quantile at the per-test false-alarm rate of the run's
+:class:`~iclverify.checks.ledger.TestLedger` (one family-wise budget for every statistical
+test of a run), and ``A_pos``/``A_neg`` is an *allowance*.  An allowance is only admissible
+when it is part of the statement (e.g. "the trained loss is within 2 % of the optimum") or
+derived independently of the simulator it judges; it is recorded with its source
+(``allowance_source``) and shown in the report.  Finite-d bias is removed instead: by the
+1/d extrapolation over several d (:func:`compare_extrapolated`), or by a derived finite-d
+correction subtracted from the theory side by the caller.
 
-The false-alarm budget is written down here: with at most ``SUITE_COMPARISONS``
-calibrated comparisons of correct formulas in one run, the probability that any one of
-them fails by chance is at most ``SUITE_FALSE_ALARM_BUDGET`` (Bonferroni).  The run it is
-sized for is one verification report: a quick report calls :func:`compare` about 205
-times *including* the negative controls (counted on 2026-11-23), so its comparisons of
-correct formulas stay below 200.  The test suite re-runs those checks and adds
-property-based draws, so it makes more comparisons than that; its seeds are fixed, so a
-chance failure there would be a reproducible, inspectable event rather than noise, but
-the 1 % family-wise statement applies to the report, not to the whole test suite.
-Every comparison is paired with negative controls (perturbed formulas) that the same
-test, at the same d and repeats, must reject: a check that cannot reject them has no
-power and must not be reported as a confirmation.
+**Resolution.**  Every comparison states the smallest relative error that the same samples
+would reject on both sides: a statement ``theory * (1 + delta)`` is rejected when it lies
+outside ``[mean - crit*SE - A_pos, mean + crit*SE + A_neg]``, so
+
+    resolution = max(mean + crit*SE + A_neg - theory, theory - mean + crit*SE + A_pos) / scale
+
+with ``scale = |theory|`` by default.  For quantities that vanish along a curve (g_task at
+large κ, a difference of two errors) the caller passes the curve's scale instead (e.g. the
+largest value on the curve), and the comparison says so.  A claim compares the largest
+resolution of its primary comparisons with the resolution it requires
+(:attr:`iclverify.checks.claims.Claim.resolution_required`): a coarser check is INCONCLUSIVE.
+
+Every comparison is counted by the active ledger (``role="claim"`` for the statement,
+``role="control"`` for a negative control: a perturbed statement judged by the same
+statistic on the same samples).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
 from scipy import stats
 
+from iclverify.checks import ledger as _ledger
+
 __all__ = [
     "SUITE_FALSE_ALARM_BUDGET",
-    "SUITE_COMPARISONS",
     "PER_COMPARISON_ALPHA",
     "critical_value",
     "FiniteDAllowance",
     "Comparison",
     "compare",
     "compare_extrapolated",
+    "resolution_of",
 ]
 
-#: Probability that at least one correct formula fails somewhere in the suite.
-SUITE_FALSE_ALARM_BUDGET = 0.01
-#: Upper bound on the number of calibrated comparisons the suite and report make.
-SUITE_COMPARISONS = 200
-#: Two-sided false-alarm rate of one comparison (Bonferroni split of the budget).
-PER_COMPARISON_ALPHA = SUITE_FALSE_ALARM_BUDGET / SUITE_COMPARISONS
+#: Family-wise false-alarm budget of one run (see :mod:`iclverify.checks.ledger`).
+SUITE_FALSE_ALARM_BUDGET = _ledger.FAMILY_WISE_BUDGET
+#: Two-sided false-alarm rate of one primary test under the default plan.
+PER_COMPARISON_ALPHA = _ledger.PER_TEST_ALPHA
 
 
-def critical_value(n: int, alpha: float = PER_COMPARISON_ALPHA) -> float:
+def critical_value(n: int, alpha: float | None = None) -> float:
     """Two-sided Student-t critical value for a mean of ``n`` independent samples.
 
     With few repeats the sample SE is itself uncertain; the t quantile with ``n - 1``
     degrees of freedom keeps the false-alarm rate at ``alpha`` for Gaussian repeats.
+    ``alpha`` defaults to the active ledger's per-test rate.
     """
     if n < 2:
         raise ValueError(f"n={n} is outside the domain of n: need at least 2 samples for a standard error")
+    alpha = _ledger.test_alpha() if alpha is None else alpha
     return float(stats.t.ppf(1.0 - alpha / 2.0, df=n - 1))
 
 
 @dataclass(frozen=True)
 class FiniteDAllowance:
-    """Finite-d bias allowance ``c / d**power`` stated per claim."""
+    """Allowance ``c / d**power``: admissible only when derived, never fitted to the judged simulator."""
 
     c: float
     power: float = 1.0
@@ -75,9 +84,33 @@ class FiniteDAllowance:
         return self.c / float(d) ** self.power
 
 
+def resolution_of(theory: float, mean: float, half_width: float, *, allow_pos: float = 0.0,
+                  allow_neg: float = 0.0, scale: float | None = None) -> float:
+    """Smallest relative error ``delta`` such that ``theory*(1 +- delta)`` is rejected on both sides.
+
+    Examples
+    --------
+    >>> round(resolution_of(1.0, 1.0, 0.03), 12)
+    0.03
+    >>> round(resolution_of(1.0, 1.01, 0.03), 12)     # the discrepancy adds to the half-width
+    0.04
+    """
+    s = abs(float(theory)) if scale is None else abs(float(scale))
+    up = mean + half_width + allow_neg - theory
+    down = theory - mean + half_width + allow_pos
+    if s == 0.0:
+        return math.inf
+    return float(max(up, down) / s)
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Outcome of a calibrated comparison; ``passed`` is the verdict."""
+    """Outcome of a calibrated comparison; ``passed`` is the verdict.
+
+    ``resolution`` is the smallest relative error the same samples reject on both sides
+    (relative to ``scale``); ``misfit`` marks an extrapolation whose model does not fit the
+    data (such a comparison cannot confirm anything).
+    """
 
     passed: bool
     theory: float
@@ -88,6 +121,14 @@ class Comparison:
     allowance: float
     d: float | None
     method: str = "mean"
+    resolution: float = math.inf
+    scale: float | None = None
+    scale_rule: str = "|theory|"
+    label: str = ""
+    role: str = "claim"
+    allowance_source: str = ""
+    misfit: bool = False
+    fit: dict = field(default_factory=dict)
 
     @property
     def discrepancy(self) -> float:
@@ -105,11 +146,19 @@ class Comparison:
         out["z"] = self.z
         return out
 
+    def row(self, point: str = "") -> dict:
+        """The report's evidence row: point | theory | estimate +- SE | z | resolution | pass."""
+        return {"point": point or self.label, "theory": self.theory, "estimate": self.mean, "se": self.se,
+                "z": self.z, "crit": self.crit, "resolution": self.resolution, "scale_rule": self.scale_rule,
+                "passed": self.passed, "method": self.method, "n": self.n, "d": self.d, "role": self.role,
+                "allowance": self.allowance, "allowance_source": self.allowance_source, "misfit": self.misfit}
+
     def __str__(self) -> str:
-        verdict = "pass" if self.passed else "FAIL"
+        verdict = "pass" if self.passed else ("MISFIT" if self.misfit else "FAIL")
         d = f", d={self.d:g}" if self.d is not None else ""
+        allow = f", allowance={self.allowance:.3g}" if self.allowance else ""
         return (f"{verdict}: theory={self.theory:.6g}, {self.method}={self.mean:.6g} +/- {self.se:.3g} "
-                f"(n={self.n}{d}, crit={self.crit:.2f}, allowance={self.allowance:.3g}, z={self.z:.2f})")
+                f"(n={self.n}{d}, crit={self.crit:.2f}{allow}, z={self.z:.2f}, resolution={self.resolution:.2%})")
 
 
 def compare(
@@ -119,25 +168,45 @@ def compare(
     *,
     allowance: FiniteDAllowance | Callable[[float | None], float] | float | None = None,
     bias: str = "positive",
-    alpha: float = PER_COMPARISON_ALPHA,
+    alpha: float | None = None,
+    role: str = "claim",
+    scale: float | None = None,
+    scale_rule: str | None = None,
+    label: str = "",
+    allowance_source: str = "",
+    batch: int | None = None,
 ) -> Comparison:
     """Compare a theory value with independent Monte Carlo repeats.
 
     Parameters
     ----------
     theory : float
-        The closed-form value.
+        The closed-form value (with any derived finite-d correction already applied).
     samples : sequence of float
         One value per independent repeat (e.g. the exact finite-d error of each fit).
     d : float, optional
-        Dimension, passed to ``allowance``.
+        Dimension, passed to ``allowance`` and recorded.
     allowance : FiniteDAllowance, callable, float or None
-        Finite-d bias allowance; a float is used as is.
+        An allowance that is part of the statement or derived independently of the
+        simulator (give its ``allowance_source``); a float is used as is.
     bias : {"positive", "negative", "both"}
-        Side(s) on which the allowance applies: Lu et al.'s finite-d excess is
-        positive (simulation above theory).
-    alpha : float
-        Two-sided false-alarm rate of this comparison.
+        Side(s) on which the allowance applies.
+    alpha : float, optional
+        Two-sided false-alarm rate; the active ledger's per-test rate by default.
+    role : {"claim", "control", "diagnostic"}
+        How the ledger counts this test: the statement, a negative control, or a
+        diagnostic that decides no verdict.
+    scale : float, optional
+        What the resolution is relative to (default ``|theory|``); pass the curve's scale
+        for quantities that vanish along it, and say which in ``scale_rule``.
+    label : str
+        The point or quantity compared (shown in the evidence table).
+    allowance_source : str
+        Where the allowance comes from (its derivation, or the statement's tolerance).
+    batch : int, optional
+        Average consecutive samples in batches of this size first (batch means): the
+        Student-t rule is anti-conservative on strongly skewed samples, and batch means
+        restore it.  Left-over samples are dropped and the count is recorded.
 
     Returns
     -------
@@ -158,14 +227,33 @@ def compare(
                          f"{int(np.sum(~np.isfinite(x)))} non-finite")
     if bias not in ("positive", "negative", "both"):
         raise ValueError(f"bias={bias!r} is outside the domain of bias: {{'positive', 'negative', 'both'}}")
+    method = "mean"
+    if batch is not None:
+        b = int(batch)
+        if b < 1 or x.size // b < 2:
+            raise ValueError(f"batch={batch!r} is outside the domain of batch: 1 <= batch <= n/2 (n = {x.size})")
+        x = x[: (x.size // b) * b].reshape(-1, b).mean(axis=1)
+        method = f"batch means (batch {b})"
+    alpha = _ledger.test_alpha(role) if alpha is None else float(alpha)
     mean = float(x.mean())
     se = float(x.std(ddof=1) / math.sqrt(x.size))
     crit = critical_value(x.size, alpha)
     allow = _allowance_value(allowance, d)
+    a_pos = allow if bias in ("positive", "both") else 0.0
+    a_neg = allow if bias in ("negative", "both") else 0.0
     diff = mean - float(theory)
-    upper = crit * se + (allow if bias in ("positive", "both") else 0.0)
-    lower = -crit * se - (allow if bias in ("negative", "both") else 0.0)
-    return Comparison(bool(lower <= diff <= upper), float(theory), mean, se, int(x.size), crit, allow, d)
+    passed = bool(-crit * se - a_neg <= diff <= crit * se + a_pos)
+    res = resolution_of(float(theory), mean, crit * se, allow_pos=a_pos, allow_neg=a_neg, scale=scale)
+    _ledger.record("t" if batch is None else "t-batch-means", not passed, role=role, alpha=alpha, label=label)
+    return Comparison(passed, float(theory), mean, se, int(x.size), crit, allow, d, method=method, resolution=res,
+                      scale=None if scale is None else float(scale),
+                      scale_rule=scale_rule or ("|theory|" if scale is None else f"scale {float(scale):.4g}"),
+                      label=label, role=role, allowance_source=allowance_source if allow else "")
+
+
+#: Model-selection rule of :func:`compare_extrapolated`: a model "fits" when the chi-square
+#: goodness-of-fit p-value of its weighted residuals is at least this.
+EXTRAPOLATION_FIT_LEVEL = 0.01
 
 
 def compare_extrapolated(
@@ -173,35 +261,80 @@ def compare_extrapolated(
     ds: Sequence[float],
     samples_by_d: Sequence[Sequence[float]],
     *,
-    alpha: float = PER_COMPARISON_ALPHA,
+    alpha: float | None = None,
+    role: str = "claim",
+    scale: float | None = None,
+    scale_rule: str | None = None,
+    label: str = "",
+    max_order: int = 2,
 ) -> Comparison:
-    """Fit ``mean(d) = a + b / d`` by weighted least squares and compare ``a`` with theory.
+    """Remove the finite-d bias by extrapolating ``mean(d)`` to ``d = infinity``; compare the intercept.
 
-    The intercept's standard error propagates the per-d standard errors; the critical
-    value uses Student-t with ``sum(n_d) - 2`` degrees of freedom.  Use this where the
-    finite-d bias is too large for a single-d allowance (e.g. Lu et al. τ > 1 near
-    the peak, claim 3 of the note).
+    The model is ``a + b/d`` (order 1) or ``a + b/d + c/d**2`` (order 2), fitted by weighted
+    least squares with the per-d standard errors as known weights.  **Model selection
+    rule**: the lowest order whose chi-square goodness-of-fit p-value is at least
+    :data:`EXTRAPOLATION_FIT_LEVEL` is used; order 2 needs at least 4 dimensions (one
+    degree of freedom left to test its fit).  If no admissible model fits, the comparison
+    is a *misfit*: ``passed`` is False and ``misfit`` True, and the claim must report it as
+    such (INCONCLUSIVE), never pass it.  The standard errors are not inflated by the misfit
+    (inflating them would make a wrong model easier to pass).
+
+    The intercept is a linear combination ``sum(w_i * mean_i)`` of the per-d means; its SE
+    propagates the per-d SEs and its critical value is Student-t with the
+    Welch-Satterthwaite degrees of freedom of that combination.
     """
     ds = np.asarray(ds, dtype=float)
-    if ds.size < 2:
-        raise ValueError("compare_extrapolated needs at least two dimensions d")
+    if ds.size < 3:
+        raise ValueError(f"ds={list(ds)} is outside the domain of ds: at least 3 dimensions are needed to "
+                         "extrapolate over d and test the fit")
+    if int(max_order) not in (1, 2):
+        raise ValueError(f"max_order={max_order!r} is outside the domain of max_order: {{1, 2}}")
     means, ses, ns = [], [], []
     for s in samples_by_d:
         x = np.asarray(s, dtype=float).ravel()
-        if x.size < 2:
-            raise ValueError("each d needs at least 2 repeats")
+        if x.size < 2 or not np.all(np.isfinite(x)):
+            raise ValueError("each d needs at least 2 finite repeats")
         means.append(x.mean())
         ses.append(x.std(ddof=1) / math.sqrt(x.size))
         ns.append(x.size)
-    means, ses = np.asarray(means), np.maximum(np.asarray(ses), 1e-300)
-    X = np.column_stack([np.ones_like(ds), 1.0 / ds])
-    w = 1.0 / ses**2
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    coef = cov @ (X.T @ (w * means))
-    a, se_a = float(coef[0]), float(math.sqrt(cov[0, 0]))
-    crit = float(stats.t.ppf(1.0 - alpha / 2.0, df=max(int(sum(ns)) - 2, 1)))
-    passed = abs(a - float(theory)) <= crit * se_a
-    return Comparison(bool(passed), float(theory), a, se_a, int(sum(ns)), crit, 0.0, None, method="1/d-extrapolated")
+    means, ses, ns = np.asarray(means), np.maximum(np.asarray(ses), 1e-300), np.asarray(ns)
+    chosen = None
+    tried = {}
+    for order in (1, 2)[: int(max_order)]:
+        k = order + 1
+        if ds.size - k < 1:
+            break
+        X = np.column_stack([ds ** (-j) for j in range(k)])
+        w = 1.0 / ses**2
+        A = np.linalg.inv(X.T @ (w[:, None] * X))
+        weights = (A @ (X.T * w))[0]  # intercept = weights @ means
+        coef = A @ (X.T @ (w * means))
+        resid = (means - X @ coef) / ses
+        chi2 = float(resid @ resid)
+        p_fit = float(stats.chi2.sf(chi2, ds.size - k))
+        tried[order] = {"coef": coef.tolist(), "chi2": chi2, "dof": int(ds.size - k), "p_fit": p_fit}
+        chosen = (order, coef, weights, p_fit)
+        if p_fit >= EXTRAPOLATION_FIT_LEVEL:
+            break
+    order, coef, weights, p_fit = chosen
+    misfit = p_fit < EXTRAPOLATION_FIT_LEVEL
+    a = float(coef[0])
+    var_terms = weights**2 * ses**2
+    se_a = float(math.sqrt(var_terms.sum()))
+    dof = float(var_terms.sum() ** 2 / np.sum(var_terms**2 / np.maximum(ns - 1, 1)))
+    alpha = _ledger.test_alpha(role) if alpha is None else float(alpha)
+    crit = float(stats.t.ppf(1.0 - alpha / 2.0, df=max(dof, 1.0)))
+    passed = (not misfit) and abs(a - float(theory)) <= crit * se_a
+    res = resolution_of(float(theory), a, crit * se_a, scale=scale)
+    _ledger.record("extrapolated", not passed, role=role, alpha=alpha, label=label)
+    method = "1/d-extrapolated" if order == 1 else "1/d+1/d^2-extrapolated"
+    fit = {"ds": ds.tolist(), "means": means.tolist(), "ses": ses.tolist(), "ns": ns.tolist(), "order": order,
+           "coef": [float(c) for c in coef], "p_fit": p_fit, "dof_t": dof, "models": tried,
+           "rule": f"lowest order with chi-square p >= {EXTRAPOLATION_FIT_LEVEL} (order <= {max_order})"}
+    return Comparison(bool(passed), float(theory), a, se_a, int(ns.sum()), crit, 0.0, None, method=method,
+                      resolution=res, scale=None if scale is None else float(scale),
+                      scale_rule=scale_rule or ("|theory|" if scale is None else f"scale {float(scale):.4g}"),
+                      label=label, role=role, misfit=bool(misfit), fit=fit)
 
 
 def _allowance_value(allowance, d) -> float:

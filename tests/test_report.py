@@ -315,8 +315,9 @@ def test_markdown_and_json_contain_every_claim(ledger):
     # JSON schema, environment, budget and the seed handed to every check
     assert data["schema"] == "iclverify-report" and data["schema_version"] == 1
     assert {"iclverify", "python", "numpy"} <= set(data["environment"])
-    assert 0 < data["false_alarm_budget"]["per_comparison_alpha"] < data["false_alarm_budget"][
-        "suite_false_alarm_budget"]
+    stats = data["statistics"]
+    assert 0 < stats["per_test_alpha"] < stats["family_wise_budget"]
+    assert stats["primary_tests"] >= 1 and stats["within_plan"]
     good = next(c for c in data["claims"] if c["id"] == "toy.norm-sq")
     assert good["evidence"]["seeds"] == {"root": 7, "spawn_key": [7], "quick": True}
     assert good["command"].endswith("--seed 7") and good["label_families"] == ["derived"]

@@ -84,9 +84,9 @@ def test_writers_agree_on_every_claim(tmp_path):
     js = json.loads(render_json(data, str(tmp_path)))
     assert [c["id"] for c in js["claims"]] == ["p.a", "q.b", "q.c"]
     assert js["summary"]["papers"] == {"p": {"PROVED": 1, "CONFIRMED": 0, "REFUTED": 0, "INCONCLUSIVE": 0,
-                                             "ERROR": 0},
+                                             "NOT REPRODUCED": 0, "ERROR": 0},
                                        "q": {"PROVED": 0, "CONFIRMED": 1, "REFUTED": 1, "INCONCLUSIVE": 0,
-                                             "ERROR": 0}}
+                                             "NOT REPRODUCED": 0, "ERROR": 0}}
     for r in results:
         assert r.claim.statement in html and r.claim.statement in md
     # a control that was not rejected is shown as such in both formats

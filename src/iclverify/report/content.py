@@ -226,13 +226,13 @@ def environment_rows(data: ReportData) -> list[tuple[str, str]]:
 
 
 def budget_text() -> str:
-    from iclverify.checks import compare
+    from iclverify.checks import ledger
 
-    return (f"Calibrated comparisons run at a two-sided false-alarm rate of {compare.PER_COMPARISON_ALPHA:.2g} each "
-            f"(Bonferroni split of a suite budget of {compare.SUITE_FALSE_ALARM_BUDGET:g} over at most "
-            f"{compare.SUITE_COMPARISONS} comparisons; Student-t critical values, plus a finite-d allowance c/d "
-            "stated per claim), so the chance that any correct formula is REFUTED by bad luck anywhere in the "
-            f"suite is at most {compare.SUITE_FALSE_ALARM_BUDGET:g}. Every statistical check is paired with "
-            "negative controls (perturbed formulas or violated assumptions) that the same test, at the same d "
-            "and repeats, must reject; a confirmation whose controls were not all rejected is downgraded to "
-            "INCONCLUSIVE.")
+    return (f"Every statistical test of a run (calibrated comparisons, extrapolations over d, binomial bounds, "
+            f"t-tests, slope intervals) draws on one family-wise false-alarm budget of {ledger.FAMILY_WISE_BUDGET:g}, "
+            f"split by Bonferroni over {ledger.PLANNED_PRIMARY_TESTS} planned primary tests: each runs at a "
+            f"two-sided rate of {ledger.PER_TEST_ALPHA:.2g}, and the run's ledger counts what was actually run. "
+            "Every statistical verdict states its resolution, the smallest relative error the same samples would "
+            "reject; a check coarser than its claim requires is INCONCLUSIVE. Every check is paired with negative "
+            "controls (perturbed statements) that the same statistic, on the same samples, must reject; a "
+            "confirmation whose controls were not all rejected is downgraded to INCONCLUSIVE.")

@@ -37,12 +37,16 @@ PAPERS: dict[str, tuple[str, str]] = {
 #: Verdict -> meaning, in the order the report lists them.
 VERDICT_LEGEND: dict[str, str] = {
     "PROVED": "symbolic: sympy reduced the difference between the two sides to exactly zero.",
-    "CONFIRMED": "numerical at the stated precision (high-precision identity), or statistical at the suite's "
-                 "stated false-alarm budget (calibrated Monte Carlo); every negative control was rejected by "
-                 "the same check.",
+    "CONFIRMED": "numerical at the stated precision (high-precision identity), or statistical at the run's "
+                 "stated false-alarm budget and at the required resolution (calibrated Monte Carlo); every "
+                 "negative control was rejected by the same check.",
     "REFUTED": "the check had power (its negative controls were rejected) and the statement failed it.",
-    "INCONCLUSIVE": "the check lacked power, with the reason given: e.g. the finite-d bias is too large at the "
-                    "chosen d, or a negative control was not rejected (a wrong formula would have passed too).",
+    "INCONCLUSIVE": "the check lacked power, with the reason given: e.g. its resolution (the smallest relative "
+                    "error the same samples reject) is coarser than required, the extrapolation over d misfits, "
+                    "or a negative control was not rejected (a wrong formula would have passed too).",
+    "NOT REPRODUCED": "our reconstruction of an unstated setting (the paper text was not available) failed the "
+                      "statement, with the numbers computed in the run; a finding about the reconstruction, not "
+                      "a refutation of the paper, and the research note did not report it.",
     "ERROR": "the check itself crashed; the traceback is shown.",
 }
 

@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from iclverify.checks import ledger
 from iclverify.checks.claims import Claim, Evidence, Verdict, _jsonable
 from iclverify.derivations.registry import FAILED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
@@ -204,6 +205,19 @@ class ReportData:
     def figure(self, fig_id: str) -> FigureResult | None:
         return next((f for f in self.figures if f.id == fig_id), None)
 
+    def ledger_summary(self) -> dict:
+        """The run's false-alarm ledger: every statistical test of every claim, counted by role."""
+        led = ledger.TestLedger()
+        for r in self.claims:
+            for rec in r.evidence.statistics.get("records", []):
+                led.add(ledger.TestRecord(r.claim.id, rec["role"], rec["kind"], led.alpha, rec["rejected"],
+                                          rec.get("label", "")))
+        out = led.summary()
+        out["rule"] = ("Bonferroni: every primary test runs at per_test_alpha, so the chance that any correct "
+                       "statement is REFUTED in this run is at most family_wise_bound (<= family_wise_budget "
+                       "while within_plan)")
+        return out
+
     # -- gating -----------------------------------------------------------------------------
     def failures(self) -> list[str]:
         """One line per thing that turns the run red."""
@@ -250,8 +264,6 @@ class ReportData:
 
     # -- machine form -------------------------------------------------------------------------
     def as_dict(self, out_dir: str | None = None) -> dict:
-        from iclverify.checks import compare
-
         return _jsonable({
             "schema": "iclverify-report",
             "schema_version": 1,
@@ -260,13 +272,7 @@ class ReportData:
             "wall_s": self.wall_s,
             "config": self.config,
             "environment": self.environment,
-            "false_alarm_budget": {
-                "suite_false_alarm_budget": compare.SUITE_FALSE_ALARM_BUDGET,
-                "suite_comparisons": compare.SUITE_COMPARISONS,
-                "per_comparison_alpha": compare.PER_COMPARISON_ALPHA,
-                "rule": "Bonferroni: each calibrated comparison runs at per_comparison_alpha, so the chance that "
-                        "any correct formula fails anywhere in the suite is at most suite_false_alarm_budget",
-            },
+            "statistics": self.ledger_summary(),
             "summary": {
                 "passed": self.passed,
                 "exit_status": self.exit_status(),
