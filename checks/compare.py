@@ -267,6 +267,7 @@ def compare_extrapolated(
     scale_rule: str | None = None,
     label: str = "",
     max_order: int = 2,
+    min_order: int = 1,
 ) -> Comparison:
     """Remove the finite-d bias by extrapolating ``mean(d)`` to ``d = infinity``; compare the intercept.
 
@@ -279,6 +280,11 @@ def compare_extrapolated(
     such (INCONCLUSIVE), never pass it.  The standard errors are not inflated by the misfit
     (inflating them would make a wrong model easier to pass).
 
+    ``min_order=2`` starts the selection at the quadratic model: for a caller who has shown
+    that the 1/d² term biases the linear intercept by more than its SE while the linear model
+    still passes its fit test (the chi-square test has little power against curvature over a
+    short range of d).
+
     The intercept is a linear combination ``sum(w_i * mean_i)`` of the per-d means; its SE
     propagates the per-d SEs and its critical value is Student-t with the
     Welch-Satterthwaite degrees of freedom of that combination.
@@ -289,6 +295,8 @@ def compare_extrapolated(
                          "extrapolate over d and test the fit")
     if int(max_order) not in (1, 2):
         raise ValueError(f"max_order={max_order!r} is outside the domain of max_order: {{1, 2}}")
+    if int(min_order) not in (1, 2) or int(min_order) > int(max_order):
+        raise ValueError(f"min_order={min_order!r} is outside the domain of min_order: {{1, 2}}, <= max_order")
     means, ses, ns = [], [], []
     for s in samples_by_d:
         x = np.asarray(s, dtype=float).ravel()
@@ -300,7 +308,7 @@ def compare_extrapolated(
     means, ses, ns = np.asarray(means), np.maximum(np.asarray(ses), 1e-300), np.asarray(ns)
     chosen = None
     tried = {}
-    for order in (1, 2)[: int(max_order)]:
+    for order in (1, 2)[int(min_order) - 1: int(max_order)]:
         k = order + 1
         if ds.size - k < 1:
             break
@@ -330,7 +338,7 @@ def compare_extrapolated(
     method = "1/d-extrapolated" if order == 1 else "1/d+1/d^2-extrapolated"
     fit = {"ds": ds.tolist(), "means": means.tolist(), "ses": ses.tolist(), "ns": ns.tolist(), "order": order,
            "coef": [float(c) for c in coef], "p_fit": p_fit, "dof_t": dof, "models": tried,
-           "rule": f"lowest order with chi-square p >= {EXTRAPOLATION_FIT_LEVEL} (order <= {max_order})"}
+           "rule": f"lowest order with chi-square p >= {EXTRAPOLATION_FIT_LEVEL} ({min_order} <= order <= {max_order})"}
     return Comparison(bool(passed), float(theory), a, se_a, int(ns.sum()), crit, 0.0, None, method=method,
                       resolution=res, scale=None if scale is None else float(scale),
                       scale_rule=scale_rule or ("|theory|" if scale is None else f"scale {float(scale):.4g}"),
