@@ -30,9 +30,12 @@ smallest κ of the curve), stated in each row's ``scale_rule``.
 **Controls.**  A negative control is a wrong statement -- a perturbed formula (a wrong
 argument, a dropped factor or term, a swapped value, a realistic slip such as the noise left
 out of ``q = (1+ρ)/α``) -- judged by the claim's own statistic on the claim's own samples.
-The rule: the claim's check is the conjunction of its primary comparisons; applied to a
-control's values at the same points, the control is *rejected* exactly when that conjunction
-fails, i.e. when at least one of its comparisons (same estimator, same critical value) fails.
+The rule: the claim's check is the conjunction of its primary comparisons.  A control is
+*rejected* when (a) that conjunction fails for the control's values at the same points (at least
+one comparison, same estimator, same critical value, fails), and (b) it also fails for theory on
+the same samples moved to the control's values (data as if the control were true).  (b) keeps a
+rejection that rests on the sign of the Monte Carlo error, not on the size of the perturbation,
+from counting.
 Every control comparison is shown as a row of its :class:`ControlOutcome`.  The registry test
 ``tests/test_claims_lu2024_mc.py`` checks that no control's rejection is implied by the pass:
 samples shifted to the control's values make the claim's own check fail.
@@ -67,7 +70,7 @@ RESOLUTION_REQUIRED = (0.05, 0.02)
 #: Extrapolation model: always a + b/d + c/d² (see the module doc, "Why quadratic").
 EXTRAPOLATION_MIN_ORDER = 2
 
-__all__ = ["perturbed_mu_kappa", "kstar_dropped", "Series", "Plan", "PLANS", "judge", "run_plan",
+__all__ = ["perturbed_mu_kappa", "kstar_dropped", "Series", "Plan", "PLANS", "judge", "run_plan", "shifted_to",
            "RESOLUTION_REQUIRED"]
 
 
@@ -175,15 +178,28 @@ def sign_test(sg: Sign, comps: dict, *, role: str = "claim") -> tuple[str, dict]
                     "upper_bound": diff + t * se, "t": t, "misfit": misfit, "status": status}
 
 
-def _control(name: str, series: list, values: dict) -> ControlOutcome:
-    """Rejected when the claim's check, applied to the control's values, fails (see the module doc).
+def shifted_to(series: list, values: dict) -> list:
+    """The series with every sample moved by ``value - theory``: data as if the control were true."""
+    return [Series(s.label, s.theory, s.ds, [np.asarray(x) + (float(values.get(s.label, s.theory)) - s.theory)
+                                            for x in s.samples], s.scale, s.scale_rule) for s in series]
 
+
+def _control(name: str, series: list, values: dict) -> ControlOutcome:
+    """Rejected when (a) the claim's check, applied to the control's values, fails, and (b) the claim's
+    check fails on the same samples moved to the control's values (see the module doc).
+
+    (b) makes the rejection symmetric: with the estimation error e = estimate - theory and the
+    control's offset Δ, (a) tests |e - Δ| and (b) tests |e + Δ| against the same half-width, so a
+    rejection that rests on the sign of the noise rather than on the size of Δ does not count.
     A misfitting extrapolation does not depend on the value compared, so it rejects nothing.
     """
     comps = judge(series, values, role="control")
-    rejected = any(not c.passed and not c.misfit for _, c in comps)
-    detail = "; ".join(f"{n}: {c}" for n, c in comps)
-    return ControlOutcome(name, rejected, detail, comparisons=comparison_rows(comps))
+    by_value = any(not c.passed and not c.misfit for _, c in comps)
+    under = judge(shifted_to(series, values), role="diagnostic")
+    under_control = any(not c.passed and not c.misfit for _, c in under)
+    detail = (f"claim's check on the control's values: {'fails' if by_value else 'passes'}; on the samples moved to "
+              f"the control's values: {'fails' if under_control else 'passes'}; " + "; ".join(f"{n}: {c}" for n, c in comps))
+    return ControlOutcome(name, by_value and under_control, detail, comparisons=comparison_rows(comps))
 
 
 def run_plan(plan: Plan) -> Evidence:

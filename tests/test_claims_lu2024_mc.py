@@ -7,7 +7,6 @@ claim re-run with a wrong formula re-uses its simulations and costs only the the
 import math
 import os
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,20 +24,16 @@ MC_CLAIMS = [
     "lu2024.mc-task-diversity-transition", "lu2024.mc-context-length-hurts", "lu2024.mc-context-length-dip",
 ]
 
-#: Quick-scale verdicts at the default seed, measured (docs/lu2024_simulation.md has the table).
-#: INCONCLUSIVE = the resolution reached at quick scale is coarser than 5 %, or the extrapolation
-#: misfits; these are the honest verdicts of the check at that scale, not failures of the formula.
-QUICK_EXPECTED = {
-    "lu2024.mc-ridge-icl": Verdict.CONFIRMED,
-    "lu2024.mc-ridgeless-tau-lt-1": Verdict.INCONCLUSIVE,
-    "lu2024.mc-ridgeless-tau-gt-1": Verdict.CONFIRMED,
-    "lu2024.mc-double-descent-peak": Verdict.CONFIRMED,
-    "lu2024.mc-kappa-inf-closed-form": Verdict.CONFIRMED,
-    "lu2024.mc-tau-inf-limit": Verdict.CONFIRMED,
-    "lu2024.mc-task-diversity-transition": Verdict.INCONCLUSIVE,
-    "lu2024.mc-context-length-hurts": Verdict.INCONCLUSIVE,
-    "lu2024.mc-context-length-dip": Verdict.INCONCLUSIVE,
-}
+#: Quick-scale verdicts at the default seed, measured 2026-11-30 (docs/lu2024_simulation.md has the table).
+#: INCONCLUSIVE = the resolution reached at quick scale (13-54 %, quadratic extrapolation over d) is coarser
+#: than the 5 % required; these are the honest verdicts of the check at that scale, not failures of the formula.
+QUICK_EXPECTED = {cid: Verdict.INCONCLUSIVE for cid in MC_CLAIMS} | {"lu2024.mc-double-descent-peak": Verdict.CONFIRMED}
+
+#: Whether the quick-scale check REFUTES the wrong formula (measured), not only leaves it unconfirmed.
+#: g_task x 1.3 is within the 54 % resolution of mc-task-diversity-transition at quick scale: not rejected.
+WRONG_REJECTED = {"gap x 1.3": False,
+                  "icl - rho: lu2024.mc-ridgeless-tau-lt-1": True,       # at the rho = 0.5 point
+                  "icl - rho: lu2024.mc-context-length-hurts": True}     # at alpha = 2
 
 
 @pytest.fixture(scope="module")
@@ -135,13 +130,13 @@ def test_no_control_rejection_is_implied_by_the_pass(claim_id, quick, quick_runs
     """
     plan = mc.PLANS[claim_id](quick)
     rejected = {c.name for c in quick_runs[claim_id].controls if c.rejected}
-    assert rejected, "no control rejected: nothing to check"
+    if not rejected:  # then the claim cannot be CONFIRMED (run_claim's rule); nothing to check here
+        assert quick_runs[claim_id].verdict is not Verdict.CONFIRMED
+        return
     for name, values in plan.controls:
         if name not in rejected:
             continue
-        shifted = [mc.Series(s.label, s.theory, s.ds, [np.asarray(x) + (values.get(s.label, s.theory) - s.theory)
-                                                        for x in s.samples], s.scale, s.scale_rule)
-                   for s in plan.series]
+        shifted = mc.shifted_to(plan.series, values)
         comps = mc.judge(shifted)
         assert any(not c.passed and not c.misfit for _, c in comps), (claim_id, name)
         # and the unshifted samples pass where the claim passed
