@@ -33,6 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
                         "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--junit", metavar="FILE", default=None,
+                   help="also write JUnit XML (one test case per claim, derivation and figure) for CI")
 
 
 def _list(sel) -> int:
@@ -68,6 +70,8 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
     if args.strict:
         parts.append("--strict")
     parts += ["--out", args.out]
+    if args.junit:
+        parts += ["--junit", args.junit]
     return shlex.join(parts)
 
 
@@ -96,8 +100,9 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(sel)
     data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
-    write_report(data, args.out)
-    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
+    written = write_report(data, args.out, junit=args.junit)
+    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, summary.md, claims.json"
+          + (f", {written['junit']}" if args.junit else ""))
     for line in data.failures():
         print(f"FAIL {line}")
     print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
