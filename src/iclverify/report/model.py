@@ -362,6 +362,9 @@ class ReportData:
         fails = self.failures()
         status = "PASS" if not fails else f"FAIL ({len(fails)} failing)"
         line = f"{status}: {self.headline()}"
+        counts = ", ".join(f"{n} {v}" for v, n in self.verdict_counts().items() if n)
+        if counts:
+            line += f"; verdicts: {counts}"
         if self.figures:
             line += f"; {sum(f.ok for f in self.figures)}/{len(self.figures)} figures drawn"
         return line + f"; {self.wall_s:.1f} s"
