@@ -255,3 +255,27 @@ def test_formatting_helpers():
     assert C.fmt_pm(1234.5, 12.0) == "1234 ± 12" or C.fmt_pm(1234.5, 12.0) == "1235 ± 12"
     assert C.fmt_resolution(0.000345) == "0.034 %" or C.fmt_resolution(0.000345) == "0.035 %"
     assert C.clean_detail("pass: theory=1") == "theory=1"
+
+
+def test_checks_without_comparison_rows_are_read_from_their_reason():
+    """Until a check fills ``Evidence.comparisons``, its reason's comparison texts become rows, marked as such."""
+    rng = np.random.default_rng(3)
+    x = 1.0 + 0.05 * rng.standard_normal(64)
+    a, b = compare(1.0, x, 30, label="icl"), compare(0.5, x - 0.5, 30, label="idg")
+    ctrl = compare(1.3, x, 30, role="control")
+    ev = Evidence(Verdict.CONFIRMED, f"all 2 comparisons pass (setting): icl: {a}; idg: {b}", d=30, reps=64,
+                  controls=[ControlOutcome("wrong coefficient", not ctrl.passed, f"icl: {ctrl}")])
+    r = ClaimResult(_claim("p.reason"), ev, "cmd")
+    rows = C.evidence_rows(r)
+    assert [x.point for x in rows] == ["icl", "idg"] and all("reason text" in x.detail for x in rows)
+    assert rows[0].simulation == C.fmt_pm(a.mean, float(f"{a.se:.3g}"))
+    shown, parsed = C.display_resolution(r)
+    assert parsed and shown == pytest.approx(max(a.resolution, b.resolution), rel=1e-3)
+    assert "does not state its resolution as a field" in C.resolution_text(r)
+    assert C.reason_head(r) == "all 2 comparisons pass (setting) (numbers in the evidence table)"
+    (k,) = C.control_rows(r)
+    assert k.rejected and k.detail == "" and k.rows[0].point == "icl" and k.rows[0].result == "rejected"
+    # a check that fills its comparisons is never second-guessed from its text
+    ev2 = Evidence(Verdict.CONFIRMED, str(a), comparisons=comparison_rows([("stated", b)]), resolution=b.resolution)
+    assert [x.point for x in C.evidence_rows(ClaimResult(_claim("p.rows"), ev2, "cmd"))] == ["stated"]
+    assert C.display_resolution(ClaimResult(_claim("p.rows"), ev2, "cmd")) == (b.resolution, False)

@@ -20,7 +20,8 @@ __all__ = ["Field", "TITLE", "paper_line", "findings", "figure_state", "claim_fi
            "evidence_header", "evidence_rows", "EvidenceRow", "resolution_text", "control_rows", "ControlRow",
            "declared_controls_not_reported", "run_details", "limitations", "summary_tables", "claims_index",
            "derivation_rows", "environment_rows", "budget_text", "measurements_text", "se_decimals", "fmt_fixed",
-           "fmt_pm", "fmt_resolution", "clean_detail", "badge", "needs_a_look_rows"]
+           "fmt_pm", "fmt_resolution", "clean_detail", "badge", "needs_a_look_rows",
+           "parse_comparisons", "reason_head", "display_resolution"]
 
 TITLE = "icl-verifier: verification report"
 
@@ -161,6 +162,8 @@ def _row_of(row: dict, control: bool = False) -> EvidenceRow:
         details.append(f"allowance {fmt_number(row['allowance'], 3)}{src}")
     if row.get("role") == "diagnostic":
         details.append("diagnostic: decides no verdict")
+    if row.get("parsed"):
+        details.append("read from the check's reason text")
     z = row.get("z")
     z_txt = "" if z is None or isinstance(z, str) else (f"{float(z):+.2f}" if math.isfinite(float(z)) else "∞")
     if row.get("crit") is not None and not isinstance(row.get("crit"), str) and z_txt:
@@ -177,12 +180,74 @@ def _row_of(row: dict, control: bool = False) -> EvidenceRow:
                        fmt_resolution(row.get("resolution")), result, good, str(row.get("role") or "claim"))
 
 
+_NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
+_CMP_TEXT = re.compile(
+    r"(?:(?P<label>[^;:()\n]{1,80}?):\s*)?(?P<verdict>pass|FAIL|MISFIT): theory=(?P<theory>" + _NUM + r"), "
+    r"(?P<method>[^=,;]+?)=(?P<mean>" + _NUM + r") \+/- (?P<se>" + _NUM + r") \((?P<inner>[^)]*)\)")
+
+
+def parse_comparisons(text: str, role: str = "claim") -> list[dict]:
+    """Comparison rows recovered from text written by ``str(Comparison)`` (a check's reason or a
+    control's detail), for checks that do not fill ``Evidence.comparisons`` yet.
+
+    >>> rows = parse_comparisons("all pass: icl: pass: theory=0.82, mean=0.837 +/- 0.0087 (n=16, d=30, "
+    ...                          "crit=6.11, z=1.88, resolution=10.56%)")
+    >>> rows[0]["point"], rows[0]["se"], rows[0]["d"], rows[0]["resolution"], rows[0]["passed"]
+    ('icl', 0.0087, 30.0, 0.1056, True)
+    """
+    rows = []
+    for m in _CMP_TEXT.finditer(text or ""):
+        inner = dict(kv.split("=", 1) for kv in (p.strip() for p in m["inner"].split(",")) if "=" in kv)
+
+        def num(key: str) -> float | None:
+            v = inner.get(key)
+            if v is None:
+                return None
+            v = v.strip()
+            try:
+                return float(v[:-1]) / 100 if v.endswith("%") else float(v)
+            except ValueError:
+                return None
+
+        rows.append({"point": (m["label"] or "").strip(), "theory": float(m["theory"]), "estimate": float(m["mean"]),
+                     "se": float(m["se"]), "z": num("z"), "crit": num("crit"), "resolution": num("resolution"),
+                     "passed": m["verdict"] == "pass", "misfit": m["verdict"] == "MISFIT",
+                     "method": m["method"].strip(), "n": num("n"), "d": num("d"), "allowance": num("allowance"),
+                     "role": role, "parsed": True})
+    return rows
+
+
+def reason_head(r: ClaimResult) -> str:
+    """The claim's reason without the comparison texts that the evidence table shows as rows."""
+    reason = r.evidence.reason or ""
+    if r.evidence.comparisons or not parse_comparisons(reason):
+        return reason
+    m = _CMP_TEXT.search(reason)
+    head = reason[: m.start()].rstrip(" :;,") if m else reason
+    return (head + " (numbers in the evidence table)") if head else "(numbers in the evidence table)"
+
+
+def display_resolution(r: ClaimResult) -> tuple[float | None, bool]:
+    """(resolution shown, whether it was read from the reason text rather than stated by the check)."""
+    ev = r.evidence
+    if ev.resolution is not None and not isinstance(ev.resolution, str):
+        return float(ev.resolution), False
+    parsed = [x["resolution"] for x in parse_comparisons(ev.reason or "") if x["resolution"] is not None]
+    return (max(parsed), True) if parsed and not ev.comparisons else (None, False)
+
+
 def evidence_rows(r: ClaimResult) -> list[EvidenceRow]:
-    """The claim's comparisons as table rows; one row from the single theory/estimate pair of a check
-    that reports no comparisons yet; [] when there is neither."""
+    """The claim's comparisons as table rows.
+
+    From ``Evidence.comparisons``; for a check that does not fill them yet, from the comparison texts
+    of its reason (marked as such), else from its single theory/estimate pair; [] when none of these.
+    """
     ev = r.evidence
     if ev.comparisons:
         return [_row_of(row) for row in ev.comparisons if isinstance(row, dict)]
+    parsed = parse_comparisons(ev.reason or "")
+    if parsed:
+        return [_row_of(row) for row in parsed]
     if ev.theory is not None and ev.estimate is not None:
         z = None
         try:
@@ -202,9 +267,13 @@ def resolution_text(r: ClaimResult) -> str:
     ev = r.evidence
     need = ev.resolution_required
     need_txt = f" (required for CONFIRMED at this scale: at most {fmt_resolution(need)})" if need else ""
-    if ev.resolution is not None and not isinstance(ev.resolution, str):
-        return (f"{fmt_resolution(ev.resolution)}: the smallest relative error in the statement that these "
+    shown, parsed = display_resolution(r)
+    if shown is not None and not parsed:
+        return (f"{fmt_resolution(shown)}: the smallest relative error in the statement that these "
                 f"samples would reject{need_txt}.")
+    if shown is not None:
+        return (f"{fmt_resolution(shown)} (the coarsest of the comparisons in the reason; the check does not "
+                f"state its resolution as a field yet){need_txt}.")
     if r.statistical:
         return f"not stated by this check{need_txt}."
     return ""
@@ -225,9 +294,14 @@ class ControlRow:
 
 def control_rows(r: ClaimResult) -> list[ControlRow]:
     """Each negative control that was run: its wrong statement, whether it was rejected, and the numbers."""
-    return [ControlRow(k.name, bool(k.rejected), clean_detail(k.detail),
-                       tuple(_row_of(x, control=True) for x in (k.comparisons or []) if isinstance(x, dict)))
-            for k in r.evidence.controls]
+    out = []
+    for k in r.evidence.controls:
+        rows = [x for x in (k.comparisons or []) if isinstance(x, dict)] or parse_comparisons(k.detail, "control")
+        detail = clean_detail(k.detail)
+        if rows and not k.comparisons:  # the numbers are in the rows; keep only what the text adds
+            detail = ""
+        out.append(ControlRow(k.name, bool(k.rejected), detail, tuple(_row_of(x, control=True) for x in rows)))
+    return out
 
 
 def declared_controls_not_reported(r: ClaimResult) -> list[str]:
@@ -356,7 +430,8 @@ def badge(r: ClaimResult) -> tuple[str, str]:
 def needs_a_look_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     """(id, kind, badge text, why) for the "needs a look" box, most serious first."""
     words = {"fail": "fails the run", "attention": "INCONCLUSIVE", "not-reproduced": "NOT REPRODUCED",
-             "unexpected-pass": "confirmed, although not expected to hold", "coarse": "coarse resolution"}
+             "unexpected-pass": "confirmed, although not expected to hold", "coarse": "coarse resolution",
+             "no-resolution": "no stated resolution"}
     return [(it["id"], it["kind"], it["verdict"], f"{words.get(it['outcome'], it['outcome'])}: {it['why']}")
             for it in data.needs_a_look()]
 
@@ -384,7 +459,7 @@ def verdict_fields(r: ClaimResult) -> list[Field]:
     """Verdict, reason and resolution (the exact command is shown separately, with the run details)."""
     ev = r.evidence
     out = [Field("Verdict", f"{ev.verdict.value}: {r.outcome_text}"),
-           Field("Reason", ev.reason or "(none given)", "pre" if "\n" in (ev.reason or "") else "text")]
+           Field("Reason", reason_head(r) or "(none given)", "pre" if "\n" in reason_head(r) else "text")]
     res = resolution_text(r)
     if res:
         out.append(Field("Resolution", res))
@@ -410,7 +485,8 @@ def claims_index(data: ReportData) -> tuple[list[str], list[list[str]]]:
     rows = []
     for r in data.claims:
         ev = r.evidence
-        res = fmt_resolution(ev.resolution) if not isinstance(ev.resolution, str) else ""
+        shown, parsed = display_resolution(r)
+        res = fmt_resolution(shown) + ("*" if parsed else "") if shown is not None else ""
         if ev.resolution_required:
             res += f" (≤ {fmt_resolution(ev.resolution_required)})" if res else \
                 f"none (≤ {fmt_resolution(ev.resolution_required)})"

@@ -89,6 +89,7 @@ details{margin:.4rem 0}summary{cursor:pointer;color:var(--muted)}
  dl.fields{grid-template-columns:1fr}dl.fields dt{margin-top:.3rem}
  figure.thumb{float:none;width:100%;margin:.4rem 0}
  label.filter{margin-left:0}
+ header.top nav{flex-wrap:nowrap;overflow-x:auto;white-space:nowrap;font-size:.9rem}
  body{font-size:14px}
 }
 """
@@ -195,18 +196,15 @@ def _controls(r: ClaimResult) -> str:
         declared = C.declared_controls_not_reported(r)
         return ('<p class="muted">No control outcome was reported by this run. Declared controls: </p>'
                 '<ul class="tight">' + "".join(f"<li>{_e(s)}</li>" for s in declared) + "</ul>")
-    out = []
     body = []
     for k in rows:
         badge = '<span class="ok">rejected</span>' if k.rejected else '<span class="bad">NOT rejected</span>'
-        body.append([_e(k.name), badge, f'<span class="small">{_e(k.detail)}</span>' if k.detail else ""])
-    out.append(_table(["wrong statement run through the same check", "outcome", "numbers"], body,
-                      raw_cols=(0, 1, 2)))
-    for k in rows:
-        if k.rows:
-            out.append(f'<details><summary>Comparisons of the control "{_e(k.name)}"</summary>'
-                       + _evidence_table(list(k.rows)) + "</details>")
-    return "".join(out)
+        nums = [f"{_e(x.point) + ': ' if x.point else ''}theory {_e(x.theory)} vs {_e(x.simulation)}, z = {_e(x.z)}"
+                + (f" ({_e(x.result)})" if len(k.rows) > 1 else "") for x in k.rows]
+        if k.detail:
+            nums.append(_e(k.detail))
+        body.append([_e(k.name), badge, '<span class="small">' + "<br>".join(nums) + "</span>"])
+    return _table(["wrong statement run through the same check", "outcome", "numbers"], body, raw_cols=(0, 1, 2))
 
 
 def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
@@ -280,6 +278,12 @@ def _look(data: ReportData) -> str:
     else:
         items = []
         for ident, kind, verdict, why in rows:
+            if kind == "claims":  # one item for many claims: the ids folded, as links
+                text, _, ids = why.partition(": ")
+                text, _, ids = ids.partition(": ") if text == "no stated resolution" else (text, "", ids)
+                links = ", ".join(f'<a href="#{anchor("claim", i)}">{_e(i)}</a>' for i in ids.split(", ") if i)
+                items.append(f"<li>{_e(ident)} {_e(text)} <details><summary>which</summary>{links}</details></li>")
+                continue
             target = {"claim": "claim", "derivation": "derivation"}.get(kind)
             name = f'<a href="#{anchor(target, ident)}">{_e(ident)}</a>' if target else _e(ident)
             items.append(f"<li>{_badge(verdict)} {name}: {_e(why)}</li>")
@@ -318,11 +322,10 @@ def render_html(data: ReportData, out_dir: str | None = None) -> str:
     out.append('<section id="summary"><h2>Summary</h2>')
     for what, tb in data.load_errors:
         out.append(f"<details open><summary>{_e(what)}: import error</summary><pre>{_e(tb)}</pre></details>")
-    out.append(_table(["verdict", "claims", "meaning"],
-                      [[_badge(v), n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]], raw_cols=(0,)))
     paper_rows = [[f'<a href="#{anchor("paper", row[0])}">{_e(row[0])}</a>' if row[0] in data.papers() else
                    _e(row[0]), *row[1:]] for row in s["papers"]]
-    out.append("<h3>Per paper</h3>" + _table(s["papers_header"], paper_rows, raw_cols=(0,)))
+    out.append("<h3>Claims per paper and verdict</h3>" + _table(s["papers_header"], paper_rows, raw_cols=(0,))
+               + '<p class="small">What each verdict means: see the <a href="#legend">legend</a>.</p>')
     out.append("<h3>Derivations</h3>" + _table(["status", "derivations"], [[_badge(k), n] for k, n in
                                                                             s["derivations"]], raw_cols=(0,)))
     found = C.findings(data)

@@ -67,8 +67,12 @@ def _controls(r: ClaimResult) -> str:
     if not rows:
         return ("No control outcome was reported by this run. Declared controls:\n\n"
                 + "\n".join(f"- {s}" for s in C.declared_controls_not_reported(r)) + "\n")
+    def nums(k) -> str:
+        parts = [f"{x.point + ': ' if x.point else ''}theory {x.theory} vs {x.simulation}, z = {x.z}" for x in k.rows]
+        return "; ".join(parts + ([k.detail] if k.detail else []))
+
     return _table(["wrong statement run through the same check", "outcome", "numbers"],
-                  [[k.name, "✓ rejected" if k.rejected else "✗ NOT rejected", k.detail] for k in rows])
+                  [[k.name, "✓ rejected" if k.rejected else "✗ NOT rejected", nums(k)] for k in rows])
 
 
 def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
@@ -150,8 +154,7 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     if fails:
         out.append("Fails the run (exit status 1):\n\n" + "\n".join(f"- {x}" for x in fails) + "\n")
     out += ["## Summary\n",
-            _table(["verdict", "claims", "meaning"], [[v, n, VERDICT_LEGEND[v]] for v, n in s["verdicts"]]),
-            "### Per paper\n", _table(s["papers_header"], s["papers"]),
+            "### Claims per paper and verdict\n", _table(s["papers_header"], s["papers"]),
             "### Derivations\n", _table(["status", "derivations"], [list(x) for x in s["derivations"]])]
     for what, tb in data.load_errors:
         out.append(f"{what}: import error\n\n" + _fence(tb))

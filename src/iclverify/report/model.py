@@ -327,7 +327,8 @@ class ReportData:
 
         Each item: ``id``, ``kind`` (claim, derivation, module), ``verdict``, ``outcome`` and ``why``
         (one line).  Order: what fails the run; INCONCLUSIVE; NOT REPRODUCED; claims confirmed
-        against expectation; claims without stated resolution; then the coarsest resolutions.
+        against expectation; statistical claims that hold without stating their resolution (one item); then
+        the coarsest resolutions.
         """
         items: list[dict] = []
         for what, tb in self.load_errors:
@@ -342,6 +343,13 @@ class ReportData:
             if outcome == "fail":
                 items += [{"id": d.name, "kind": "derivation", "verdict": d.status, "outcome": "fail",
                            "why": _last_line(d.detail)} for d in self.derivations if d.status == FAILED]
+        unstated = [r.claim.id for r in self.claims if r.statistical and r.evidence.verdict.holds
+                    and r.evidence.resolution is None]
+        if unstated:
+            items.append({"id": f"{len(unstated)} statistical claims", "kind": "claims", "verdict": "CONFIRMED",
+                          "outcome": "no-resolution",
+                          "why": "confirmed without stating their resolution as a field (a wrong formula closer "
+                                 "than the unstated resolution would pass too): " + ", ".join(unstated)})
         for r in self.coarsest():
             ev = r.evidence
             why = f"among the coarsest resolutions of this run: {ev.resolution:.2%} relative error"
