@@ -167,7 +167,7 @@ def _row_of(row: dict, control: bool = False) -> EvidenceRow:
     z = row.get("z")
     z_txt = "" if z is None or isinstance(z, str) else (f"{float(z):+.2f}" if math.isfinite(float(z)) else "∞")
     if row.get("crit") is not None and not isinstance(row.get("crit"), str) and z_txt:
-        z_txt += f" (|z| ≤ {float(row['crit']):.2f})"
+        z_txt += f" (limit ±{float(row['crit']):.2f})"
     passed = bool(row.get("passed"))
     if control:
         result, good = ("rejected", True) if not passed else ("not rejected", False)

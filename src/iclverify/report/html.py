@@ -219,6 +219,10 @@ def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
                      f'<figcaption><a href="#{anchor("fig", c.figure)}">{_e(fr.title or fr.id)}</a><br>'
                      f"{_file_links(fr, out_dir)}</figcaption></figure>")
     parts.append(f'<p class="statement">{_e(c.statement)}</p>')
+    also = [f for f, ids in data.related_claims().items() if c.id in ids]
+    if also:
+        parts.append('<p class="small">Its research-note section also cites '
+                     + ", ".join(f'<a href="#{anchor("fig", f)}">{_e(f)}</a>' for f in also) + ".</p>")
     if c.finding:
         parts.append(f'<div class="finding"><strong>What the verifier found.</strong> {_e(c.finding)}</div>')
     parts.append(_fields(C.verdict_fields(r)))

@@ -86,6 +86,9 @@ def _claim(r: ClaimResult, data: ReportData, out_dir: str) -> str:
                      f"Figure [{fr.id}](#fig-{fr.id}): {links}\n")
     elif c.figure:
         parts.append(f"Figure: `{c.figure}` ({C.figure_state(fr)})\n")
+    also = [f for f, ids in data.related_claims().items() if c.id in ids]
+    if also:
+        parts.append("Its research-note section also cites " + ", ".join(f"[{f}](#fig-{f})" for f in also) + ".\n")
     if c.finding:
         parts.append(f"> **What the verifier found.** {c.finding}\n")
     parts.append(_fields(C.verdict_fields(r)))
