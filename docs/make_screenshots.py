@@ -34,14 +34,17 @@ def _chromium() -> str:
     sys.exit("make_screenshots: no Chromium found (Debian: apt-get install chromium)")
 
 
-def run_report(out: str, seed: int | None) -> None:
-    cmd = [sys.executable, "-m", "iclverify", "report", "--quick", "--only", "lu2024", "--out", out]
+def run_report(parent: str, seed: int | None) -> str:
+    """Run a quick lu2024 report into ``parent/report`` (from ``parent``, so the page shows ``--out report``)."""
+    cmd = [sys.executable, "-m", "iclverify", "report", "--quick", "--only", "lu2024", "--out", "report"]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     print("running:", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=False)  # a red report is still worth a screenshot
+    subprocess.run(cmd, check=False, cwd=parent)  # a red report is still worth a screenshot
+    out = os.path.join(parent, "report")
     if not os.path.isfile(os.path.join(out, "index.html")):
         sys.exit("make_screenshots: the report run wrote no index.html")
+    return out
 
 
 def screenshots(report_dir: str, claim: str, dest: str) -> list[str]:
@@ -88,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         report_dir = args.report
     else:
-        report_dir = tempfile.mkdtemp(prefix="iclverify-report-")
-        run_report(report_dir, args.seed)
+        report_dir = run_report(tempfile.mkdtemp(prefix="iclverify-report-"), args.seed)
     for path in screenshots(report_dir, args.claim, args.out):
         print("wrote", os.path.relpath(path))
     return 0

@@ -279,3 +279,10 @@ def test_checks_without_comparison_rows_are_read_from_their_reason():
     ev2 = Evidence(Verdict.CONFIRMED, str(a), comparisons=comparison_rows([("stated", b)]), resolution=b.resolution)
     assert [x.point for x in C.evidence_rows(ClaimResult(_claim("p.rows"), ev2, "cmd"))] == ["stated"]
     assert C.display_resolution(ClaimResult(_claim("p.rows"), ev2, "cmd")) == (b.resolution, False)
+
+
+def test_summary_cuts_a_huge_needs_a_look_box_by_bytes():
+    many = [ClaimResult(_claim(f"lu2024.c{i:05d}"), Evidence(Verdict.INCONCLUSIVE, "≤ ± " * 40), "cmd")
+            for i in range(2000)]
+    text = render_summary(ReportData(many, config={"quick": True, "seed": 1}, command="iclverify report"))
+    assert len(text.encode()) <= SUMMARY_MAX_BYTES and text.endswith("(cut to keep this summary under 60 KB)\n")

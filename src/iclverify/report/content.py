@@ -14,7 +14,8 @@ from typing import Any
 
 from iclverify.checks.claims import CheckKind, Verdict
 from iclverify.report.legend import PAPERS, label_families, label_tokens
-from iclverify.report.model import DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number
+from iclverify.report.model import (_CMP_TEXT, DERIVATION_ORDER, VERDICT_ORDER, ClaimResult, ReportData, fmt_number,
+                                   parse_comparisons)
 
 __all__ = ["Field", "TITLE", "paper_line", "findings", "figure_state", "claim_fields", "verdict_fields",
            "evidence_header", "evidence_rows", "EvidenceRow", "resolution_text", "control_rows", "ControlRow",
@@ -180,43 +181,6 @@ def _row_of(row: dict, control: bool = False) -> EvidenceRow:
                        fmt_resolution(row.get("resolution")), result, good, str(row.get("role") or "claim"))
 
 
-_NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
-_CMP_TEXT = re.compile(
-    r"(?:(?P<label>[^;:()\n]{1,80}?):\s*)?(?P<verdict>pass|FAIL|MISFIT): theory=(?P<theory>" + _NUM + r"), "
-    r"(?P<method>[^=,;]+?)=(?P<mean>" + _NUM + r") \+/- (?P<se>" + _NUM + r") \((?P<inner>[^)]*)\)")
-
-
-def parse_comparisons(text: str, role: str = "claim") -> list[dict]:
-    """Comparison rows recovered from text written by ``str(Comparison)`` (a check's reason or a
-    control's detail), for checks that do not fill ``Evidence.comparisons`` yet.
-
-    >>> rows = parse_comparisons("all pass: icl: pass: theory=0.82, mean=0.837 +/- 0.0087 (n=16, d=30, "
-    ...                          "crit=6.11, z=1.88, resolution=10.56%)")
-    >>> rows[0]["point"], rows[0]["se"], rows[0]["d"], rows[0]["resolution"], rows[0]["passed"]
-    ('icl', 0.0087, 30.0, 0.1056, True)
-    """
-    rows = []
-    for m in _CMP_TEXT.finditer(text or ""):
-        inner = dict(kv.split("=", 1) for kv in (p.strip() for p in m["inner"].split(",")) if "=" in kv)
-
-        def num(key: str) -> float | None:
-            v = inner.get(key)
-            if v is None:
-                return None
-            v = v.strip()
-            try:
-                return float(v[:-1]) / 100 if v.endswith("%") else float(v)
-            except ValueError:
-                return None
-
-        rows.append({"point": (m["label"] or "").strip(), "theory": float(m["theory"]), "estimate": float(m["mean"]),
-                     "se": float(m["se"]), "z": num("z"), "crit": num("crit"), "resolution": num("resolution"),
-                     "passed": m["verdict"] == "pass", "misfit": m["verdict"] == "MISFIT",
-                     "method": m["method"].strip(), "n": num("n"), "d": num("d"), "allowance": num("allowance"),
-                     "role": role, "parsed": True})
-    return rows
-
-
 def reason_head(r: ClaimResult) -> str:
     """The claim's reason without the comparison texts that the evidence table shows as rows."""
     reason = r.evidence.reason or ""
@@ -229,11 +193,7 @@ def reason_head(r: ClaimResult) -> str:
 
 def display_resolution(r: ClaimResult) -> tuple[float | None, bool]:
     """(resolution shown, whether it was read from the reason text rather than stated by the check)."""
-    ev = r.evidence
-    if ev.resolution is not None and not isinstance(ev.resolution, str):
-        return float(ev.resolution), False
-    parsed = [x["resolution"] for x in parse_comparisons(ev.reason or "") if x["resolution"] is not None]
-    return (max(parsed), True) if parsed and not ev.comparisons else (None, False)
+    return r.shown_resolution
 
 
 def evidence_rows(r: ClaimResult) -> list[EvidenceRow]:
@@ -478,6 +438,12 @@ def summary_tables(data: ReportData) -> dict:
     dc = data.derivation_counts()
     derivs = [(s, str(dc.get(s, 0))) for s in DERIVATION_ORDER]
     return {"verdicts": verdicts, "papers_header": papers_header, "papers": papers, "derivations": derivs}
+
+
+RESOLUTION_FOOTNOTE = ("Resolution: the smallest relative error in the statement that the claim's samples would "
+                       "reject (in parentheses: the most the claim may have for CONFIRMED). * read from the comparison "
+                       "texts of the check's reason, where the check does not state it as a field yet. Empty: not a "
+                       "statistical check, or none stated.")
 
 
 def claims_index(data: ReportData) -> tuple[list[str], list[list[str]]]:

@@ -60,7 +60,7 @@ header.top{position:sticky;top:0;z-index:10;background:#fff;border-bottom:1px so
 box-shadow:0 1px 3px rgba(0,0,0,.06)}
 header.top nav{max-width:76rem;margin:0 auto;padding:.35rem 1rem;display:flex;flex-wrap:wrap;gap:.2rem .9rem;
 align-items:center}
-header.top nav a{text-decoration:none}header.top nav .brand{font-weight:700;color:#1f2328}
+header.top nav .links{display:flex;flex-wrap:wrap;gap:.2rem .9rem}header.top nav a{text-decoration:none}header.top nav .brand{font-weight:700;color:#1f2328}
 label.filter{margin-left:auto;cursor:pointer;border:1px solid var(--line);border-radius:1rem;padding:.1rem .7rem;
 user-select:none}
 .filter .on{display:none}
@@ -89,7 +89,8 @@ details{margin:.4rem 0}summary{cursor:pointer;color:var(--muted)}
  dl.fields{grid-template-columns:1fr}dl.fields dt{margin-top:.3rem}
  figure.thumb{float:none;width:100%;margin:.4rem 0}
  label.filter{margin-left:0}
- header.top nav{flex-wrap:nowrap;overflow-x:auto;white-space:nowrap;font-size:.9rem}
+ header.top nav{font-size:.9rem;padding:.3rem .6rem}
+ header.top nav .links{flex-wrap:nowrap;overflow-x:auto;white-space:nowrap;max-width:100%}
  body{font-size:14px}
 }
 """
@@ -311,7 +312,8 @@ def render_html(data: ReportData, out_dir: str | None = None) -> str:
            f"<title>{_e(status_word)}: {_e(data.headline())} — {_e(C.TITLE)}</title><style>{_CSS}</style></head>"
            "<body>",
            '<input type="checkbox" id="only-open" aria-label="show only claims that are not CONFIRMED or PROVED">',
-           f'<header class="top"><nav aria-label="sections"><a class="brand" href="#top">icl-verifier</a>{nav}'
+           f'<header class="top"><nav aria-label="sections"><div class="links"><a class="brand" href="#top">'
+           f"icl-verifier</a>{nav}</div>"
            '<label class="filter" for="only-open"><span class="off">Show only what is not CONFIRMED/PROVED</span>'
            '<span class="on">Showing only what is not CONFIRMED/PROVED (click to show all)</span></label>'
            "</nav></header>",
@@ -351,7 +353,8 @@ def render_html(data: ReportData, out_dir: str | None = None) -> str:
         row[4] = _claim_badge(r)
         linked.append(row)
         row_cls.append("holds" if r.outcome == "ok" else "")
-    out.append("<h3>All claims</h3>" + _table(header, linked, raw_cols=tuple(range(len(header))), row_cls=row_cls))
+    out.append("<h3>All claims</h3>" + _table(header, linked, raw_cols=tuple(range(len(header))), row_cls=row_cls)
+               + f'<p class="small">{_e(C.RESOLUTION_FOOTNOTE)}</p>')
     out.append('<p><a class="totop" href="#top">↑ top</a></p></section>')
 
     out.append('<section id="claims"><h2>Claims</h2>')

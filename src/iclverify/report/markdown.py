@@ -134,7 +134,13 @@ def _look(data: ReportData) -> str:
     rows = C.needs_a_look_rows(data)
     if not rows:
         return "Nothing: every claim expected to hold does, at the resolution it requires.\n"
-    return "\n".join(f"- **{verdict}** `{ident}` ({kind}): {why}" for ident, kind, verdict, why in rows) + "\n"
+    lines = []
+    for ident, kind, verdict, why in rows:
+        if kind == "claims":  # one item for many claims
+            lines.append(f"- **{ident}** {why.partition(': ')[2]}")
+        else:
+            lines.append(f"- **{verdict}** `{ident}`" + ("" if kind == "claim" else f" ({kind})") + f": {why}")
+    return "\n".join(lines) + "\n"
 
 
 def _status(data: ReportData) -> str:
@@ -173,7 +179,7 @@ def render_markdown(data: ReportData, out_dir: str) -> str:
     header, rows = C.claims_index(data)
     for r, row in zip(data.claims, rows):
         row[0] = f"[{r.claim.id}](#claim-{r.claim.id})"
-    out.append("### All claims\n\n" + _table(header, rows))
+    out.append("### All claims\n\n" + _table(header, rows) + "\n" + C.RESOLUTION_FOOTNOTE + "\n")
 
     out.append("## Claims\n")
     for paper in data.papers():
@@ -231,22 +237,28 @@ def render_summary(data: ReportData) -> str:
     tail = ["\nThe full report (index.html, report.md with figures, claims.json) is in the report folder.\n"]
     header, rows = C.claims_index(data)
     table_rows = [[row[0], row[4], row[5]] for row in rows]
-    budget = SUMMARY_MAX_BYTES - len("\n".join(head + tail).encode()) - 400
+    fixed = ("\n".join(head) + "\n<details><summary>All claims</summary>\n\n" + _table(["claim", "verdict",
+             "resolution"], []) + "\n" + C.RESOLUTION_FOOTNOTE + "\n\n(99999 more claims cut to keep this summary "
+             "under 60 KB.)\n\n</details>\n" + "\n".join(tail))
+    budget = SUMMARY_MAX_BYTES - len(fixed.encode())
     kept: list[list[str]] = []
     used = 0
     for row in table_rows:
-        n = len(("| " + " | ".join(row) + " |\n").encode())
+        n = len(("| " + " | ".join(_cell(c) for c in row) + " |\n").encode())
         if used + n > budget:
             break
         kept.append(row)
         used += n
-    body = "<details><summary>All claims</summary>\n\n" + _table(["claim", "verdict", "resolution"], kept)
+    body = "<details><summary>All claims</summary>\n\n" + _table(["claim", "verdict", "resolution"], kept) \
+        + "\n" + C.RESOLUTION_FOOTNOTE + "\n"
     if len(kept) < len(table_rows):
         body += f"\n({len(table_rows) - len(kept)} more claims cut to keep this summary under 60 KB.)\n"
     body += "\n</details>\n"
     text = "\n".join(head) + "\n" + body + "\n".join(tail)
-    while len(text.encode()) > SUMMARY_MAX_BYTES:  # only when "needs a look" alone is huge
-        text = text[: SUMMARY_MAX_BYTES - 200].rsplit("\n", 1)[0] + "\n\n(cut to keep this summary under 60 KB)\n"
+    data_bytes = text.encode()
+    if len(data_bytes) > SUMMARY_MAX_BYTES:  # only when "needs a look" alone is huge: cut at a line, by bytes
+        cut = data_bytes[: SUMMARY_MAX_BYTES - 100].decode("utf-8", errors="ignore").rsplit("\n", 1)[0]
+        text = cut + "\n\n(cut to keep this summary under 60 KB)\n"
     return text
 
 

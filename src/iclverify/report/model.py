@@ -28,7 +28,7 @@ from iclverify.derivations.registry import FAILED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
 __all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "OUTCOMES", "OUTCOME_TEXT",
-           "fmt_number"]
+           "fmt_number", "parse_comparisons"]
 
 VERDICT_ORDER = tuple(v.value for v in Verdict)
 #: A claim's outcome for the run (``ClaimResult.outcome``) -> what it means, in words.
@@ -69,6 +69,43 @@ def fmt_number(x: Any, digits: int = 6) -> str:
     if not math.isfinite(v):
         return str(v)
     return f"{v:.{digits}g}"
+
+
+_NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
+_CMP_TEXT = re.compile(
+    r"(?:(?P<label>[^;:()\n]{1,80}?):\s*)?(?P<verdict>pass|FAIL|MISFIT): theory=(?P<theory>" + _NUM + r"), "
+    r"(?P<method>[^=,;]+?)=(?P<mean>" + _NUM + r") \+/- (?P<se>" + _NUM + r") \((?P<inner>[^)]*)\)")
+
+
+def parse_comparisons(text: str, role: str = "claim") -> list[dict]:
+    """Comparison rows recovered from text written by ``str(Comparison)`` (a check's reason or a
+    control's detail), for checks that do not fill ``Evidence.comparisons`` yet.
+
+    >>> rows = parse_comparisons("all pass: icl: pass: theory=0.82, mean=0.837 +/- 0.0087 (n=16, d=30, "
+    ...                          "crit=6.11, z=1.88, resolution=10.56%)")
+    >>> rows[0]["point"], rows[0]["se"], rows[0]["d"], rows[0]["resolution"], rows[0]["passed"]
+    ('icl', 0.0087, 30.0, 0.1056, True)
+    """
+    rows = []
+    for m in _CMP_TEXT.finditer(text or ""):
+        inner = dict(kv.split("=", 1) for kv in (p.strip() for p in m["inner"].split(",")) if "=" in kv)
+
+        def num(key: str) -> float | None:
+            v = inner.get(key)
+            if v is None:
+                return None
+            v = v.strip()
+            try:
+                return float(v[:-1]) / 100 if v.endswith("%") else float(v)
+            except ValueError:
+                return None
+
+        rows.append({"point": (m["label"] or "").strip(), "theory": float(m["theory"]), "estimate": float(m["mean"]),
+                     "se": float(m["se"]), "z": num("z"), "crit": num("crit"), "resolution": num("resolution"),
+                     "passed": m["verdict"] == "pass", "misfit": m["verdict"] == "MISFIT",
+                     "method": m["method"].strip(), "n": num("n"), "d": num("d"), "allowance": num("allowance"),
+                     "role": role, "parsed": True})
+    return rows
 
 
 def _last_line(text: str) -> str:
@@ -117,6 +154,18 @@ class ClaimResult:
     @property
     def outcome_text(self) -> str:
         return OUTCOME_TEXT[self.outcome]
+
+    @property
+    def shown_resolution(self) -> tuple[float | None, bool]:
+        """(resolution, read_from_text): the stated ``Evidence.resolution``, else the coarsest resolution in the
+        comparison texts of the reason (for checks that do not fill ``Evidence.comparisons`` yet)."""
+        ev = self.evidence
+        if ev.resolution is not None and not isinstance(ev.resolution, str):
+            return float(ev.resolution), False
+        if ev.comparisons:
+            return None, False
+        parsed = [x["resolution"] for x in parse_comparisons(ev.reason or "") if x["resolution"] is not None]
+        return (max(parsed), True) if parsed else (None, False)
 
     @property
     def statistical(self) -> bool:
@@ -314,12 +363,11 @@ class ReportData:
     def coarsest(self, n: int = 3) -> list[ClaimResult]:
         """The ``n`` statistical claims that hold with the coarsest resolution (relative to the one required)."""
         def key(r: ClaimResult) -> float:
-            ev = r.evidence
-            return float(ev.resolution) / float(ev.resolution_required) if ev.resolution_required else \
-                float(ev.resolution)
+            res = r.shown_resolution[0]
+            return res / float(r.evidence.resolution_required) if r.evidence.resolution_required else res
 
         held = [r for r in self.claims if r.statistical and r.evidence.verdict.holds
-                and isinstance(r.evidence.resolution, (int, float)) and math.isfinite(r.evidence.resolution)]
+                and r.shown_resolution[0] is not None and math.isfinite(r.shown_resolution[0])]
         return sorted(held, key=key, reverse=True)[:n]
 
     def needs_a_look(self) -> list[dict]:
@@ -352,7 +400,10 @@ class ReportData:
                                  "than the unstated resolution would pass too): " + ", ".join(unstated)})
         for r in self.coarsest():
             ev = r.evidence
-            why = f"among the coarsest resolutions of this run: {ev.resolution:.2%} relative error"
+            res, from_text = r.shown_resolution
+            why = f"among the coarsest resolutions of this run: {res:.2%} relative error"
+            if from_text:
+                why += " (read from the check's reason text)"
             if ev.resolution_required:
                 why += f" (required: at most {ev.resolution_required:.0%})"
             items.append({"id": r.claim.id, "kind": "claim", "verdict": r.verdict, "outcome": "coarse", "why": why})
