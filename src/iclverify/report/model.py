@@ -401,7 +401,7 @@ class ReportData:
         for r in self.coarsest():
             ev = r.evidence
             res, from_text = r.shown_resolution
-            why = f"among the coarsest resolutions of this run: {res:.2%} relative error"
+            why = f"{res:.1%} relative error, one of the three coarsest of this run"
             if from_text:
                 why += " (read from the check's reason text)"
             if ev.resolution_required:
