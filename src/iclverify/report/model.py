@@ -82,12 +82,14 @@ class ClaimResult:
 
     @property
     def outcome(self) -> str:
-        """``ok``, ``FAIL``, ``attention`` or ``expected-failure``/``unexpected-pass`` for ``expected=False``."""
+        """``ok``, ``FAIL``, ``attention``, ``not-reproduced``, or ``expected-failure``/``unexpected-pass`` for ``expected=False``."""
         v = self.evidence.verdict
         if not self.claim.expected:
             return "unexpected-pass" if v.holds else "expected-failure"
         if v.holds:
             return "ok"
+        if v is Verdict.NOT_REPRODUCED:
+            return "not-reproduced"
         return "FAIL" if self.fails_run else "attention"
 
     @property
@@ -96,8 +98,11 @@ class ClaimResult:
             "ok": "holds, as the note expects",
             "FAIL": "should hold but did not: fails the run",
             "attention": "not decided: the check lacked power (does not fail the run)",
-            "expected-failure": "registered as not expected to hold (the note did not reproduce it); "
-                                "does not fail the run",
+            "not-reproduced": "not reproduced by our reconstruction of the setting (a finding, see the reason); "
+                              "does not fail the run",
+            "expected-failure": ("registered as not expected to hold (the note did not reproduce it: "
+                                 f"{self.claim.not_reproduced_in}); does not fail the run" if self.claim.not_reproduced_in
+                                 else "registered as not expected to hold (no note cited); does not fail the run"),
             "unexpected-pass": "registered as not expected to hold, yet the check confirmed it: "
                                "worth a look; does not fail the run",
         }[self.outcome]
@@ -237,7 +242,7 @@ class ReportData:
 
     def attention(self) -> list[ClaimResult]:
         """Claims that do not fail the run but a reader should look at."""
-        return [r for r in self.claims if r.outcome in ("attention", "unexpected-pass")]
+        return [r for r in self.claims if r.outcome in ("attention", "not-reproduced", "unexpected-pass")]
 
     @property
     def passed(self) -> bool:
