@@ -423,6 +423,10 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
       comparisons.  A CONFIRMED claim whose resolution is coarser than
       :attr:`Claim.resolution_required` at this scale, or that states none, becomes
       ``INCONCLUSIVE``; so does one with a misfitting extrapolation.
+    - A control with a counterfactual hook counts as rejected only if the hook shows that its
+      rejection does not follow from the pass (``jointly_possible``) and that the claim's check fails
+      on data generated under it (``passes_under_control`` is not True): otherwise its rejection
+      proves no power, and the detail says why.
     - A CONFIRMED/PROVED verdict whose negative controls were not all rejected becomes
       ``INCONCLUSIVE`` (the check could not tell a wrong statement from the right one).
     """
@@ -435,6 +439,7 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
             ev = c.run(config)
             if not isinstance(ev, Evidence):
                 raise TypeError(f"claim {c.id!r} returned {type(ev).__name__}, expected Evidence")
+            _apply_counterfactuals(ev)
         except Exception:
             ev = Evidence(Verdict.ERROR, "the check raised:\n" + traceback.format_exc(limit=4))
     ev.statistics = {"primary_tests": led.count("claim"), "control_tests": led.count("control"),
@@ -465,6 +470,23 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
                                         "so the check lacks power.")
     ev.runtime_s = time.perf_counter() - t0
     return ev
+
+
+def _apply_counterfactuals(ev: Evidence) -> None:
+    """Un-count controls whose rejection the counterfactual shows to be implied by the pass, or not robust."""
+    for k in ev.controls:
+        if k.counterfactual is None or not k.rejected:
+            continue
+        cf = k.counterfactual()
+        why = []
+        if not cf.jointly_possible:
+            why.append("its rejection follows from the claim's pass (no data pass the claim without rejecting it)")
+        if cf.passes_under_control:
+            why.append("the claim's check would also pass on data generated under this control (not robustly "
+                       "rejected: the check lacks the resolution to tell them apart)")
+        if why:
+            k.rejected = False
+            k.detail = (k.detail + "; " if k.detail else "") + "not counted: " + "; ".join(why)
 
 
 def comparison_rows(comparisons) -> list[dict]:

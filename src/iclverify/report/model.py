@@ -23,13 +23,13 @@ from typing import Any
 
 from iclverify.checks import ledger
 from iclverify.checks.claims import Claim, Evidence, Verdict, _jsonable
-from iclverify.derivations.registry import FAILED, DerivationResult
+from iclverify.derivations.registry import FAILED, SHARED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
 __all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "fmt_number"]
 
 VERDICT_ORDER = tuple(v.value for v in Verdict)
-DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "FAILED")
+DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "SHARED-CONSTRUCTION", "FAILED")
 
 
 def fmt_number(x: Any, digits: int = 6) -> str:
@@ -231,7 +231,7 @@ class ReportData:
         if self.strict:
             out += [f"claim {r.claim.id}: INCONCLUSIVE (--strict)" for r in self.claims
                     if r.claim.expected and r.evidence.verdict is Verdict.INCONCLUSIVE]
-        out += [f"derivation {d.name}: FAILED" for d in self.derivations if d.status == FAILED]
+        out += [f"derivation {d.name}: {d.status}" for d in self.derivations if d.status in (FAILED, SHARED)]
         if self.strict:
             out += [f.problem + " (--strict)" for f in self.figures if f.problem]
         return out
