@@ -715,7 +715,8 @@ def _trained_d_independence(config: RunConfig) -> Evidence:
         "; ".join(f"d={d}: {f.summary()}" for d, f in fits.items())
         + "; pairwise z: " + ", ".join(f"{k} {v[1]:+.1f}" for k, v in pairs.items()) + f" (crit {crit:.2f}); fixed "
         f"bandwidth d=32: {fit_fixed.summary()}"
-        + (f"; misfitting power law at d = {misfit}" if misfit else "")
+        + (f"; the trained risk is not a power law in m at these sizes (chi-square misfit at d = {misfit}), so 'the "
+           "second-stage exponent' is not defined here and its d-independence is undecided" if misfit else "")
         + ("; NOT REPRODUCED in our reconstruction: the trained slopes differ between d" if verdict is
            Verdict.NOT_REPRODUCED else ""),
         reps=reps, seeds={"root": config.seed, "spawn_key": "(30 + d, i), (70, i)"},
@@ -983,12 +984,15 @@ def _hedgehog(config: RunConfig) -> Evidence:
         out[name].update(kw)
         return out
 
-    t2_equal = with_("taylor2", kl=M["hedgehog-ce"]["kl"].copy())
+    # Taylor-2's KL scattered around the trained map's (mean difference 0, spread of the elu+1 column x 3):
+    # neither 'beats' nor 'is beaten' is decided, so the control is not refuted
+    spread = 3.0 * (M["elu+1"]["kl"] - M["elu+1"]["kl"].mean())
+    t2_equal = with_("taylor2", kl=M["hedgehog-ce"]["kl"] + spread)
     cf_t2 = counterfactual(passes, lambda m: decide.paired_less(m["hedgehog-ce"]["kl"], m["taylor2"]["kl"],
                                                                 role="diagnostic").refuted,
                            jointly=lambda: (t2_equal, t2_equal),
-                           detail="Taylor-2's KL equal to the trained map's: the claim passes, 'beats Taylor-2' is "
-                                  "not refuted")
+                           detail="Taylor-2's KL scattered around the trained map's: the claim passes, 'beats "
+                                  "Taylor-2' is not refuted")
     far = {k: dict(v) for k, v in M.items()}
     for b in _BASELINES:
         far[b]["kl"] = M[b]["kl"] + 1.0

@@ -79,8 +79,10 @@ def cp_lower(k: int, n: int, alpha: float) -> float:
     return 0.0 if k <= 0 else float(stats.beta.ppf(alpha, k, n - k + 1))
 
 
-def _decide(est, lo, hi, thr, side, scale, kind, role, label) -> Decision:
-    if side == "below":
+def _decide(est, lo, hi, thr, side, scale, kind, role, label, strict=False) -> Decision:
+    if side == "below" and strict:  # "x < thr": equality (a zero-width interval at thr) refutes it
+        confirmed, refuted = hi < thr, lo >= thr
+    elif side == "below":
         confirmed, refuted = hi <= thr, lo > thr
     elif side == "above":
         confirmed, refuted = lo > thr, hi <= thr
@@ -148,7 +150,7 @@ def paired_less(a, b, *, role: str = "claim", label: str = "", scale: float | No
     scale = scale if scale is not None else max(abs(a.mean()), abs(b.mean()), 1e-300)
     m, lo, hi, bs = _t_interval(a - b, _alpha(role, alpha), batch)
     return _decide(m, lo, hi, 0.0, "below", scale, "paired t" if bs == 1 else f"paired t(batch means of {bs})",
-                   role, label)
+                   role, label, strict=True)
 
 
 def welch_greater(x, y, *, role: str = "claim", label: str = "", scale: float | None = None,
