@@ -59,7 +59,7 @@ def exact_truth_calibration(seeds: int, *, d: int = 6, ell: int = 9, rho: float 
     gamma[:, :d] += 0.8 * np.eye(d)
     gamma[:, d] = g.standard_normal(d)
     truth = float(finite_d_icl_error(gamma, rho, ell))
-    A, c = gamma[:, :d], gamma[:, d]
+    c = gamma[:, d]
     cc = float(c @ c)
     wrong_rho = truth - ((1 + rho) ** 2 - (1 + rho * rho)) * (1 + 2 / ell) * cc / d     # (1+rho)^2 -> 1+rho^2
     wrong_c = truth - ((1 + rho) ** 2 + 2 / d) * (1 + 2 / ell) * cc / d                # ||c||^2 term dropped

@@ -154,14 +154,6 @@ def _max_res(decisions) -> float:
     return float(max(d.resolution for d in decisions))
 
 
-def _err_stats(err: np.ndarray) -> tuple[int, int]:
-    return int(np.sum(err)), int(err.size)
-
-
-def _unseen_err(res, prompts) -> float:
-    return float(evaluate(res.params, prompts)["err"].mean())
-
-
 # ---------------------------------------------------------------------------------------
 # C1: in-domain generalisation to unseen tasks (Theorem 1)
 
