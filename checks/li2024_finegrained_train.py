@@ -25,6 +25,7 @@ import numpy as np
 from scipy import optimize
 
 from iclverify.checks.li2024_finegrained_sim import Prompts
+from iclverify.checks.simcache import stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
 
 __all__ = ["LinearAttention", "LoRAAttention", "H3Model", "adam_train", "gradient_check", "test_risk",
@@ -305,6 +306,7 @@ def _bfgs_factorised(W0, r, d, n, noise_var, Sx, Sb, restarts, rng):
     return best
 
 
+@stored_simulation("li2024_finegrained.bfgs_lowrank")
 def bfgs_lowrank(r: int, d: int, n: int, noise_var: float = 0.0, sigma_x: Any = None, sigma_beta: Any = None, *,
                  restarts: int = 5, rng: np.random.Generator) -> tuple:
     """min over W = UVᵀ (U, V ∈ ℝ^{d×r}) of the exact population loss, BFGS with restarts.
@@ -318,6 +320,7 @@ def bfgs_lowrank(r: int, d: int, n: int, noise_var: float = 0.0, sigma_x: Any = 
     return _bfgs_factorised(np.zeros((d, d)), r, d, n, noise_var, Sx, Sb, restarts, rng)
 
 
+@stored_simulation("li2024_finegrained.bfgs_lora")
 def bfgs_lora(r: int, W_old: np.ndarray, n: int, noise_var: float = 0.0, sigma_x: Any = None,
               sigma_beta_new: Any = None, *, restarts: int = 5, rng: np.random.Generator) -> tuple:
     """min over W = W_old + UVᵀ of the exact population loss under Σ_β^new, BFGS with restarts."""
