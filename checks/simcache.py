@@ -33,7 +33,7 @@ import numpy as np
 
 from iclverify.checks.store import ResultStore, open_store
 
-__all__ = ["active_store", "current_store", "stored_simulation", "stored_call", "simulation_counts",
+__all__ = ["StatefulModel", "active_store", "current_store", "stored_simulation", "stored_call", "simulation_counts",
            "reset_simulation_counts"]
 
 _ACTIVE: list[ResultStore | None] = [None]
@@ -69,6 +69,10 @@ class _Unkeyable(Exception):
     pass
 
 
+class StatefulModel:
+    """Mixin: an object whose instance ``__dict__`` is its whole state, so that it can key a stored call."""
+
+
 def _canon_arg(x: Any) -> Any:
     """JSON-ready canonical form of an argument, or :class:`_Unkeyable` (then the call is not stored)."""
     if x is None or isinstance(x, (bool, str)):
@@ -88,6 +92,8 @@ def _canon_arg(x: Any) -> Any:
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         return {"__class__": f"{type(x).__module__}.{type(x).__qualname__}",
                 **{f.name: _canon_arg(getattr(x, f.name)) for f in dataclasses.fields(x)}}
+    if isinstance(x, StatefulModel):  # a model whose whole state is its instance dictionary
+        return {"__class__": f"{type(x).__module__}.{type(x).__qualname__}", **_canon_arg(vars(x))}
     raise _Unkeyable
 
 

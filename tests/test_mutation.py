@@ -102,3 +102,65 @@ KNOWN_IMPORT_TIME_BINDINGS = {
 def test_import_time_bindings_are_listed():
     found = {(m, a) for m, a, _ in import_time_bindings()}
     assert found <= KNOWN_IMPORT_TIME_BINDINGS, f"new import-time bindings: {found - KNOWN_IMPORT_TIME_BINDINGS}"
+
+
+def test_report_summary_line_carries_the_kill_rate(tmp_path):
+    import json
+
+    from iclverify.mutation.summary import read_summary
+    from iclverify.report.model import ReportData
+
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"schema": "iclverify-mutation", "config": {"quick": True},
+                                "summary": {"line": "mutation kill rate (quick scale, seed 1) 3/4 (75%) of "
+                                                    "non-equivalent mutants"}}))
+    data = ReportData(claims=[], mutation=read_summary(str(path)))
+    assert data.summary_line().endswith("3/4 (75%) of non-equivalent mutants")
+    assert data.as_dict()["summary"]["mutation"]["line"].startswith("mutation kill rate")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(ValueError):
+        read_summary(str(bad))
+
+
+TOY_FILE = '''
+import math
+import numpy as np
+import sympy as sp
+from iclverify.api import Interval, register_formula
+
+mu = sp.Symbol("mu")
+COUNT = {"n": 0}
+
+
+def simulate(p, rng, n):
+    COUNT["n"] += n > 4  # n = 4 is register_formula's probe at registration, not a simulation of the run
+    return rng.normal(3 * p["mu"], 1.0, size=n)
+
+
+register_formula("toyfile.mean", 3 * mu, domains={"mu": Interval(0, math.inf)}, simulate=simulate,
+                 regime={"mu": (1, 2)}, samples=(2000, 20000), mc_points=(2, 2), figure=False)
+'''
+
+
+def test_report_store_second_run_reuses_every_simulation(tmp_path, capsys):
+    """`iclverify report --store PATH` twice: the second run adds no result and simulates nothing."""
+    import sys
+
+    claims = tmp_path / "toy_claims.py"
+    claims.write_text(TOY_FILE)
+    store = tmp_path / "s.sqlite"
+    argv = ["report", "--claims", str(claims), "--only", "toyfile.mean", "--no-figures", "--no-derivations",
+            "--store", str(store), "--quiet"]
+    try:
+        assert main(argv + ["--out", str(tmp_path / "r1")]) == 0
+        rows = len(ResultStore(store))
+        assert rows > 0
+        module = next(m for n, m in sys.modules.items() if n.startswith("iclverify_user_claims_toy_claims"))
+        assert main(argv + ["--out", str(tmp_path / "r2")]) == 0
+        module = next(m for n, m in sys.modules.items() if n.startswith("iclverify_user_claims_toy_claims"))
+        assert module.COUNT["n"] == 0  # the file is re-executed by the second run: a fresh counter
+        assert len(ResultStore(store)) == rows
+    finally:
+        unregister("toyfile.mean")
+    capsys.readouterr()

@@ -148,6 +148,7 @@ def _run_task(claim_ids: list[str], config: Any, claims_specs: tuple[str, ...], 
             record.set_claim(cid)
             ev = run_claim(c, config)
             out["verdicts"][cid] = {"verdict": ev.verdict.value, "resolution": ev.resolution,
+                                    "runtime_s": ev.runtime_s,
                                     "reason": ev.reason.strip().splitlines()[-1][:300] if ev.reason else ""}
         record.set_claim(None)
     if with_recording:
@@ -289,6 +290,11 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
     baseline_s = time.perf_counter() - t0
     rows1, _ = _sim_counts(options.store)
     baseline = {cid: r["verdicts"][cid] for cid, r in zip(ids, base_runs)}
+    if progress is not None:
+        counts: dict[str, int] = {}
+        for v in baseline.values():
+            counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
+        progress.write(f"baseline verdicts: {counts} in {baseline_s:.0f} s\n")
     points: dict[str, dict[str, list]] = {}  # form -> claim -> points
     reach: set[tuple[str, str]] = set()
     for r in base_runs:
@@ -318,10 +324,17 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
                             "spec": m, "claims": sorted(users), "effect": overall, "effect_by_claim": per_claim,
                             "status": status})
 
-    # 3. run the non-equivalent mutants
+    # 3. run the non-equivalent mutants, each against the claims that use its form and could kill it (a
+    #    claim that does not hold at baseline cannot: its mutant verdict is not run, and says so)
+    for m in mutants:
+        if m["status"] == "run":
+            m["run_claims"] = [cid for cid in m["claims"] if _can_kill(by_id[cid], baseline[cid])]
+            if not m["run_claims"]:
+                m.update(status="survived", killed_by=[], crashed=[], verdicts={},
+                         needs_power=_needs_power(m, by_id, baseline))
     to_run = [m for m in mutants if m["status"] == "run"]
     t0 = time.perf_counter()
-    runs = _parallel([(m["claims"], config, options.claims_specs, m["spec"], False) for m in to_run],
+    runs = _parallel([(m["run_claims"], config, options.claims_specs, m["spec"], False) for m in to_run],
                      options.jobs, progress, "mutants")
     mutants_s = time.perf_counter() - t0
     rows2, _ = _sim_counts(options.store)
@@ -388,7 +401,8 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
                            "can_kill": _can_kill(c, baseline[c.id]), "mutants": len(mine),
                            "killed": sum(c.id in m["killed_by"] for m in mine)}
     killed = sum(m["status"] == "killed" for m in counted)
-    line = (f"mutation kill rate {_rate(killed, len(counted))} of non-equivalent mutants"
+    line = (f"mutation kill rate ({'quick' if options.quick else 'full'} scale, seed {options.seed}) "
+            f"{_rate(killed, len(counted))} of non-equivalent mutants"
             f" ({_rate(sum(m['status'] == 'killed' for m in goal), len(goal))} with effect >= {GOAL_EFFECT:.0%})")
     for m in mutants:
         m.pop("spec", None)
