@@ -32,7 +32,7 @@ import numpy as np
 
 from iclverify.mutation import record
 from iclverify.mutation.forms import extension_forms, import_time_bindings, theory_forms
-from iclverify.mutation.mutants import SCALE_DELTAS, MutantSpec, applied, mutants_of
+from iclverify.mutation.mutants import SCALE_DELTAS, MutantSpec, applied, drop_terms, mutants_of
 
 __all__ = ["MutationOptions", "run_mutation", "default_jobs", "select_for_mutation", "GOAL_EFFECT"]
 
@@ -315,6 +315,7 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
             no_drop[f.name] = why
         users = points.get(f.name, {})
         eff = _effects(f, specs, users) if users else {}
+        terms = drop_terms(f)[0] if any(m.kind == "drop" for m in specs) else []
         for m in specs:
             per_claim = eff.get(m.id, {})
             overall = max(per_claim.values(), default=None)
@@ -323,6 +324,11 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
             mutants.append({"id": m.id, "label": m.label, "form": f.name, "paper": f.paper, "kind": m.kind,
                             "spec": m, "claims": sorted(users), "effect": overall, "effect_by_claim": per_claim,
                             "status": status})
+            if m.kind == "drop":
+                branch, term = terms[m.arg]
+                text = str(term)
+                mutants[-1]["term"] = (f"[tau {'<' if branch == 'lt1' else '>'} 1] " if branch else "") + (
+                    text if len(text) <= 80 else text[:77] + "...")
 
     # 3. run the non-equivalent mutants, each against the claims that use its form and could kill it (a
     #    claim that does not hold at baseline cannot: its mutant verdict is not run, and says so)
@@ -347,6 +353,8 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
         m["killed_by"] = [cid for cid, v in r["verdicts"].items() if _kills(by_id[cid], baseline[cid], v)]
         m["crashed"] = [cid for cid, v in r["verdicts"].items() if v["verdict"] == "ERROR"]
         m["status"] = "killed" if m["killed_by"] else "survived"
+        # killed only because the check raised (a dimension shift that breaks shapes): a weak kill, shown apart
+        m["crash_only"] = bool(m["killed_by"]) and set(m["killed_by"]) <= set(m["crashed"])
         if not m["killed_by"]:
             m["needs_power"] = _needs_power(m, by_id, baseline)
     return _summarise(options, claims, baseline, mutants, no_drop, sorted(reach), {
@@ -415,6 +423,7 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
         "summary": {"line": line, "killed": killed, "counted": len(counted),
                     "goal_effect": GOAL_EFFECT, "goal_killed": sum(m["status"] == "killed" for m in goal),
                     "goal_counted": len(goal),
+                    "killed_only_by_a_crash": sum(bool(m.get("crash_only")) for m in mutants),
                     "equivalent": sum(m["status"] == "equivalent" for m in mutants),
                     "not_exercised": sum(m["status"] == "not exercised" for m in mutants),
                     "papers": papers},

@@ -8,7 +8,10 @@ Three families, the same for every form (the issue's list):
 * ``drop``: one additive term of the form's sympy expression removed.  For an extension
   formula that is the registered expression; for a theory function it is its sympy twin
   ``<name>_expr`` in the same module, evaluated with symbolic arguments
-  (``f - term`` is then applied to the numeric function, so its branches and validation stay).
+  (``f - term`` is then applied to the numeric function, so its branches and validation stay;
+  a twin with a ``branch`` argument gives the terms of each side of tau = 1, each dropped only on
+  its side, and a twin built at a default argument, e.g. ``lam=0``, is dropped only where the
+  argument has that value).
   A form with no twin, or whose twin needs numeric arguments (a branch chosen by value, a
   solved fixed point), has no drop mutants; :func:`drop_terms` says why;
 * ``shift``: one argument changed before the call, by name (:data:`SHIFTS`): kappa, alpha, gamma,
@@ -163,6 +166,25 @@ def drop_terms(form) -> tuple[list[tuple[str | None, Any]], list[str], str]:
     return out, sorted(names), why
 
 
+def _twin_defaults(form) -> dict:
+    """Arguments the sympy twin was built at by default (e.g. ``lam=0``: the ridgeless formula).
+
+    A drop mutant applies only where the form's argument takes that value; elsewhere the
+    twin is not the form's expression.
+    """
+    import inspect
+    import sys
+
+    mod = sys.modules[form.func.__module__]
+    twin = getattr(mod, form.func.__name__ + "_expr", None)
+    if twin is None:
+        return {}
+    fparams = form.signature().parameters
+    return {p.name: p.default for p in inspect.signature(twin).parameters.values()
+            if p.default is not p.empty and p.name in fparams and p.name != "branch"
+            and isinstance(p.default, (int, float))}
+
+
 # -- generation ---------------------------------------------------------------------------------------
 def _shiftable(form) -> list[str]:
     if form.kind == "extension":
@@ -255,6 +277,7 @@ def _theory_mutant(form, m: MutantSpec) -> Callable[..., Any]:
 
     terms, params, _ = drop_terms(form)
     branch, term = terms[m.arg]
+    at_default = _twin_defaults(form)
     syms = sorted(term.free_symbols, key=lambda x: x.name)
     names = [x.name for x in syms]
     f_np, f_mp = sp.lambdify(syms, term, "numpy"), sp.lambdify(syms, term, "mpmath")
@@ -272,6 +295,8 @@ def _theory_mutant(form, m: MutantSpec) -> Callable[..., Any]:
                 t = float(mpmath.mpf(b.arguments.get("tau", 0)))
                 if branch is not None and (t < 1) != (branch == "lt1"):
                     return out
+                if any(float(b.arguments[k]) != v for k, v in at_default.items()):
+                    return out
                 return out - f_mp(*(mpmath.mpf(x) for x in args))
         except ImportError:  # pragma: no cover
             pass
@@ -280,6 +305,8 @@ def _theory_mutant(form, m: MutantSpec) -> Callable[..., Any]:
             if branch is not None:
                 tau = np.asarray(b.arguments["tau"], dtype=float)
                 t = np.where((tau < 1) == (branch == "lt1"), t, 0.0)
+            for k, v in at_default.items():
+                t = np.where(np.asarray(b.arguments[k], dtype=float) == v, t, 0.0)
             res = out - t
             return type(out)(res) if isinstance(out, float) else res
 

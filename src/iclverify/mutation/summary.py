@@ -44,12 +44,18 @@ def format_table(result: dict) -> str:
     lines.append("")
     lines.append(f"survivors ({len(surv)}):" if surv else "survivors: none")
     for m in sorted(surv, key=lambda m: -(m["effect"] or 0)):
-        lines.append(f"  {m['label']}: max effect {_pct(m['effect'])}; {m.get('needs_power', '')}")
+        term = f" (term {m['term']})" if m.get("term") else ""
+        lines.append(f"  {m['label']}{term}: max effect {_pct(m['effect'])}; {m.get('needs_power', '')}")
+    crash = [m["label"] for m in result["mutants"] if m.get("crash_only")]
+    if crash:
+        lines.append(f"killed only by a crash (ERROR: e.g. a dimension shift that breaks shapes) ({len(crash)}): "
+                     + ", ".join(crash))
     eq = [m for m in result["mutants"] if m["status"] == "equivalent"]
     if eq:
         lines.append(f"equivalent ({len(eq)}, not counted):")
         for m in eq:
-            lines.append(f"  {m['label']}: max effect {_pct(m['effect'])}")
+            term = f" (term {m['term']})" if m.get("term") else ""
+            lines.append(f"  {m['label']}{term}: max effect {_pct(m['effect'])}")
     ne = sorted({m["form"] for m in result["mutants"] if m["status"] == "not exercised"})
     if ne:
         lines.append(f"forms no selected claim exercises ({len(ne)}): {', '.join(ne)}")
