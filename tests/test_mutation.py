@@ -164,3 +164,17 @@ def test_report_store_second_run_reuses_every_simulation(tmp_path, capsys):
     finally:
         unregister("toyfile.mean")
     capsys.readouterr()
+
+
+def test_same_result_for_any_worker_count(tmp_path):
+    """Mutants run over loky workers (which load the claims file themselves) give the serial result."""
+    claims = tmp_path / "toy_claims.py"
+    claims.write_text(TOY_FILE)
+    try:
+        runs = [run_mutation(MutationOptions(seed=3, claims_specs=(str(claims),), store=str(tmp_path / f"s{j}.sqlite"),
+                                             jobs=j, scale_deltas=("5/100",)), progress=None) for j in (1, 2)]
+    finally:
+        unregister("toyfile.mean")
+    serial, parallel = ([(m["id"], m["status"], m["effect"], m.get("verdicts")) for m in r["mutants"]] for r in runs)
+    assert serial == parallel and len(serial) == 2  # x 1.05 and mu -> 1.2 mu (3 mu has no term to drop)
+    assert [v["verdict"] for v in runs[0]["baseline"].values()] == [v["verdict"] for v in runs[1]["baseline"].values()]

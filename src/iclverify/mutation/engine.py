@@ -111,11 +111,10 @@ _FORMS: dict[str, Any] = {}
 
 
 def _forms(claim_ids: list[str]) -> dict[str, Any]:
-    if not any(f.kind == "theory" for f in _FORMS.values()):
+    """The theory forms (found once per process) and the registered formulas among ``claim_ids``."""
+    if not _FORMS:
         _FORMS.update({f.name: f for f in theory_forms()})
-    for f in extension_forms(claim_ids):
-        _FORMS.setdefault(f.name, f)
-    return _FORMS
+    return {**_FORMS, **{f.name: f for f in extension_forms(claim_ids)}}
 
 
 def _sim_counts(store: str | None) -> tuple[int, dict]:
