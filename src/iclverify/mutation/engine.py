@@ -25,7 +25,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import numpy as np
@@ -400,7 +400,6 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
                 p["goal_counted"] += 1
                 p["goal_killed"] += m["status"] == "killed"
     per_claim: dict[str, dict] = {}
-    by_id = {c.id: c for c in claims}
     for c in claims:
         mine = [m for m in counted if c.id in m["claims"] and m["effect_by_claim"].get(c.id, 0) >= options.threshold]
         per_claim[c.id] = {"paper": c.paper, "baseline": baseline[c.id]["verdict"],
@@ -433,5 +432,4 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
         "import_time_bindings": [{"module": m, "attribute": a, "form": f} for m, a, f in import_time_bindings()],
         "timing": timing,
         "baseline": baseline,
-        "_expected": {cid: by_id[cid].expected for cid in by_id},
     }

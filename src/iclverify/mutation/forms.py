@@ -93,10 +93,12 @@ class ExtensionForm:
 
     @property
     def paper(self) -> str:
-        from iclverify.checks.claims import _REGISTRY
+        from iclverify.checks.claims import get_claim
 
-        c = _REGISTRY.get(self.name)
-        return c.paper if c is not None else self.name.split(".", 1)[0]
+        try:
+            return get_claim(self.name).paper
+        except KeyError:
+            return self.name.split(".", 1)[0]
 
     @property
     def kind(self) -> str:
@@ -105,21 +107,12 @@ class ExtensionForm:
     @contextlib.contextmanager
     def replaced_spec(self, *, expr: Any = None, func: Any = None) -> Iterator[None]:
         """Swap the spec's expression (re-lambdified) or function; restore on exit."""
-        import sympy as sp
-
         spec = self.spec
-        saved = (spec.expr, spec._f_numpy, spec._f_mpmath, spec.func)
+        saved = spec.swap_theory(expr=expr, func=func)
         try:
-            if expr is not None:
-                syms = [spec.symbols[k] for k in spec.params]
-                spec.expr = expr
-                spec._f_numpy = sp.lambdify(syms, expr, "numpy", cse=True)
-                spec._f_mpmath = sp.lambdify(syms, expr, "mpmath")
-            if func is not None:
-                spec.func = func
             yield
         finally:
-            spec.expr, spec._f_numpy, spec._f_mpmath, spec.func = saved
+            spec.restore_theory(saved)
 
 
 def _theory_modules() -> list[Any]:
