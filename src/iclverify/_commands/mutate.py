@@ -30,7 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="worker processes over claims and mutants (default: the available cores)")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="root seed of every claim")
     p.add_argument("--equivalent-below", type=float, default=None, metavar="X",
-                   help="relative effect below which a mutant is equivalent (default 0.025 quick, 0.01 full)")
+                   help="relative effect below which a mutant is equivalent (default 0.01: half the smallest "
+                        "scale mutant, 2 %%)")
     p.add_argument("--json", default=None, metavar="FILE", help="also write the full result as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 

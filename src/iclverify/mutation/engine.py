@@ -6,8 +6,11 @@
 2. **Effects.**  Every standard mutant (:mod:`iclverify.mutation.mutants`) of every form in scope is
    evaluated at the recorded arguments: its largest relative effect, per claim and overall.  A
    mutant whose effect stays below ``equivalent_below`` at every recorded point is *equivalent*
-   (the claims' regime cannot tell it from the form): listed, not counted.  The default is half
-   the resolution the statistical claims must reach, 2.5 % at quick scale and 1 % at full scale.
+   (the claims' regime cannot tell it from the form): listed, not counted.  The default is 1 %,
+   half the smallest scale mutant (delta = 2 %), at both scales: a x(1 +- delta) mutant has effect
+   delta everywhere, so it is never equivalent, and the +-2 % mutants are counted (at quick scale,
+   where the required resolution is 5 %, they are expected to survive and are shown as survivors;
+   the goal rate is the one over mutants with an effect of at least :data:`GOAL_EFFECT`).
 3. **Mutants.**  Every non-equivalent mutant re-runs the claims that use its form, with the
    mutant in place; simulations come from the store, so a mutant costs little more than
    evaluating theory, except where the mutated theory feeds the simulation itself (a
@@ -65,7 +68,7 @@ class MutationOptions:
     def threshold(self) -> float:
         if self.equivalent_below is not None:
             return float(self.equivalent_below)
-        return 0.025 if self.quick else 0.01
+        return 0.01
 
 
 # -- selection ------------------------------------------------------------------------------------------
