@@ -227,7 +227,12 @@ class Evidence:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """How a claim's check runs: quick or paper scale, parallelism, seed, result store."""
+    """How a claim's check runs: quick or paper scale, parallelism, seed, result store.
+
+    ``store`` (None, True, a path or a :class:`~iclverify.checks.store.ResultStore`) backs the
+    simulations: simulators that take ``store=`` get it from the claim, and those marked with
+    :func:`iclverify.checks.simcache.stored_simulation` find it through :func:`run_claim`.
+    """
 
     quick: bool = True
     jobs: int = 1
@@ -431,10 +436,12 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
       ``INCONCLUSIVE`` (the check could not tell a wrong statement from the right one).
     """
     from iclverify.checks import ledger as _ledger
+    from iclverify.checks.simcache import active_store
 
     config = config or RunConfig()
     t0 = time.perf_counter()
-    with _ledger.run_ledger() as led, _ledger.claim_scope(c.id):
+    # store-backed simulators (checks.simcache) read the store from here, so their callers need not pass it
+    with _ledger.run_ledger() as led, _ledger.claim_scope(c.id), active_store(config.store):
         try:
             ev = c.run(config)
             if not isinstance(ev, Evidence):

@@ -178,6 +178,7 @@ class ReportData:
     notes: list[str] = field(default_factory=list)  # e.g. "figure renderer unavailable"
     strict: bool = False
     load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback) that failed to import
+    mutation: dict | None = None  # summary of an `iclverify mutate --json` run (report --mutation-summary)
 
     # -- counts -----------------------------------------------------------------------------
     def verdict_counts(self) -> dict[str, int]:
@@ -265,6 +266,8 @@ class ReportData:
         line += f"; {_plural(len(self.derivations), 'derivation')} ({dparts or 'none'})"
         n_fig_ok = sum(f.ok for f in self.figures)
         line += f"; {n_fig_ok}/{len(self.figures)} figures drawn; {self.wall_s:.1f} s"
+        if self.mutation:
+            line += f"; {self.mutation['line']}"
         return line
 
     # -- machine form -------------------------------------------------------------------------
@@ -291,6 +294,7 @@ class ReportData:
                 "figure_problems": self.figure_problems(),
                 "notes": self.notes,
                 "load_errors": [{"what": w, "traceback": tb} for w, tb in self.load_errors],
+                "mutation": self.mutation,
             },
             "claims": [r.as_dict() for r in self.claims],
             "derivations": [_derivation_dict(d) for d in self.derivations],
