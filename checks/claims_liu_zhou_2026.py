@@ -6,6 +6,16 @@ Only the paper's abstract is known.  Each claim's ``label`` says which part is [
 PROVED with sympy where it closes the argument and checked in float64 at sizes drawn from
 ``config.seed``; rates are fitted exponents with standard errors and calibrated tests
 (:class:`iclverify.checks.liu_zhou_2026_rates.SlopeFit`), never eyeballed.
+
+Statistics: every test is recorded in the run's ledger (:mod:`iclverify.checks.ledger`) at its
+per-test rate; squared errors are skewed, so comparisons and slope fits use batch means (40
+batches) where the sample skewness exceeds 0.5; a power law that misfits makes its claim
+INCONCLUSIVE (no SE inflation).  Resolution: each comparison and slope row states it (value:
+relative to the theory; slope: smallest exponent error rejected, relative to the exponent).
+``resolution_required`` is set where the note states a tolerance (kme-rate, §3(d1): 15 % on the
+ratio, 0.1 on the slope); the other statistical claims have no stated tolerance, and their rows
+carry the resolution the run reached.  Every control of a statistical claim carries a
+counterfactual hook (:func:`iclverify.checks.claims.counterfactual`).
 """
 
 from __future__ import annotations
