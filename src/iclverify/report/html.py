@@ -46,7 +46,7 @@ table.ev td{font-variant-numeric:tabular-nums;white-space:nowrap}table.ev td.pt{
 white-space:nowrap}
 .v-PROVED{background:#1a7f37}.v-CONFIRMED{background:#1f6feb}.v-REFUTED{background:#cf222e}
 .v-INCONCLUSIVE{background:#9a6700}.v-ERROR{background:#8250df}.v-FAILED{background:#cf222e}
-.v-CHECKED-NUMERICALLY{background:#1f6feb}.v-NOT-REPRODUCED{background:#6e7781}
+.v-CHECKED-NUMERICALLY{background:#1f6feb}.v-SHARED-CONSTRUCTION{background:#bc4c00}.v-NOT-REPRODUCED{background:#6e7781}
 .b-expected{background:#eaeef2;color:#24292f;border:1px solid #8c959f}
 .b-notrep{background:#eaeef2;color:#24292f;border:1px dashed #57606a}
 .b-surprise{background:#fff8c5;color:#24292f;border:1px solid #9a6700}

@@ -10,7 +10,7 @@ REFUTED, ERROR (expected to hold)          ``<failure type="REFUTED|ERROR">``
 INCONCLUSIVE, NOT REPRODUCED               ``<skipped message="...">`` with the reason
 known non-reproduction (expected=False)    ``<skipped message="expected failure: ...">``
 confirmed though not expected to hold      passed, with a ``<system-out>`` note
-derivation FAILED                          ``<failure>``
+derivation FAILED, SHARED-CONSTRUCTION     ``<failure>``
 figure not drawn                           ``<skipped>`` (``<failure>`` with ``--strict``)
 claims/derivation module not importable    ``<error>`` in the claims suite
 ========================================  ===========================================
@@ -24,7 +24,7 @@ import os
 import xml.etree.ElementTree as ET
 
 from iclverify.checks.claims import Verdict
-from iclverify.derivations.registry import FAILED
+from iclverify.derivations.registry import FAILED, SHARED
 from iclverify.report.model import ReportData
 
 __all__ = ["render_junit", "write_junit"]
@@ -86,8 +86,9 @@ def render_junit(data: ReportData) -> str:
     derivs = _suite(root, "iclverify.derivations", data.started)
     for d in data.derivations:
         case = _case(derivs, d.paper, d.name, d.runtime_s)
-        if d.status == FAILED:
-            ET.SubElement(case, "failure", message=f"FAILED: {_first_line(d.detail)}", type="FAILED").text = d.detail
+        if d.status in (FAILED, SHARED):  # both fail the run (see ReportData.failures)
+            ET.SubElement(case, "failure", message=f"{d.status}: {_first_line(d.detail)}",
+                          type=d.status).text = d.detail
         else:
             ET.SubElement(case, "system-out").text = f"{d.status}: {_first_line(d.detail)}"
     figs = _suite(root, "iclverify.figures", data.started)

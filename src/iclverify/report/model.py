@@ -24,7 +24,7 @@ from typing import Any
 
 from iclverify.checks import ledger
 from iclverify.checks.claims import STATISTICAL_KINDS, Claim, Evidence, Verdict, _jsonable
-from iclverify.derivations.registry import FAILED, DerivationResult
+from iclverify.derivations.registry import FAILED, SHARED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
 __all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "OUTCOMES", "OUTCOME_TEXT",
@@ -38,8 +38,8 @@ OUTCOME_TEXT: dict[str, str] = {
     "attention": "not decided: the check lacked power or resolution (does not fail the run)",
     "not-reproduced": "our reconstruction of an unstated setting failed the statement: a finding, "
                       "not a refutation of the paper (does not fail the run)",
-    "expected-failure": "a known non-reproduction: the research note did not reproduce this statement, "
-                        "so it is registered as not expected to hold (does not fail the run)",
+    "expected-failure": "registered as not expected to hold (no research note is cited for it); "
+                        "does not fail the run",
     "unexpected-pass": "registered as not expected to hold, yet the check confirmed it: "
                        "worth a look (does not fail the run)",
 }
@@ -47,7 +47,7 @@ OUTCOMES = tuple(OUTCOME_TEXT)
 #: Version of the ``claims.json`` layout (2: derivations keyed by ``id``, lower-case outcomes, no non-finite
 #: strings, comparisons per claim, ``needs_a_look``).
 SCHEMA_VERSION = 2
-DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "FAILED")
+DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "SHARED-CONSTRUCTION", "FAILED")
 
 
 def fmt_number(x: Any, digits: int = 6) -> str:
@@ -153,6 +153,10 @@ class ClaimResult:
 
     @property
     def outcome_text(self) -> str:
+        if self.outcome == "expected-failure" and getattr(self.claim, "not_reproduced_in", ""):
+            return (f"a known non-reproduction: the research note did not reproduce this statement "
+                    f"({self.claim.not_reproduced_in}), so it is registered as not expected to hold "
+                    "(does not fail the run)")
         return OUTCOME_TEXT[self.outcome]
 
     @property
@@ -243,6 +247,7 @@ class ReportData:
     notes: list[str] = field(default_factory=list)  # e.g. "figure renderer unavailable"
     strict: bool = False
     load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback) that failed to import
+    mutation: dict | None = None  # summary of an `iclverify mutate --json` run (report --mutation-summary)
 
     # -- counts -----------------------------------------------------------------------------
     def verdict_counts(self) -> dict[str, int]:
@@ -313,7 +318,7 @@ class ReportData:
         if self.strict:
             out += [f"claim {r.claim.id}: INCONCLUSIVE (--strict)" for r in self.claims
                     if r.claim.expected and r.evidence.verdict is Verdict.INCONCLUSIVE]
-        out += [f"derivation {d.name}: FAILED" for d in self.derivations if d.status == FAILED]
+        out += [f"derivation {d.name}: {d.status}" for d in self.derivations if d.status in (FAILED, SHARED)]
         if self.strict:
             out += [f.problem + " (--strict)" for f in self.figures if f.problem]
         return out
@@ -324,7 +329,7 @@ class ReportData:
 
     def attention(self) -> list[ClaimResult]:
         """Claims that do not fail the run but a reader should look at."""
-        return [r for r in self.claims if r.outcome in ("attention", "unexpected-pass")]
+        return [r for r in self.claims if r.outcome in ("attention", "not-reproduced", "unexpected-pass")]
 
     def known_non_reproductions(self) -> list[ClaimResult]:
         """Claims registered with ``expected=False`` that indeed did not hold."""
@@ -390,7 +395,7 @@ class ReportData:
                        "why": first_line(r)} for r in self.claims if r.outcome == outcome]
             if outcome == "fail":
                 items += [{"id": d.name, "kind": "derivation", "verdict": d.status, "outcome": "fail",
-                           "why": _last_line(d.detail)} for d in self.derivations if d.status == FAILED]
+                           "why": _last_line(d.detail)} for d in self.derivations if d.status in (FAILED, SHARED)]
         unstated = [r.claim.id for r in self.claims if r.statistical and r.evidence.verdict.holds
                     and r.evidence.resolution is None]
         if unstated:
@@ -426,7 +431,10 @@ class ReportData:
             line += f"; verdicts: {counts}"
         if self.figures:
             line += f"; {sum(f.ok for f in self.figures)}/{len(self.figures)} figures drawn"
-        return line + f"; {self.wall_s:.1f} s"
+        line += f"; {self.wall_s:.1f} s"
+        if self.mutation:
+            line += f"; {self.mutation['line']}"
+        return line
 
     # -- machine form -------------------------------------------------------------------------
     def as_dict(self, out_dir: str | None = None) -> dict:
@@ -455,6 +463,7 @@ class ReportData:
                 "figure_problems": self.figure_problems(),
                 "notes": self.notes,
                 "load_errors": [{"what": w, "traceback": tb} for w, tb in self.load_errors],
+                "mutation": self.mutation,
             },
             "claims": [r.as_dict() for r in self.claims],
             "derivations": [_derivation_dict(d) for d in self.derivations],
