@@ -59,7 +59,7 @@ from scipy import stats
 
 from iclverify.checks import ledger
 from iclverify.checks.claims import (CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim,
-                                     comparison_rows)
+                                     comparison_rows, counterfactual)
 from iclverify.checks.compare import compare_extrapolated
 from iclverify.checks.lu2024_sim import simulate_lu2024
 
@@ -199,7 +199,32 @@ def _control(name: str, series: list, values: dict) -> ControlOutcome:
     under_control = any(not c.passed and not c.misfit for _, c in under)
     detail = (f"claim's check on the control's values: {'fails' if by_value else 'passes'}; on the samples moved to "
               f"the control's values: {'fails' if under_control else 'passes'}; " + "; ".join(f"{n}: {c}" for n, c in comps))
-    return ControlOutcome(name, by_value and under_control, detail, comparisons=comparison_rows(comps))
+    return ControlOutcome(name, by_value and under_control, detail, comparisons=comparison_rows(comps),
+                          counterfactual=_counterfactual_hook(series, values))
+
+
+def _counterfactual_hook(series: list, values: dict):
+    """Hook for the registry-wide control test (:func:`iclverify.checks.claims.counterfactual`).
+
+    Jointly possible: the same samples moved half-way between theory and control, their spread
+    about each d's mean inflated tenfold -- the claim's check passes and the control is not
+    rejected.  Under the control: the samples moved to the control's values.
+    """
+    def passes(data):
+        return all(c.passed for _, c in judge(data, role="diagnostic"))
+
+    def rejected(data):
+        return any(not c.passed and not c.misfit for _, c in judge(data, values, role="diagnostic"))
+
+    def jointly():
+        half = {s.label: 0.5 * (s.theory + float(values.get(s.label, s.theory))) for s in series}
+        moved = [Series(s.label, s.theory, s.ds,
+                        [np.mean(x) + 10.0 * (np.asarray(x) - np.mean(x)) for x in t.samples], s.scale, s.scale_rule)
+                 for s, t in zip(series, shifted_to(series, half))]
+        return moved, moved
+
+    return counterfactual(passes, rejected, jointly=jointly, under_control=lambda: shifted_to(series, values),
+                          detail="samples moved half-way with 10x spread (jointly); moved to the control (under it)")
 
 
 def run_plan(plan: Plan) -> Evidence:
@@ -449,9 +474,10 @@ def _welch_greater(a, b, *, role: str, label: str) -> tuple[bool, float]:
        assumptions="κ = ∞ (n exact), α = 10, ρ = 0.01, λ = 0, iid contexts; one-sided Welch t-tests on log errors "
                    "at the ledger's per-test rate; d = 24 (quick) / 40 (full)",
        note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1a", resolution_required=RESOLUTION_REQUIRED,
-       finding="The note's §6.4 wording 'the training residual reaches 0 exactly when n >= d(d+1)' has the "
-               "inequality reversed: the simulated residual is 0 (interpolation) for n <= d(d+1) and positive "
-               "above it, which is what this check asserts.")
+       finding="The research note (lu2024_asymptotic.md, section 6, claim 4) says the training residual of the "
+               "linear-attention fit reaches 0 exactly when the number of pretraining contexts n is at least "
+               "d(d+1). The inequality is reversed: in simulation the residual is 0 (the fit interpolates) for "
+               "n <= d(d+1) and positive above it, which is what this check asserts.")
 def double_descent_peak(config: RunConfig) -> Evidence:
     """Claim 4 [CODE]+[SIM]: the finite-d peak sits at n = d(d+1) (note §6.4).
 
@@ -546,7 +572,7 @@ def plan_tau_inf_limit(config: RunConfig) -> Plan:
                  "noise term ρ dropped from e_IDG(∞)"),
        assumptions="λ = 0; a + b/d + c/d² extrapolation over four d, no allowance; a control is rejected when the claim's check "
                    "(all comparisons pass) fails for its values",
-       note_section="§3.4, §3.5b, §6 claim 6", resolution_required=RESOLUTION_REQUIRED)
+       note_section="§3.4, §3.5b, §6 claim 6", figure="lu2024-fig1b", resolution_required=RESOLUTION_REQUIRED)
 def tau_inf_limit(config: RunConfig) -> Evidence:
     """Claim 6 [DERIVED]+[SIM]: τ/(τ-1) scaling of IDG (note §6.6)."""
     return run_plan(plan_tau_inf_limit(config))
