@@ -77,7 +77,7 @@ def two_stage(config: FigureConfig) -> FigureData:
                 out[r, i] = P.excess_risk(P.fit(N, m, rng), m_test=m)
         fixed[m] = out
     gridN = _igrid(Ns[0], Ns[-1])
-    left = [Series(r"$\sigma^2 D/(N - D - 1)$", gridN[gridN > P.D + 2],
+    left = [Series(r"$m = \infty$, theory $\sigma^2 D/(N - D - 1)$", gridN[gridN > P.D + 2],
                    lz.first_stage_risk_gaussian(P.sigma**2, P.D, gridN[gridN > P.D + 2]), group="inf"),
             _points(r"$m = \infty$", Ns, inf_r, "inf")]
     for m, out in fixed.items():
@@ -90,7 +90,7 @@ def two_stage(config: FigureConfig) -> FigureData:
     gridm = _igrid(ms[0], ms[-1])
     right = [_points(f"trained ridge, $N = {N}$", ms, tr, "tr"),
              _points(r"oracle $|\langle w^*, \hat e - e\rangle|^2$", ms, orc, "or"),
-             Series(r"$w^{*\top} (M_2 - C)\, w^* / m$", gridm, P.oracle_variance() / gridm, group="or")]
+             Series(r"oracle, theory $w^{*\top} (M_2 - C)\, w^* / m$", gridm, P.oracle_variance() / gridm, group="or")]
     panels = [LinePanel("risk vs $N$ (plateau at fixed $m$)", "prompts $N$", "excess risk", left, xscale="log",
                         yscale="log"),
               LinePanel("risk vs $m$", "context tokens $m$", "excess risk", right, xscale="log", yscale="log")]
@@ -110,10 +110,10 @@ def performer(config: FigureConfig) -> FigureData:
     grid = _igrid(ms[0], ms[-1])
     pos = rates.simulate_performer_errors(x, y, ms, trials, kind="positive", root=config.seed)
     trig = rates.simulate_performer_errors(x, y, ms, trials, kind="trig", root=config.seed + 1)
-    series = [Series(r"$e^{2x\cdot y}(e^{|x+y|^2} - 1)/m$", grid,
+    series = [Series(r"FAVOR+: $e^{2x\cdot y}(e^{|x+y|^2} - 1)/m$", grid,
                      fm.performer_prf_variance(float(x @ y), float((x + y) @ (x + y)), grid), group="pos"),
               _points("positive (FAVOR+)", ms, pos, "pos"),
-              Series(r"$e^{|x|^2+|y|^2}(1 - e^{-|x-y|^2})^2/(2m)$", grid,
+              Series(r"trigonometric: $e^{|x|^2+|y|^2}(1 - e^{-|x-y|^2})^2/(2m)$", grid,
                      fm.trig_rf_variance(float(x @ x), float(y @ y), float((x - y) @ (x - y)), grid), group="trig"),
               _points("trigonometric", ms, trig, "trig")]
     panel = LinePanel("random features: MSE = exact variance", "features $m$",

@@ -191,7 +191,8 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
         half.append(cmp.crit * cmp.se)
         m = {"d": "extrapolated", "ds": list(ds), "reps": reps, "alpha": alpha, "kappa": kappa, "tau": tau,
              "rho": rho, "lam": FIG1_LAMBDA, "quantity": qty, "theory": e, "intercept_se": cmp.se,
-             "ci_level": FIG1_EXTRAP_CI, "ci_halfwidth": cmp.crit * cmp.se, "z_vs_theory": cmp.z, "order": cmp.fit["order"],
+             "ci_level": FIG1_EXTRAP_CI, "ci_halfwidth": cmp.crit * cmp.se, "z_vs_theory": cmp.z,
+             "order": cmp.fit["order"],
              "p_fit": cmp.fit["p_fit"], "misfit": cmp.misfit, "means_by_d": cmp.fit["means"],
              "ses_by_d": cmp.fit["ses"], "tau_eff_by_d": [b["meta"]["tau_eff"] for b in by_d],
              "spawn_keys": [b["meta"]["spawn_key"] for b in by_d], "seed": config.seed}
@@ -201,7 +202,7 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
     if not xs:
         return None
     lo, hi = ds[0], ds[-1]
-    label = rf"$d \to \infty$ ({lo}–{hi}) ± {FIG1_EXTRAP_CI:.0%} CI"
+    label = rf"$d \to \infty$ (fit over $d = {lo}$–${hi}$) ± {FIG1_EXTRAP_CI:.0%} CI"
     return Series(label, xs, ys, kind="points", yerr=half, group=f"alpha={alpha:g}", meta=meta, filled=True,
                   marker="D", dodge=3.5)
 

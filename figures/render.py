@@ -167,7 +167,7 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int], st) -> tuple[list,
         c = style.color(ci)
         if s.kind == "line":
             h = ax.plot(s.x, s.y, color=c, linestyle=s.linestyle, zorder=2)[0]
-            line_handles[key] = h
+            line_handles.setdefault(key, h)  # a group's points belong to its first curve
             handles.append(h)
             labels.append(s.label)
             continue
@@ -201,13 +201,14 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int], st) -> tuple[list,
         for key, lh in line_handles.items():
             if h is lh and key in group_marker:
                 handles[i] = (lh, group_marker[key])
-    for x, label in panel.vlines:
-        h = ax.axvline(x, color="0.35", linestyle="--", linewidth=0.9, zorder=1)
+    # reference lines: grey, each in its own dash pattern so that two of them stay apart in the key
+    for i, (x, label) in enumerate(panel.vlines):
+        h = ax.axvline(x, color="0.35", linestyle=("--", "-.", ":")[i % 3], linewidth=0.9, zorder=1)
         if label:
             handles.append(h)
             labels.append(label)
-    for y, label in panel.hlines:
-        h = ax.axhline(y, color="0.45", linestyle=":", linewidth=0.9, zorder=1)
+    for i, (y, label) in enumerate(panel.hlines):
+        h = ax.axhline(y, color="0.45", linestyle=(":", "-.", "--")[i % 3], linewidth=0.9, zorder=1)
         if label:
             handles.append(h)
             labels.append(label)
@@ -235,10 +236,10 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int], st) -> tuple[list,
     ax.set_title(panel.title, loc="left")
     if has_matched_points:
         # generic keys: curves are theory, open markers their simulation (a lone curve names itself)
+        # a generic "theory" key in the curves' own dash pattern; with mixed patterns each curve's entry says it
         line_styles = {s.linestyle for s in panel.series if s.kind == "line"}
-        if sum(s.kind == "line" for s in panel.series) > 1:
-            handles.append(Line2D([], [], color="0.3", linestyle=line_styles.pop() if len(line_styles) == 1
-                                  else "-"))
+        if sum(s.kind == "line" for s in panel.series) > 1 and len(line_styles) == 1:
+            handles.append(Line2D([], [], color="0.3", linestyle=line_styles.pop()))
             labels.append("theory")
         handles.append(Line2D([], [], color="0.3", marker="o", markerfacecolor="white", linestyle="none"))
         labels.append("simulation ± SE" + _common_points_meta(panel))

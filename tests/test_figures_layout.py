@@ -48,7 +48,8 @@ def test_every_figure_draws_legends_off_the_data_and_writes_png_and_pdf(spec, sm
                     if hasattr(t, "get_text") and t.get_text()}
         assert families <= {"sans-serif"}, families
         for ax in fig.axes:
-            markers = [ln.get_zorder() for ln in ax.get_lines() if ln.get_marker() not in (None, "None", "none", "")]
+            markers = [ln.get_zorder() for ln in ax.get_lines()  # caps ("_") belong to the bars
+                       if ln.get_marker() not in (None, "None", "none", "", "_", "|")]
             bars = [c.get_zorder() for c in ax.collections if type(c).__name__ == "LineCollection"]
             if markers and bars:
                 # stars of minima (z-order 6) are annotations on top of everything; points are below their bars
