@@ -312,6 +312,10 @@ def _alpha_star(qty: str, kappa: float, tau: float, rho: float):
     return None if res is None else (float(res["alpha"]), float(res["value"]))
 
 
+#: Legend text of the Fig. 2 points outside the regime of the calibrated check (:func:`eligible`).
+FIG2_FLAG = r"faded: $k = \kappa d < 10$ or $\alpha > 100$, not compared"
+
+
 def _fig2(config: FigureConfig, panel: str) -> FigureData:
     th = _theory()
     qty, tau, rho, kappas, sim_alphas = FIG2_PANELS[panel]
@@ -335,6 +339,9 @@ def _fig2(config: FigureConfig, panel: str) -> FigureData:
         if not config.theory_only:
             sims = [simulate_point(config, family, i + j, alpha=a, kappa=kappa, tau=tau, rho=rho, lam=FIG2_LAMBDA)
                     for j, a in enumerate(pts)]
+            for s in sims:
+                if not eligible(s["meta"]):
+                    s["meta"]["flag"] = FIG2_FLAG
             series.append(_points(rf"sim. $\kappa = {kappa:g}$", pts, sims, qty, group))
         i += 10  # room for every κ's points, so keys do not shift when a minimum appears or goes
     title = f"{panel.upper()}   " + rf"$\tau = {tau:g},\ \rho = {rho:g}$"
@@ -461,9 +468,10 @@ FIG3_NOTES = (
     "Red line: the divergence boundary κ = min(τ, 1) (note §3.5d). It is not the edge of the non-monotone "
     "region: the verifier finds non-monotone curves past it in every panel, up to a ρ-dependent κ "
     "(0.70–1.6 for ρ = 0.1–0.9; claim lu2024.nonmonotone-boundary).",
-    "A–E: the five curves of the matching Fig. 2 panel, at their (κ, ρ). " + " ".join(
-        f"Panel {p3} ↔ Fig. 2{p2.upper()}: κ = {', '.join(f'{k:g}' for k in FIG2_PANELS[p2][3])} at "
-        f"ρ = {FIG2_PANELS[p2][2]:g}." for p3, p2 in zip("ABC", "bac")),
+    "",
+    "A–E: the five curves of the matching Fig. 2 panel, at their (κ, ρ):",
+    *(f"  panel {p3} ↔ Fig. 2{p2.upper()}: κ = {', '.join(f'{k:g}' for k in FIG2_PANELS[p2][3])}, "
+      f"ρ = {FIG2_PANELS[p2][2]:g}" for p3, p2 in zip("ABC", "bac")),
 )
 
 
@@ -491,7 +499,8 @@ def fig3(config: FigureConfig) -> FigureData:
                                    vlines=[(min(tau, 1.0), FIG3_LINE_LABEL)], markers=marks,
                                    zticks=ticks))
     shape = "x".join(str(v.size) for v in (g["kappa"], g["rho"], g["alpha"]))
-    return FigureData(panels, caption="Non-monotonicity in α over (κ, ρ); grey = monotone. " + " ".join(FIG3_NOTES),
+    return FigureData(panels, caption="Non-monotonicity in α over (κ, ρ); grey = monotone. " +
+                      " ".join(n.strip() for n in FIG3_NOTES if n),
                       info={"mode": "quick" if config.quick else "full", "grid": shape, "tol": FIG3_TOL},
                       notes=list(FIG3_NOTES))
 

@@ -193,7 +193,8 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int], st) -> tuple[list,
             labels.append(s.label)
         for m in s.meta:
             if _flag_of(m):
-                flag_keys.setdefault(m["flag"], Line2D([], [], marker=marker, color="0.3", alpha=FLAGGED_ALPHA,
+                flag_keys.setdefault(m["flag"], Line2D([], [], marker="D" if s.filled else "o", color="0.3",
+                                                       alpha=FLAGGED_ALPHA,
                                                        markerfacecolor="0.3" if s.filled else "white",
                                                        linestyle="none"))
     # a theory line whose points are drawn shows its marker too, so the key matches what is plotted
@@ -410,7 +411,7 @@ def render(data: FigureData, title: str = "", *, ncols: int | None = None, style
         spare = list(axes.flat)[n:]
         for ax in spare:
             ax.set_visible(False)
-        notes = [t for t in data.notes if t]
+        notes = list(data.notes)  # an empty note is a blank line
         key_ax = spare[0] if spare and (heat_handles or notes) else None
         if key_ax is not None:
             key_ax.set_visible(True)
@@ -426,7 +427,8 @@ def render(data: FigureData, title: str = "", *, ncols: int | None = None, style
         renderer = fig.canvas.get_renderer()
         if key_ax is not None:
             chars = max(20, int(key_ax.bbox.width * 72 / fig.dpi / (0.52 * st.note_size)))
-            text = "\n".join(textwrap.fill(t, chars) for t in notes)
+            text = "\n".join(textwrap.fill(t, chars, subsequent_indent=" " * (len(t) - len(t.lstrip())))
+                             for t in notes)
             leg = key_ax.get_legend()
             y = 1.0
             if leg is not None:
