@@ -76,6 +76,13 @@ def _shift(ax, points: float):
     return ax.transData + ScaledTranslation(points / 72.0, 0.0, ax.figure.dpi_scale_trans)
 
 
+def plt_rc(key: str):
+    """The current matplotlib setting ``key`` (inside :func:`iclverify.figures.style.style_context`)."""
+    import matplotlib as mpl
+
+    return mpl.rcParams[key]
+
+
 #: Opacity of flagged points (shown, but outside the regime where the verifier compares them).
 FLAGGED_ALPHA = 0.35
 
@@ -111,8 +118,9 @@ def _draw_points(ax, s, c: str, marker: str, yscale: str, st, label):
                       markeredgewidth=1.0, linestyle="none", zorder=3, transform=tr, label=label, alpha=alpha)[0]
         first = first or pts
         if err is not None:
-            eb = ax.errorbar(x[mask], y[mask], yerr=err[:, mask], fmt="none", ecolor=c, elinewidth=0.9,
-                             capthick=0.9, zorder=4, transform=tr, alpha=alpha)
+            lw = 0.75 * float(plt_rc("lines.linewidth"))  # scales with the style (paper 0.9, slides 1.65)
+            eb = ax.errorbar(x[mask], y[mask], yerr=err[:, mask], fmt="none", ecolor=c, elinewidth=lw,
+                             capthick=lw, zorder=4, transform=tr, alpha=alpha)
             for art in (*eb.lines[1], *eb.lines[2]):
                 art.set_transform(tr)
     return first
