@@ -91,7 +91,7 @@ def _flag_of(m) -> str:
     return m.get("flag", "") if isinstance(m, dict) else ""
 
 
-def _draw_points(ax, s, c: str, marker: str, yscale: str, st, label):
+def _draw_points(ax, s, c: str, marker: str, yscale: str):
     """Simulated points: markers first, error bars and caps drawn above them so they stay visible.
 
     Points whose ``meta`` carries a ``"flag"`` are drawn faded (:data:`FLAGGED_ALPHA`).
@@ -115,7 +115,7 @@ def _draw_points(ax, s, c: str, marker: str, yscale: str, st, label):
         if not mask.any():
             continue
         pts = ax.plot(x[mask], y[mask], marker, color=c, markerfacecolor=face, markeredgecolor=c,
-                      markeredgewidth=1.0, linestyle="none", zorder=3, transform=tr, label=label, alpha=alpha)[0]
+                      markeredgewidth=1.0, linestyle="none", zorder=3, transform=tr, alpha=alpha)[0]
         first = first or pts
         if err is not None:
             lw = 0.75 * float(plt_rc("lines.linewidth"))  # scales with the style (paper 0.9, slides 1.65)
@@ -183,7 +183,7 @@ def _draw_lines(ax, panel: LinePanel, colors: dict[str, int], st) -> tuple[list,
         # connected set of points (a simulated curve with no closed form, e.g. dMMSE) is a curve of its own
         matched = key in line_groups and not s.connect
         marker = s.marker or style.MARKERS[ci % len(style.MARKERS)]
-        _draw_points(ax, s, c, marker, panel.yscale, st, None)
+        _draw_points(ax, s, c, marker, panel.yscale)
         if matched and s.filled:
             derived_keys.setdefault(s.label, Line2D([], [], color="0.3", marker=marker, markerfacecolor="0.3",
                                                     linestyle="none"))
