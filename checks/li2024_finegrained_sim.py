@@ -29,7 +29,7 @@ from iclverify.theory._li2024_common import resolve_covariance
 
 __all__ = ["Prompts", "IIDModel", "DriftModel", "RAGModel", "AlignmentModel", "predict_pgd", "mc_risk",
            "mc_risk_of", "first_order_statistics", "regression_optimum", "mc_risk_integrated",
-           "first_order_integrated"]
+           "first_order_integrated", "mc_risk_of_integrated"]
 
 
 @dataclass
@@ -375,3 +375,29 @@ def first_order_integrated(model: Any, pairs: Any, *, size: int = 2000, batches:
     for j in range(len(pairs)):
         res[j] = (np.asarray(stats[j]), np.asarray(scales[j]))
     return res
+
+
+def mc_risk_of_integrated(model: Any, predictor: Callable[[Prompts], np.ndarray], *, size: int, batches: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """Query-integrated per-batch risk of any predictor that is linear in the query feature, ŷ = xᵀg(X, y).
+
+    One-layer linear attention, its LoRA and low-rank variants and H3 all are (the query token [x; 0]
+    enters every term once, and the query is not among the keys), so g is read off by predicting at
+    x = e_j, and E[(y − ŷ)² | rest] = (mᵀv)² + vᵀCv + σ_q² with v = β_q − g.  Linearity is verified on
+    every batch (a predictor that is not linear in x raises instead of being mis-estimated).
+    """
+    if batches < 2 or size < 1:
+        raise ValueError("need batches >= 2 and size >= 1")
+    out = np.empty(batches)
+    for k in range(batches):
+        p = model.sample(size, rng)
+        d = p.x.shape[1]
+        G = np.stack([predictor(Prompts(p.X, p.y, np.broadcast_to(np.eye(d)[j], p.x.shape).copy(), p.yq, p.beta_q))
+                      for j in range(d)], axis=1)  # (B, d): ŷ = xᵀ g
+        direct = predictor(p)
+        if not np.allclose(direct, np.einsum("bd,bd->b", p.x, G), rtol=1e-8, atol=1e-8 * (1 + np.abs(direct).max())):
+            raise ValueError("the predictor is not linear in the query feature x: cannot integrate the query")
+        m, C, sq = model.query_law(p)
+        v = p.beta_q - G
+        out[k] = np.mean(np.einsum("bd,bd->b", m, v) ** 2 + np.einsum("bd,de,be->b", v, C, v) + sq)
+    return out
