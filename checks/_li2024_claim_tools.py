@@ -96,7 +96,7 @@ def foc_test(stats: np.ndarray, scale: np.ndarray | None = None, *, label: str, 
         sg, ms, sa = np.sign(s[ok]), mean[ok], np.abs(s[ok])
         up = np.min((c + sg * ms) / sa) if ok.any() else math.inf
         down = np.min((c - sg * ms) / sa) if ok.any() else math.inf
-        res = float(max(up, down))
+        res = float(max(up, down, 0.0))  # 0 when the closed form itself is already rejected
     row = {"point": label, "theory": 0.0, "estimate": float(mean[int(np.argmax(np.abs(z)))]),
            "se": float(se[int(np.argmax(np.abs(z)))]), "z": float(z[int(np.argmax(np.abs(z)))]), "crit": crit,
            "resolution": res, "scale_rule": "relative rescaling of W that the first-order test rejects",

@@ -139,14 +139,19 @@ def population_loss() -> DerivationResult:
     grad = sp.Matrix(d, d, lambda i, j: sp.diff(L, W[i, j]))
     grad_closed = -2 * _n * Sx * Sb * Sx + 2 * Sx * W * Ehh_closed
     ok_g = sp.expand(grad - grad_closed) == sp.zeros(d, d)
-    # the closed-form W* substituted into sympy's gradient (times det M to clear the inverse) vanishes
+    # the closed-form W* = adj/det substituted into sympy's gradient and loss, cleared of the denominator with a
+    # placeholder t = det M (the gradient is linear and the loss quadratic in W, so t·∇L and t²·L are polynomials)
     M = (_n + 1) * Sx * Sb + m0 * sp.eye(d)
     adjW = Sb * M.adjugate()  # W* · det M
+    t = sp.Symbol("t_det", positive=True)
+    at_star = dict(zip(W, adjW / t))
+    detM = sp.expand(M.det())
+    foc = [sp.expand(sp.expand(g.subs(at_star) * t).subs(t, detM)) for g in grad]
+    ok_foc = all(e == 0 for e in foc)
+    L_rhs = m0 - _n * (Sx * W * Sx * Sb).trace()  # M₀ − n tr(Σ_xWΣ_xΣ_β), evaluated at W*
+    ok_L = sp.expand(sp.expand((L - L_rhs).subs(at_star) * t**2).subs(t, detM)) == 0
     Wstar = adjW / M.det()
-    foc = sp.Matrix(d, d, lambda i, j: sp.expand(sp.diff(L, W[i, j]).subs(dict(zip(W, Wstar))) * M.det() ** 2))
-    ok_foc = all(sp.simplify(e) == 0 for e in foc)
-    Lstar = L.subs(dict(zip(W, Wstar)))
-    ok_L = sp.simplify((Lstar - (m0 - _n * (Sx * Wstar * Sx * Sb).trace())) * M.det()) == 0
+    Lstar = L_rhs.subs(dict(zip(W, Wstar)))
     # spectral form for commuting covariances: Σ_x = diag(p), Σ_β = diag(q), λ_i = p_i q_i
     p, q = sp.symbols("p0:2", positive=True), sp.symbols("q0:2", positive=True)
     sub = {Sx[0, 1]: 0, Sb[0, 1]: 0, Sx[0, 0]: p[0], Sx[1, 1]: p[1], Sb[0, 0]: q[0], Sb[1, 1]: q[1]}
