@@ -6,6 +6,18 @@ body was not readable); RAG (Eq. 9) and task-feature alignment (Eq. 11) models a
 The formulas are exact at finite d and n, so every Monte Carlo comparison is calibrated with no finite-d
 allowance (``bias="both"``, allowance 0).  Trained-model claims live in
 :mod:`iclverify.checks.claims_li2024_finegrained_trained`.
+
+Every Monte Carlo claim requires a resolution of 5 % (quick) / 2 % (paper scale) and reports one evidence row
+per primary comparison.  Two statistics carry them, both integrated exactly over the query (DERIVED-HERE
+variance reduction) and evaluated with the claim's controls on the same prompts (common random numbers):
+
+* the risk at the closed-form optimum against L* (resolution relative to |L*|);
+* the first-order condition at the closed-form W (and ω for H3), whose resolution is the smallest rescaling
+  of W the samples reject.  Errors in W* or in the sample weights change the risk only to second order, so
+  they are caught here, not by the risk comparison.
+
+Controls are perturbed statements in the band of ``_li2024_claim_tools.CONTROL_BAND`` (3-10 % from the
+statement): farther ones would be rejected by any CONFIRMED and prove nothing.
 """
 
 from __future__ import annotations
