@@ -328,7 +328,7 @@ def mc_risk_integrated(model: Any, pairs: Any, *, size: int = 2000, batches: int
     --------
     >>> r = mc_risk_integrated(IIDModel(2, 3), [(np.eye(2) / 6, None)], size=4000, batches=10,
     ...                        rng=np.random.default_rng(0))      # L* = 1
-    >>> bool(abs(r.mean() - 1.0) < 0.02)
+    >>> bool(abs(r.mean() - 1.0) < 0.05)
     True
     """
     if batches < 2 or size < 1:
