@@ -39,7 +39,7 @@ def mc_controls(samples, controls: Mapping[str, float], *, prefix: str = "", **k
     """Each wrong value must FAIL the claim's comparison on the claim's samples to count as rejected."""
     out = []
     for name, value in controls.items():
-        c = compare(value, samples, role="control", label=prefix + name, **kw)
+        c = compare(value, samples, bias="both", role="control", label=prefix + name, **kw)
         out.append(ControlOutcome(prefix + name, not c.passed, str(c), comparisons=[c.row(prefix + name)]))
     return out
 
