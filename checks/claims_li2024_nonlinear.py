@@ -1034,8 +1034,10 @@ def _decreasing(errs: list, scores=None, *, role: str = "claim", label: str = ""
                                  "construction-dependent (note §6 caveat to C10)"),
     note_section="§1.5, §3.2, §6 C10",
     figure="li2024nl-ood-s1",
-    finding="Construction-dependent: under construction (ii) with the cyclic training set the OOD error INCREASES "
-            "with S1; with all-task training it is near 0 for every S1 (note §6 C10).",
+    finding="The trend depends on how the out-of-domain patterns are built. When they are unit-norm combinations "
+            "of the in-domain patterns (the research note's construction (ii)) and the model is trained on the "
+            "cyclic subset of tasks, the out-of-domain error INCREASES with the coefficient sum S1; trained on all "
+            "tasks, the error is near 0 for every S1 (li2024_nonlinear.md, section 6, caveat to claim C10).",
 )
 def c10_ood(config: RunConfig) -> Evidence:
     """C10 [SLIDES]: Cochran–Armitage trend over S₁ and Clopper–Pearson decisions around 1 %."""

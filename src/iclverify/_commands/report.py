@@ -38,6 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "seed and scale reuses them all (default: none)")
     p.add_argument("--mutation-summary", default=None, metavar="FILE",
                    help="JSON written by `iclverify mutate --json FILE`: its kill rate joins the summary")
+    p.add_argument("--junit", metavar="FILE", default=None,
+                   help="also write JUnit XML (one test case per claim, derivation and figure) for CI")
 
 
 def _list(sel) -> int:
@@ -77,6 +79,8 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
     if args.mutation_summary:
         parts += ["--mutation-summary", args.mutation_summary]
     parts += ["--out", args.out]
+    if args.junit:
+        parts += ["--junit", args.junit]
     return shlex.join(parts)
 
 
@@ -115,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
         return _list(sel)
     data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
     data.mutation = mutation
-    write_report(data, args.out)
-    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
+    written = write_report(data, args.out, junit=args.junit)
+    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, summary.md, claims.json"
+          + (f", {written['junit']}" if args.junit else ""))
     for line in data.failures():
         print(f"FAIL {line}")
     print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
