@@ -17,7 +17,7 @@ import itertools
 
 import sympy as sp
 
-from iclverify.derivations.registry import PROVED, DerivationResult, derivation
+from iclverify.derivations.registry import PROVED, DerivationResult, build_side, derivation, prove_sides
 
 PAPER = "li2024_finegrained"
 _n = sp.Symbol("n", positive=True, integer=True)
@@ -129,9 +129,13 @@ def population_loss() -> DerivationResult:
 
     d = 2
     Sx, Sb, W, s2, m0, Ehh, L = _loss_pieces(d)
-    # side 1: E[hhᵀ] from MGF moments; side 2: the note's closed form -- built separately
-    Ehh_closed = _ehh_closed_form(Sx, Sb, s2)
-    ok_h = sp.expand(Ehh - Ehh_closed) == sp.zeros(d, d)
+    # side 1: E[hhᵀ] from MGF moments; side 2: the note's closed form -- built separately (the registry checks
+    # that neither side is built from the other and reduces their difference)
+    lhs = build_side(lambda: _ehh_from_moments(Sx, Sb, s2))
+    rhs = build_side(lambda: _ehh_closed_form(Sx, Sb, s2))
+    sides = prove_sides(lhs, rhs, "E[hhᵀ] (MGF moments) − (n(n+1)Σ_xΣ_βΣ_x + nM₀Σ_x)", simplify=sp.expand)
+    Ehh_closed = rhs.expr
+    ok_h = sides.status == PROVED
     # side 1: the loss from moments, index by index; side 2: the note's matrix form with the closed-form E[hhᵀ]
     L_closed = m0 - 2 * _n * (Sx * W * Sx * Sb).trace() + (W.T * Sx * W * Ehh_closed).trace()
     ok_loss = sp.expand(L - L_closed) == 0
@@ -171,8 +175,9 @@ def population_loss() -> DerivationResult:
               f"L(W*) = M₀ − n tr(Σ_xW*Σ_xΣ_β) {ok_L}; spectral form of L(W*) (commuting) {ok_s}; equals theory "
               f"optimal_risk_exact at a rational point {ok_t}. Every comparison sets an expression built from the "
               f"moments against a separately written closed form. The Hessian 2 E[hhᵀ] ⊗ Σ_x is positive "
-              f"definite, so W* is the minimiser.")
-    return DerivationResult(PROVED if ok else "FAILED", detail)
+              f"definite, so W* is the minimiser. Sides: {sides.detail}")
+    return DerivationResult(PROVED if ok else sides.status if sides.status != PROVED else "FAILED", detail,
+                            sides=sides.sides)
 
 
 def _prompt_symbols(d, n):
