@@ -34,23 +34,28 @@ PAPER = "lu2024"
 INF = math.inf
 RESOLUTION = (0.05, 0.02)
 
-#: Dimensions (quick, full): multiples of 4 so that every point's sizes are exact integers.
-DS = {"quick": (12, 16, 20, 24), "full": (16, 24, 32, 40)}
+#: Dimensions (quick, full): multiples of 4 so that every point's sizes are exact integers.  d >= 16: at
+#: d = 12 the 1/d² term of the finite-d excess is large enough (measured at the τ < 1, κ = 0.5 point:
+#: excess ≈ 0.28/d + 3.5/d²) to bias the a + b/d intercept by about 2 % while its chi-square still fits.
+DS = {"quick": (16, 20, 24, 28), "full": (24, 32, 40, 48)}
 
 #: Ridge IDG points (alpha, kappa, tau, rho, lam) and their repeats per d (quick, full): more repeats
 #: where the repeat-to-repeat spread is larger (few tasks, near interpolation, small λ).
 RIDGE_IDG_POINTS = (
-    ("tau<1 kappa<1 small lam", (3.0, 0.5, 0.75, 0.05, 0.03), (400, 400)),
-    ("tau>1 kappa<1 small lam", (2.0, 0.5, 2.0, 0.1, 0.05), (150, 160)),
-    ("tau<1 kappa>1 large lam", (3.0, 1.5, 0.75, 0.2, 0.5), (100, 100)),
-    ("tau>1 kappa>1 large lam", (5.0, 1.5, 3.0, 0.1, 1.0), (48, 60)),
-    ("tau>1 kappa<1 large lam", (4.0, 0.75, 3.0, 0.05, 0.5), (64, 60)),
-    ("tau<1 kappa>1 small lam", (4.0, 2.0, 0.5, 0.05, 0.02), (240, 300)),
+    ("tau<1 kappa<1 small lam", (3.0, 0.5, 0.75, 0.05, 0.03), (500, 800)),
+    ("tau>1 kappa<1 small lam", (2.0, 0.5, 2.0, 0.1, 0.05), (200, 300)),
+    ("tau<1 kappa>1 large lam", (3.0, 1.5, 0.75, 0.2, 0.5), (130, 200)),
+    ("tau>1 kappa>1 large lam", (5.0, 1.5, 3.0, 0.1, 1.0), (80, 100)),
+    ("tau>1 kappa<1 large lam", (4.0, 0.75, 3.0, 0.05, 0.5), (90, 130)),
+    ("tau<1 kappa>1 small lam", (4.0, 2.0, 0.5, 0.05, 0.02), (300, 480)),
 )
+# Full-scale repeats were sized, not run here: from the quick run's intercept SEs, a spread ∝ 1/d and the
+# (24, 32, 40, 48) design, they give crit·SE ≈ 1.1-1.3 % per point, plus an estimated 1/d² bias of the a + b/d
+# intercept of ≤ 0.5 % (≈ 3.5/(24·48) at the worst point), i.e. a resolution ≤ 2 %.
 
 #: κ = ∞ points (τd² an integer at every d used).
 KAPPA_INF_POINTS = (
-    ("tau>1 small lam", (3.0, INF, 1.5, 0.2, 0.03), (40, 60)),
+    ("tau>1 small lam", (3.0, INF, 2.0, 0.2, 0.03), (40, 60)),
     ("tau<1 large lam", (2.0, INF, 0.5, 0.1, 0.3), (40, 60)),
 )
 
@@ -136,14 +141,14 @@ def variance_dropped(alpha, kappa, tau, rho, lam) -> float:
 
 @claim(id="lu2024.mc-idg-equals-icl-kappa-inf", paper=PAPER, label="DERIVED (note §3.5a) + DERIVED-HERE for lam > 0",
        statement="At κ = ∞ (a fresh task per context) the IDG error of Γ* equals its ICL error for every λ ≥ 0: "
-                 "the per-repeat gap ICL - IDG extrapolates to 0 at d = ∞ (α = 3, τ = 1.5, ρ = 0.2, λ = 0.03 and "
+                 "the per-repeat gap ICL - IDG extrapolates to 0 at d = ∞ (α = 3, τ = 2, ρ = 0.2, λ = 0.03 and "
                  "α = 2, τ = 0.5, ρ = 0.1, λ = 0.3).",
        formula="lim_{d->inf} E[e_ICL(Γ*) - e_IDG(Γ*)] = 0 at κ = ∞; idg_error(α, ∞, τ, ρ, λ) = icl_error(...)",
        check=CheckKind.MONTE_CARLO,
        controls=("IDG at κ = ∞ is the ridgeless IDG (λ ignored)", "λ -> 2λ in the IDG",
                  "IDG at κ = ∞ is the τ = ∞ ridge form (finite-τ variance dropped)"),
        assumptions="k = n tasks (one per context), normalised tasks; exact finite-d errors; 1/d extrapolation of the "
-                   "gap over d = 12-24 (quick) / 16-40 (full); resolution relative to e_ICL at the point",
+                   "gap over d = 16-28 (quick) / 24-48 (full); resolution relative to e_ICL at the point",
        note_section="§3.5a", figure="lu2024-fig1-ridge-idg", resolution_required=RESOLUTION)
 def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
     """[DERIVED]+[DERIVED-HERE]: IDG = ICL at κ = ∞ for λ > 0, judged on the per-repeat gap."""
@@ -193,7 +198,7 @@ def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
                  "variance term weighted with the ICL Hessian 1 + q instead of s + q",
                  "variance term dropped (τ = ∞ ridge form at the finite-τ ε)"),
        assumptions="normalised tasks, balanced assignment, sizes exact at every d; exact finite-d errors (Γ keeps "
-                   "its c column); 1/d extrapolation over d = 12-24 (quick) / 16-40 (full), no allowance",
+                   "its c column); 1/d extrapolation over d = 16-28 (quick) / 24-48 (full), no allowance",
        note_section="§3.2 (the gap this closes); docs/lu2024_ridge_idg.md", figure="lu2024-fig1-ridge-idg",
        resolution_required=RESOLUTION)
 def ridge_idg(config: RunConfig) -> Evidence:
