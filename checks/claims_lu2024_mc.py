@@ -262,9 +262,10 @@ def kappa_inf_closed_form(config: RunConfig) -> Evidence:
        assumptions="κ = ∞ (n exact), α = 10, ρ = 0.01, λ = 0; Welch t-tests on log errors at the "
                    "per-comparison level",
        note_section="§2.2, §3.5c, §6 claim 4", figure="lu2024-fig1a",
-       finding="The note's §6.4 wording 'the training residual reaches 0 exactly when n >= d(d+1)' has the "
-               "inequality reversed: the simulated residual is 0 (interpolation) for n <= d(d+1) and positive "
-               "above it, which is what this check asserts.")
+       finding="The research note (lu2024_asymptotic.md, section 6, claim 4) says the training residual of the "
+               "linear-attention fit reaches 0 exactly when the number of pretraining contexts n is at least "
+               "d(d+1). The inequality is reversed: in simulation the residual is 0 (the fit interpolates) for "
+               "n <= d(d+1) and positive above it, which is what this check asserts.")
 def double_descent_peak(config: RunConfig) -> Evidence:
     """Claim 4 [CODE]+[SIM]: the finite-d peak sits at n = d(d+1) (note §6.4).
 
@@ -329,7 +330,7 @@ def double_descent_peak(config: RunConfig) -> Evidence:
        check=CheckKind.MONTE_CARLO,
        controls=("IDG independent of τ (= e_IDG(∞))", "factor (τ+1)/τ instead of τ/(τ-1)"),
        assumptions="λ = 0; allowance 2.5/d on the positive side",
-       note_section="§3.4, §3.5b, §6 claim 6")
+       note_section="§3.4, §3.5b, §6 claim 6", figure="lu2024-fig1b")
 def tau_inf_limit(config: RunConfig) -> Evidence:
     """Claim 6 [DERIVED]+[SIM]: τ/(τ-1) scaling of IDG (note §6.6)."""
     from iclverify.theory.lu2024 import idg_error_tau_inf

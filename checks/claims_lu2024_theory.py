@@ -178,7 +178,7 @@ def _slopes(kappas, tau, rho):
        controls=("boundary kappa < 1 (ignoring tau)", "slope without the 1/(1+rho) factor"),
        assumptions="finite-difference slope between alpha = 1e6 and 2e6; tau in {0.3, 0.5, 2, 20}, rho in {0.1, 0.5}; "
                    "kappa at least 0.02 away from min(tau, 1) (on the line itself the growth is sqrt(alpha), see finding)",
-       note_section="§3.5d; §6 claim 9; Fig. 3 red line",
+       note_section="§3.5d; §6 claim 9; Fig. 3 red line", figure="lu2024-fig2c",
        finding="On the boundary itself the ridgeless errors still diverge, but like sqrt(alpha), not linearly: at "
                "kappa = min(tau, 1) the ICL error grows x10 per x100 in alpha (e.g. kappa = 1, tau = 2, rho = 0.5: "
                "408.5 / 4082.7 / 40825 at alpha = 1e6 / 1e8 / 1e10, 50 digits), and for kappa = tau < 1 the IDG error "
@@ -262,7 +262,7 @@ def _boundaries(kind, tau, rho, step=0.005):
                  "boundaries of the note's table shifted by +0.05"),
        assumptions="alpha = logspace(-2, 3, 500) as in the Fig. 3 notebook; kappa grid step 0.005; lam = 0; "
                    "panels ICL tau = 0.5, IDG tau = 0.5, ICL tau = 20; rho in {0.1, 0.5, 0.9}",
-       note_section="§4 Fig. 3", figure=None,
+       note_section="§4 Fig. 3", figure="lu2024-fig3",
        finding="The red line kappa = min(tau, 1) of the Fig. 3 heat maps is the divergence boundary (§3.5d), not the "
                "non-monotonicity boundary: non-monotone curves occur up to kappa = 0.70 / 1.07 / 1.375 (ICL, tau = 0.5), "
                "[0.30, 0.80) / [0.18, 1.25) / [0.135, 1.6) (IDG, tau = 0.5) and 1.145 / 1.35 / 1.47 (ICL, tau = 20) for "

@@ -42,8 +42,10 @@ def _result(cid, verdict, expected=True, controls=(True,), paper="p"):
     (Verdict.PROVED, True, False, "ok"),
     (Verdict.CONFIRMED, True, False, "ok"),
     (Verdict.INCONCLUSIVE, True, False, "attention"),
-    (Verdict.REFUTED, True, True, "FAIL"),
-    (Verdict.ERROR, True, True, "FAIL"),
+    (Verdict.REFUTED, True, True, "fail"),
+    (Verdict.ERROR, True, True, "fail"),
+    (Verdict.NOT_REPRODUCED, True, False, "not-reproduced"),
+    (Verdict.NOT_REPRODUCED, False, False, "expected-failure"),
     (Verdict.REFUTED, False, False, "expected-failure"),
     (Verdict.ERROR, False, False, "expected-failure"),
     (Verdict.CONFIRMED, False, False, "unexpected-pass"),
@@ -97,7 +99,7 @@ def test_writers_agree_on_every_claim(tmp_path):
     r = _result("p.pipe", Verdict.PROVED)
     r = ClaimResult(replace(r.claim, label="MATH | CHECKED"), r.evidence, r.command)
     md = render_markdown(ReportData([r]), str(tmp_path))
-    assert "| p.pipe | p | MATH \\| CHECKED (derived) |" in md
+    assert "| [p.pipe](#claim-p.pipe) | p | MATH \\| CHECKED (derived) |" in md
 
 
 def test_jsonable_never_leaves_unwritable_values():

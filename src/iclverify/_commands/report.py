@@ -33,6 +33,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
                         "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--store", default=None, metavar="PATH",
+                   help="result store (SQLite file) backing every simulation: a second run with the same "
+                        "seed and scale reuses them all (default: none)")
+    p.add_argument("--mutation-summary", default=None, metavar="FILE",
+                   help="JSON written by `iclverify mutate --json FILE`: its kill rate joins the summary")
+    p.add_argument("--junit", metavar="FILE", default=None,
+                   help="also write JUnit XML (one test case per claim, derivation and figure) for CI")
 
 
 def _list(sel) -> int:
@@ -67,7 +74,13 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
         parts.append("--no-derivations")
     if args.strict:
         parts.append("--strict")
+    if args.store:
+        parts += ["--store", args.store]
+    if args.mutation_summary:
+        parts += ["--mutation-summary", args.mutation_summary]
     parts += ["--out", args.out]
+    if args.junit:
+        parts += ["--junit", args.junit]
     return shlex.join(parts)
 
 
@@ -83,10 +96,19 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     seed = RunConfig().seed if args.seed is None else args.seed
+    mutation = None
+    if args.mutation_summary:
+        from iclverify.mutation.summary import read_summary
+
+        try:
+            mutation = read_summary(args.mutation_summary)
+        except (OSError, ValueError) as err:
+            print(f"iclverify report: --mutation-summary: {err}", file=sys.stderr)
+            return 2
     opts = ReportOptions(quick=args.quick, seed=seed,
                          jobs=args.jobs, only=tuple(args.only), claims_specs=tuple(args.claims),
                          figures=args.figures, derivations=args.derivations, out_dir=args.out,
-                         strict=args.strict, command=_canonical_command(args, seed))
+                         strict=args.strict, command=_canonical_command(args, seed), store=args.store)
     try:
         sel = select(opts)
     except (KeyError, FileNotFoundError, ImportError) as err:
@@ -96,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(sel)
     data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
-    write_report(data, args.out)
-    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
+    data.mutation = mutation
+    written = write_report(data, args.out, junit=args.junit)
+    print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, summary.md, claims.json"
+          + (f", {written['junit']}" if args.junit else ""))
     for line in data.failures():
         print(f"FAIL {line}")
     print(data.summary_line())  # last, so that `tail -1` of a CI log says it all

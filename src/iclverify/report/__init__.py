@@ -7,7 +7,8 @@
 Modules: :mod:`~iclverify.report.runner` (select and run claims, derivations, figures),
 :mod:`~iclverify.report.model` (the collected results and the pass/fail rule),
 :mod:`~iclverify.report.content` (format-independent content), and one writer per format
-(:mod:`~iclverify.report.html`, :mod:`~iclverify.report.markdown`, :mod:`~iclverify.report.jsonout`).
+(:mod:`~iclverify.report.html`, :mod:`~iclverify.report.markdown` with the short summary,
+:mod:`~iclverify.report.jsonout` with its JSON Schema, :mod:`~iclverify.report.junit`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,18 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def write_report(data, out_dir: str) -> dict[str, str]:
-    """Write ``index.html``, ``report.md`` and ``claims.json`` into ``out_dir``; return their paths."""
+def write_report(data, out_dir: str, junit: str | None = None) -> dict[str, str]:
+    """Write ``index.html``, ``report.md``, ``summary.md`` and ``claims.json`` into ``out_dir``, and the JUnit
+    XML to ``junit`` when given; return their paths."""
     from iclverify.report.html import write_html
     from iclverify.report.jsonout import write_json
-    from iclverify.report.markdown import write_markdown
+    from iclverify.report.markdown import write_markdown, write_summary
 
     os.makedirs(out_dir, exist_ok=True)
-    return {"html": write_html(data, out_dir), "markdown": write_markdown(data, out_dir),
-            "json": write_json(data, out_dir)}
+    out = {"html": write_html(data, out_dir), "markdown": write_markdown(data, out_dir),
+           "summary": write_summary(data, out_dir), "json": write_json(data, out_dir)}
+    if junit:
+        from iclverify.report.junit import write_junit
+
+        out["junit"] = write_junit(data, junit)
+    return out

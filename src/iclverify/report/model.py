@@ -18,18 +18,36 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from iclverify.checks import ledger
-from iclverify.checks.claims import Claim, Evidence, Verdict, _jsonable
-from iclverify.derivations.registry import FAILED, DerivationResult
+from iclverify.checks.claims import STATISTICAL_KINDS, Claim, Evidence, Verdict, _jsonable
+from iclverify.derivations.registry import FAILED, SHARED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
-__all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "fmt_number"]
+__all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "OUTCOMES", "OUTCOME_TEXT",
+           "fmt_number", "parse_comparisons"]
 
 VERDICT_ORDER = tuple(v.value for v in Verdict)
-DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "FAILED")
+#: A claim's outcome for the run (``ClaimResult.outcome``) -> what it means, in words.
+OUTCOME_TEXT: dict[str, str] = {
+    "ok": "holds, as the note expects",
+    "fail": "should hold but did not: fails the run",
+    "attention": "not decided: the check lacked power or resolution (does not fail the run)",
+    "not-reproduced": "our reconstruction of an unstated setting failed the statement: a finding, "
+                      "not a refutation of the paper (does not fail the run)",
+    "expected-failure": "registered as not expected to hold (no research note is cited for it); "
+                        "does not fail the run",
+    "unexpected-pass": "registered as not expected to hold, yet the check confirmed it: "
+                       "worth a look (does not fail the run)",
+}
+OUTCOMES = tuple(OUTCOME_TEXT)
+#: Version of the ``claims.json`` layout (2: derivations keyed by ``id``, lower-case outcomes, no non-finite
+#: strings, comparisons per claim, ``needs_a_look``).
+SCHEMA_VERSION = 2
+DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "SHARED-CONSTRUCTION", "FAILED")
 
 
 def fmt_number(x: Any, digits: int = 6) -> str:
@@ -51,6 +69,43 @@ def fmt_number(x: Any, digits: int = 6) -> str:
     if not math.isfinite(v):
         return str(v)
     return f"{v:.{digits}g}"
+
+
+_NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
+_CMP_TEXT = re.compile(
+    r"(?:(?P<label>[^;:()\n]{1,80}?):\s*)?(?P<verdict>pass|FAIL|MISFIT): theory=(?P<theory>" + _NUM + r"), "
+    r"(?P<method>[^=,;]+?)=(?P<mean>" + _NUM + r") \+/- (?P<se>" + _NUM + r") \((?P<inner>[^)]*)\)")
+
+
+def parse_comparisons(text: str, role: str = "claim") -> list[dict]:
+    """Comparison rows recovered from text written by ``str(Comparison)`` (a check's reason or a
+    control's detail), for checks that do not fill ``Evidence.comparisons`` yet.
+
+    >>> rows = parse_comparisons("all pass: icl: pass: theory=0.82, mean=0.837 +/- 0.0087 (n=16, d=30, "
+    ...                          "crit=6.11, z=1.88, resolution=10.56%)")
+    >>> rows[0]["point"], rows[0]["se"], rows[0]["d"], rows[0]["resolution"], rows[0]["passed"]
+    ('icl', 0.0087, 30.0, 0.1056, True)
+    """
+    rows = []
+    for m in _CMP_TEXT.finditer(text or ""):
+        inner = dict(kv.split("=", 1) for kv in (p.strip() for p in m["inner"].split(",")) if "=" in kv)
+
+        def num(key: str) -> float | None:
+            v = inner.get(key)
+            if v is None:
+                return None
+            v = v.strip()
+            try:
+                return float(v[:-1]) / 100 if v.endswith("%") else float(v)
+            except ValueError:
+                return None
+
+        rows.append({"point": (m["label"] or "").strip(), "theory": float(m["theory"]), "estimate": float(m["mean"]),
+                     "se": float(m["se"]), "z": num("z"), "crit": num("crit"), "resolution": num("resolution"),
+                     "passed": m["verdict"] == "pass", "misfit": m["verdict"] == "MISFIT",
+                     "method": m["method"].strip(), "n": num("n"), "d": num("d"), "allowance": num("allowance"),
+                     "role": role, "parsed": True})
+    return rows
 
 
 def _last_line(text: str) -> str:
@@ -82,25 +137,44 @@ class ClaimResult:
 
     @property
     def outcome(self) -> str:
-        """``ok``, ``FAIL``, ``attention`` or ``expected-failure``/``unexpected-pass`` for ``expected=False``."""
+        """One of :data:`OUTCOMES` (lower case, like every enum of ``claims.json`` except verdicts).
+
+        ``ok``, ``fail``, ``attention`` (INCONCLUSIVE), ``not-reproduced`` (NOT REPRODUCED of a
+        reconstructed setting), and ``expected-failure`` / ``unexpected-pass`` for ``expected=False``.
+        """
         v = self.evidence.verdict
         if not self.claim.expected:
             return "unexpected-pass" if v.holds else "expected-failure"
         if v.holds:
             return "ok"
-        return "FAIL" if self.fails_run else "attention"
+        if self.fails_run:
+            return "fail"
+        return "not-reproduced" if v is Verdict.NOT_REPRODUCED else "attention"
 
     @property
     def outcome_text(self) -> str:
-        return {
-            "ok": "holds, as the note expects",
-            "FAIL": "should hold but did not: fails the run",
-            "attention": "not decided: the check lacked power (does not fail the run)",
-            "expected-failure": "registered as not expected to hold (the note did not reproduce it); "
-                                "does not fail the run",
-            "unexpected-pass": "registered as not expected to hold, yet the check confirmed it: "
-                               "worth a look; does not fail the run",
-        }[self.outcome]
+        if self.outcome == "expected-failure" and getattr(self.claim, "not_reproduced_in", ""):
+            return (f"a known non-reproduction: the research note did not reproduce this statement "
+                    f"({self.claim.not_reproduced_in}), so it is registered as not expected to hold "
+                    "(does not fail the run)")
+        return OUTCOME_TEXT[self.outcome]
+
+    @property
+    def shown_resolution(self) -> tuple[float | None, bool]:
+        """(resolution, read_from_text): the stated ``Evidence.resolution``, else the coarsest resolution in the
+        comparison texts of the reason (for checks that do not fill ``Evidence.comparisons`` yet)."""
+        ev = self.evidence
+        if ev.resolution is not None and not isinstance(ev.resolution, str):
+            return float(ev.resolution), False
+        if ev.comparisons:
+            return None, False
+        parsed = [x["resolution"] for x in parse_comparisons(ev.reason or "") if x["resolution"] is not None]
+        return (max(parsed), True) if parsed else (None, False)
+
+    @property
+    def statistical(self) -> bool:
+        """Whether the verdict is statistical (it must then state a resolution)."""
+        return self.claim.check in STATISTICAL_KINDS
 
     def as_dict(self) -> dict:
         out = self.claim.describe()
@@ -154,7 +228,7 @@ class FigureResult:
 
 
 def _derivation_dict(r: DerivationResult) -> dict:
-    return _jsonable({"name": r.name, "paper": r.paper, "statement": r.statement, "status": r.status,
+    return _jsonable({"id": r.name, "paper": r.paper, "statement": r.statement, "status": r.status,
                       "detail": r.detail, "runtime_s": r.runtime_s, "data": r.data})
 
 
@@ -173,6 +247,7 @@ class ReportData:
     notes: list[str] = field(default_factory=list)  # e.g. "figure renderer unavailable"
     strict: bool = False
     load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback) that failed to import
+    mutation: dict | None = None  # summary of an `iclverify mutate --json` run (report --mutation-summary)
 
     # -- counts -----------------------------------------------------------------------------
     def verdict_counts(self) -> dict[str, int]:
@@ -205,6 +280,23 @@ class ReportData:
     def figure(self, fig_id: str) -> FigureResult | None:
         return next((f for f in self.figures if f.id == fig_id), None)
 
+    def related_claims(self) -> dict[str, list[str]]:
+        """Figure id -> claims of its paper whose research-note section cites it, but that name another figure.
+
+        A claim names one figure (``Claim.figure``); its ``note_section`` may cite more ("§4 Fig. 2" cites
+        panels 2A, 2B and 2C).  The figure's number is read from its title ("... Fig. 2A: ...").
+        """
+        out: dict[str, list[str]] = {}
+        for f in self.figures:
+            m = re.search(r"Fig\.?\s*(\d+)([A-Z]?)\b", f.title or "")
+            if not m:
+                continue
+            num, panel = m.groups()
+            cite = re.compile(rf"Fig\.?\s*{num}(?:{panel}|(?![0-9A-Z]))" if panel else rf"Fig\.?\s*{num}(?![0-9])")
+            out[f.id] = [r.claim.id for r in self.claims if r.claim.paper == f.paper and r.claim.id not in f.claims
+                         and cite.search(r.claim.note_section or "")]
+        return out
+
     def ledger_summary(self) -> dict:
         """The run's false-alarm ledger: every statistical test of every claim, counted by role."""
         led = ledger.TestLedger()
@@ -226,7 +318,7 @@ class ReportData:
         if self.strict:
             out += [f"claim {r.claim.id}: INCONCLUSIVE (--strict)" for r in self.claims
                     if r.claim.expected and r.evidence.verdict is Verdict.INCONCLUSIVE]
-        out += [f"derivation {d.name}: FAILED" for d in self.derivations if d.status == FAILED]
+        out += [f"derivation {d.name}: {d.status}" for d in self.derivations if d.status in (FAILED, SHARED)]
         if self.strict:
             out += [f.problem + " (--strict)" for f in self.figures if f.problem]
         return out
@@ -237,7 +329,90 @@ class ReportData:
 
     def attention(self) -> list[ClaimResult]:
         """Claims that do not fail the run but a reader should look at."""
-        return [r for r in self.claims if r.outcome in ("attention", "unexpected-pass")]
+        return [r for r in self.claims if r.outcome in ("attention", "not-reproduced", "unexpected-pass")]
+
+    def known_non_reproductions(self) -> list[ClaimResult]:
+        """Claims registered with ``expected=False`` that indeed did not hold."""
+        return [r for r in self.claims if r.outcome == "expected-failure"]
+
+    def headline(self) -> str:
+        """The run in one plain sentence, e.g. '65/65 claims expected to hold do hold; 3 known non-reproductions'.
+
+        >>> ReportData([]).headline()
+        'no claim was run'
+        """
+        if not self.claims and not self.derivations:
+            return "no claim was run"
+        expected = [r for r in self.claims if r.claim.expected]
+        holds = sum(r.evidence.verdict.holds for r in expected)
+        parts = [f"{holds}/{len(expected)} claims expected to hold do hold"] if self.claims else []
+        by_verdict: dict[str, int] = {}
+        for r in expected:
+            if not r.evidence.verdict.holds:
+                by_verdict[r.verdict] = by_verdict.get(r.verdict, 0) + 1
+        parts += [f"{by_verdict[v]} {v}" for v in VERDICT_ORDER if v in by_verdict]
+        n_known = len(self.known_non_reproductions())
+        if n_known:
+            parts.append(_plural(n_known, "known non-reproduction"))
+        n_surprise = sum(r.outcome == "unexpected-pass" for r in self.claims)
+        if n_surprise:
+            parts.append(f"{n_surprise} not expected to hold but confirmed")
+        if self.derivations:
+            dc = self.derivation_counts()
+            parts.append(_plural(len(self.derivations), "derivation") + " ("
+                         + ", ".join(f"{n} {st}" for st, n in dc.items() if n) + ")")
+        if self.load_errors:
+            parts.append(_plural(len(self.load_errors), "module") + " could not be imported")
+        return "; ".join(parts)
+
+    def coarsest(self, n: int = 3) -> list[ClaimResult]:
+        """The ``n`` statistical claims that hold with the coarsest resolution (relative to the one required)."""
+        def key(r: ClaimResult) -> float:
+            res = r.shown_resolution[0]
+            return res / float(r.evidence.resolution_required) if r.evidence.resolution_required else res
+
+        held = [r for r in self.claims if r.statistical and r.evidence.verdict.holds
+                and r.shown_resolution[0] is not None and math.isfinite(r.shown_resolution[0])]
+        return sorted(held, key=key, reverse=True)[:n]
+
+    def needs_a_look(self) -> list[dict]:
+        """What a reader should look at first, most serious first.
+
+        Each item: ``id``, ``kind`` (claim, derivation, module), ``verdict``, ``outcome`` and ``why``
+        (one line).  Order: what fails the run; INCONCLUSIVE; NOT REPRODUCED; claims confirmed
+        against expectation; statistical claims that hold without stating their resolution (one item); then
+        the coarsest resolutions.
+        """
+        items: list[dict] = []
+        for what, tb in self.load_errors:
+            items.append({"id": what, "kind": "module", "verdict": "ERROR", "outcome": "fail", "why": _last_line(tb)})
+
+        def first_line(r: ClaimResult) -> str:
+            return (r.evidence.reason or "").strip().splitlines()[0] if (r.evidence.reason or "").strip() else ""
+
+        for outcome in ("fail", "attention", "not-reproduced", "unexpected-pass"):
+            items += [{"id": r.claim.id, "kind": "claim", "verdict": r.verdict, "outcome": outcome,
+                       "why": first_line(r)} for r in self.claims if r.outcome == outcome]
+            if outcome == "fail":
+                items += [{"id": d.name, "kind": "derivation", "verdict": d.status, "outcome": "fail",
+                           "why": _last_line(d.detail)} for d in self.derivations if d.status in (FAILED, SHARED)]
+        unstated = [r.claim.id for r in self.claims if r.statistical and r.evidence.verdict.holds
+                    and r.evidence.resolution is None]
+        if unstated:
+            items.append({"id": f"{len(unstated)} statistical claims", "kind": "claims", "verdict": "CONFIRMED",
+                          "outcome": "no-resolution",
+                          "why": "confirmed without stating their resolution as a field (a wrong formula closer "
+                                 "than the unstated resolution would pass too): " + ", ".join(unstated)})
+        for r in self.coarsest():
+            ev = r.evidence
+            res, from_text = r.shown_resolution
+            why = f"{res:.1%} relative error, one of the three coarsest of this run"
+            if from_text:
+                why += " (read from the check's reason text)"
+            if ev.resolution_required:
+                why += f" (required: at most {ev.resolution_required:.0%})"
+            items.append({"id": r.claim.id, "kind": "claim", "verdict": r.verdict, "outcome": "coarse", "why": why})
+        return items
 
     @property
     def passed(self) -> bool:
@@ -247,26 +422,25 @@ class ReportData:
         return 0 if self.passed else 1
 
     def summary_line(self) -> str:
-        vc = self.verdict_counts()
-        parts = ", ".join(f"{n} {v}" for v, n in vc.items() if n)
-        dc = self.derivation_counts()
-        dparts = ", ".join(f"{n} {s}" for s, n in dc.items() if n)
-        n_exp_false = sum(not r.claim.expected for r in self.claims)
+        """PASS/FAIL, the headline, figures drawn and wall time: the last line the CLI prints."""
         fails = self.failures()
         status = "PASS" if not fails else f"FAIL ({len(fails)} failing)"
-        line = f"{status}: {_plural(len(self.claims), 'claim')} ({parts or 'none'})"
-        if n_exp_false:
-            line += f", {n_exp_false} not expected to hold"
-        line += f"; {_plural(len(self.derivations), 'derivation')} ({dparts or 'none'})"
-        n_fig_ok = sum(f.ok for f in self.figures)
-        line += f"; {n_fig_ok}/{len(self.figures)} figures drawn; {self.wall_s:.1f} s"
+        line = f"{status}: {self.headline()}"
+        counts = ", ".join(f"{n} {v}" for v, n in self.verdict_counts().items() if n)
+        if counts:
+            line += f"; verdicts: {counts}"
+        if self.figures:
+            line += f"; {sum(f.ok for f in self.figures)}/{len(self.figures)} figures drawn"
+        line += f"; {self.wall_s:.1f} s"
+        if self.mutation:
+            line += f"; {self.mutation['line']}"
         return line
 
     # -- machine form -------------------------------------------------------------------------
     def as_dict(self, out_dir: str | None = None) -> dict:
         return _jsonable({
             "schema": "iclverify-report",
-            "schema_version": 1,
+            "schema_version": SCHEMA_VERSION,
             "generated": self.started,
             "command": self.command,
             "wall_s": self.wall_s,
@@ -278,6 +452,9 @@ class ReportData:
                 "exit_status": self.exit_status(),
                 "strict": self.strict,
                 "line": self.summary_line(),
+                "headline": self.headline(),
+                "needs_a_look": self.needs_a_look(),
+                "known_non_reproductions": [r.claim.id for r in self.known_non_reproductions()],
                 "verdicts": self.verdict_counts(),
                 "papers": self.paper_counts(),
                 "derivations": self.derivation_counts(),
@@ -286,8 +463,10 @@ class ReportData:
                 "figure_problems": self.figure_problems(),
                 "notes": self.notes,
                 "load_errors": [{"what": w, "traceback": tb} for w, tb in self.load_errors],
+                "mutation": self.mutation,
             },
             "claims": [r.as_dict() for r in self.claims],
             "derivations": [_derivation_dict(d) for d in self.derivations],
-            "figures": [f.as_dict(out_dir) for f in self.figures],
+            "figures": [dict(f.as_dict(out_dir), related_claims=self.related_claims().get(f.id, []))
+                        for f in self.figures],
         })

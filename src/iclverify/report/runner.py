@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import os
 import platform
+import shlex
 import sys
 import time
 import traceback
@@ -25,7 +26,8 @@ from iclverify.checks import claims as _claims
 from iclverify.checks.claims import Claim, RunConfig, run_claim
 from iclverify.report.model import ClaimResult, FigureResult, ReportData
 
-__all__ = ["ReportOptions", "Selection", "select", "run_report", "claim_command", "environment"]
+__all__ = ["ReportOptions", "Selection", "select", "run_report", "claim_command", "environment", "source_hash",
+           "git_state"]
 
 _DEFAULT_SEED = RunConfig().seed
 #: A quick-scale claim should finish well under this (the project's convention); slower ones are noted.
@@ -58,6 +60,8 @@ class ReportOptions:
         Also fail the run on INCONCLUSIVE claims that should hold.
     command : str
         The command line, recorded in the report.
+    store : str, optional
+        Result store backing the simulations (``RunConfig.store``); a rerun reuses them.
     """
 
     quick: bool = True
@@ -70,6 +74,7 @@ class ReportOptions:
     out_dir: str = "report"
     strict: bool = False
     command: str = ""
+    store: str | None = None
 
 
 @dataclass
@@ -273,15 +278,67 @@ class _Progress:
 
 
 def claim_command(c: Claim, options: ReportOptions, spec: str | None = None) -> str:
-    """The exact command that reproduces one claim's verdict with this run's settings."""
-    cmd = c.command
+    """The command that reproduces one claim's verdict with this run's settings, every one spelled out.
+
+    Scale and seed are always written (a default can change between versions); a claim loaded with
+    ``--claims`` names its file or module.
+
+    >>> from iclverify.checks.claims import CheckKind
+    >>> c = Claim("p.x", "p", "MATH", "s", "f", CheckKind.SYMBOLIC, lambda cfg: None, ("c",))
+    >>> claim_command(c, ReportOptions(seed=7), "my_claims.py")
+    'iclverify report --only p.x --claims my_claims.py --quick --seed 7'
+    """
+    parts = ["iclverify", "report", "--only", c.id]
     if spec:
-        cmd += f" --claims {spec}"
-    if not options.quick:
-        cmd += " --full"
-    if options.seed != _DEFAULT_SEED:
-        cmd += f" --seed {options.seed}"
-    return cmd
+        parts += ["--claims", spec]
+    parts += ["--quick" if options.quick else "--full", "--seed", str(options.seed)]
+    return shlex.join(parts)
+
+
+_SOURCE_PACKAGES = ("iclverify", "iclverify.theory", "iclverify.derivations", "iclverify.checks", "iclverify.figures")
+
+
+def source_hash() -> str:
+    """SHA-256 over the package's Python sources (relative path and bytes of every ``.py``, sorted).
+
+    It identifies the code that produced a report even outside a git checkout (an installed wheel).
+    """
+    import hashlib
+    import importlib.util
+
+    files: dict[str, str] = {}
+    for name in _SOURCE_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+                for fn in filenames:
+                    if fn.endswith(".py"):
+                        full = os.path.join(dirpath, fn)
+                        rel = name + "/" + os.path.relpath(full, root).replace(os.sep, "/")
+                        files.setdefault(rel, full)
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0")
+        with open(files[rel], "rb") as fh:
+            h.update(fh.read())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def git_state() -> tuple[str | None, bool | None]:
+    """(commit, dirty) of the git checkout the package runs from, or (None, None) outside one."""
+    import subprocess
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        commit = subprocess.run(["git", "-C", here, "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        dirty = bool(subprocess.run(["git", "-C", here, "status", "--porcelain", "--untracked-files=no"],
+                                    capture_output=True, text=True, timeout=10, check=True).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    return (commit or None), (dirty if commit else None)
 
 
 def environment() -> dict:
@@ -296,6 +353,8 @@ def environment() -> dict:
             env[mod] = __import__(mod).__version__
         except Exception:  # pragma: no cover - optional at report time
             env[mod] = None
+    env["git_commit"], env["git_dirty"] = git_state()
+    env["source_sha256"] = source_hash()
     env["threads"] = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
                       if k in os.environ}
     return env
@@ -336,7 +395,7 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     if figures_to_draw and not have_renderer:
         notes.append(f"figure renderer iclverify.figures.render is not installed: {len(figures_to_draw)} "
                      "figure(s) not drawn")
-    config = RunConfig(quick=options.quick, jobs=1, seed=options.seed)
+    config = RunConfig(quick=options.quick, jobs=1, seed=options.seed, store=options.store)
 
     # Figures first: they are likely the longest tasks, and a parallel pool should start them early.
     tasks: list[tuple[str, tuple, str]] = []
@@ -435,6 +494,6 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
         claims=claim_results, derivations=deriv_results, figures=figures,
         config={"quick": options.quick, "seed": options.seed, "jobs": jobs, "only": _split(options.only),
                 "claims_specs": list(options.claims_specs), "figures": options.figures,
-                "derivations": options.derivations, "strict": options.strict},
+                "derivations": options.derivations, "strict": options.strict, "store": options.store},
         environment=environment(), command=options.command, started=started, wall_s=wall, notes=notes,
         strict=options.strict, load_errors=list(sel.load_errors))
