@@ -26,7 +26,9 @@ import math
 
 import numpy as np
 
-from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, comparison_rows
+from iclverify.checks.claims import (
+    CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, comparison_rows, counterfactual,
+)
 from iclverify.checks.compare import compare_extrapolated
 from iclverify.checks.lu2024_sim import simulate_lu2024
 
@@ -89,11 +91,52 @@ def _simulate(config: RunConfig, claim_no: int, idx: int, params: tuple, ds, bas
     return out
 
 
-def _control(name: str, rows: list) -> ControlOutcome:
+def _shifted(samples: list, by: float, inflate: float = 1.0) -> list:
+    """Per-d samples moved by ``by`` (the extrapolated intercept moves by the same amount: the fit is linear with
+    intercept weights summing to 1) and their spread around each d's mean multiplied by ``inflate``."""
+    return [np.mean(x) + by + inflate * (np.asarray(x) - np.mean(x)) for x in samples]
+
+
+def _hook(ds, theory: list, wrong: list, samples: list, scales: list):
+    """Counterfactual hook of a control judged on the claim's own samples (one entry per point).
+
+    Claim: every point's extrapolated intercept agrees with ``theory``; control rejected: some point's disagrees
+    with ``wrong``.  Jointly possible: the same samples moved to the midpoint of the two statements with their
+    spread inflated (x1, x3, ..., x100) pass the claim and do not reject the control.  Under the control: the
+    samples moved to the control's values, judged by the claim's check.
+    """
+    def ok(th, x, sc):
+        return compare_extrapolated(th, ds, x, role="diagnostic", scale=sc).passed
+
+    def claim_passes(data):
+        return all(ok(t, x, sc) for t, x, sc in zip(theory, data, scales))
+
+    def control_rejected(data):
+        return any(not ok(w, x, sc) for w, x, sc in zip(wrong, data, scales))
+
+    def intercepts():
+        return [compare_extrapolated(t, ds, x, role="diagnostic").mean for t, x in zip(theory, samples)]
+
+    def jointly():
+        a = intercepts()
+        for k in (1.0, 3.0, 10.0, 30.0, 100.0):
+            data = [_shifted(x, 0.5 * (t + w) - ai, k) for x, t, w, ai in zip(samples, theory, wrong, a)]
+            if claim_passes(data) and not control_rejected(data):
+                break
+        return data, data
+
+    def under_control():
+        return [_shifted(x, w - ai) for x, w, ai in zip(samples, wrong, intercepts())]
+
+    return counterfactual(claim_passes, control_rejected, jointly=jointly, under_control=under_control,
+                          detail="samples moved between the claim's and the control's values, spread inflated")
+
+
+def _control(name: str, rows: list, hook=None) -> ControlOutcome:
     """A wrong statement is rejected when at least one of its comparisons fails (one counterexample refutes it)."""
     rejected = any(not c.passed for _, c in rows)
     return ControlOutcome(name, rejected, "; ".join(f"{lbl}: {c}" for lbl, c in rows),
-                          comparisons=comparison_rows(rows))
+                          comparisons=comparison_rows(rows), counterfactual=hook)
 
 
 def _verdict(comps: list, what: str) -> tuple[Verdict, str]:
@@ -157,14 +200,21 @@ def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
     seeds: dict = {"root": config.seed}
     comps, diag, meas = [], [], {}
     ctl_rows: dict[str, list] = {}
+    gaps: list = []
+    scales: list = []
+    wrong_by: dict = {}
     for idx, (label, p, base) in enumerate(KAPPA_INF_POINTS):
         sim = _simulate(config, 1, idx, p, ds, base, seeds)
+        gaps.append(sim["gap"])
         e_icl = float(icl_error(*p))
         wrong = {"IDG at κ = ∞ is the ridgeless IDG (λ ignored)": e_icl - float(idg_error(*p[:4], 0.0)),
                  "λ -> 2λ in the IDG": e_icl - float(idg_error(*p[:4], 2 * p[4])),
                  "IDG at κ = ∞ is the τ = ∞ ridge form (finite-τ variance dropped)":
                      e_icl - float(idg_error_tau_inf(p[0], p[1], p[3], p[4]))}
         rule = f"e_ICL = {e_icl:.4g} at the point"
+        scales.append(e_icl)
+        for name, g in wrong.items():
+            wrong_by.setdefault(name, []).append(g)
         comps.append((label, compare_extrapolated(0.0, ds, sim["gap"], scale=e_icl, scale_rule=rule,
                                                   label=label)))
         for name, g in wrong.items():
@@ -178,7 +228,8 @@ def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
                        "wrong_gaps": wrong, "per_d": sim["per_d"]}
     verdict, reason = _verdict(comps, f"gap ICL - IDG -> 0 over d = {list(ds)}")
     meas["diagnostics"] = comparison_rows(diag)
-    ctl = [_control(name, rows) for name, rows in ctl_rows.items()]
+    ctl = [_control(name, rows, _hook(ds, [0.0] * len(gaps), wrong_by[name], gaps, scales))
+           for name, rows in ctl_rows.items()]
     first = comps[0][1]
     return Evidence(verdict, reason, theory=0.0, estimate=first.mean, se=first.se, d=max(ds), reps=None,
                     seeds=seeds, measurements=meas, controls=ctl, comparisons=comparison_rows(comps))
@@ -208,20 +259,25 @@ def ridge_idg(config: RunConfig) -> Evidence:
     seeds: dict = {"root": config.seed}
     comps, meas = [], {}
     ctl_rows: dict[str, list] = {}
+    idgs, theories, wrong_by = [], [], {}
     for idx, (label, p, base) in enumerate(RIDGE_IDG_POINTS):
         sim = _simulate(config, 2, idx, p, ds, base, seeds)
         th = float(idg_error(*p))
+        idgs.append(sim["idg"])
+        theories.append(th)
         wrong = {"the ridgeless IDG formula at the same point (λ ignored)": float(idg_error(*p[:4], 0.0)),
                  "λ -> 2λ": float(idg_error(*p[:4], 2 * p[4])),
                  "variance term weighted with the ICL Hessian 1 + q instead of s + q": variance_with_icl_hessian(*p),
                  "variance term dropped (τ = ∞ ridge form at the finite-τ ε)": variance_dropped(*p)}
         comps.append((label, compare_extrapolated(th, ds, sim["idg"], label=label)))
         for name, v in wrong.items():
+            wrong_by.setdefault(name, []).append(v)
             ctl_rows.setdefault(name, []).append(
                 (label, compare_extrapolated(v, ds, sim["idg"], role="control", label=f"{label}: {name}")))
         meas[label] = {"params": list(p), "theory": th, "wrong_values": wrong, "per_d": sim["per_d"]}
     verdict, reason = _verdict(comps, f"ridge IDG over d = {list(ds)}")
-    ctl = [_control(name, rows) for name, rows in ctl_rows.items()]
+    ctl = [_control(name, rows, _hook(ds, theories, wrong_by[name], idgs, [None] * len(idgs)))
+           for name, rows in ctl_rows.items()]
     first = comps[0][1]
     return Evidence(verdict, reason, theory=first.theory, estimate=first.mean, se=first.se, d=max(ds), reps=None,
                     seeds=seeds, measurements=meas, controls=ctl, comparisons=comparison_rows(comps))

@@ -39,7 +39,7 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from iclverify.derivations.registry import FAILED, PROVED, DerivationResult, derivation
+from iclverify.derivations.registry import FAILED, PROVED, DerivationResult, build_side, derivation, prove_sides
 from iclverify.theory import _lu2024_formulas as F
 from iclverify.theory import lu2024 as L
 from iclverify.theory.rmt import mp_transform_derivative_expr, mp_transform_expr
@@ -78,6 +78,29 @@ def mp_expectation(f: sp.Expr, nu: sp.Expr = _nu, m: sp.Expr = _M, dm: sp.Expr =
 
 def _zero(expr: sp.Expr) -> bool:
     return sp.simplify(sp.together(expr)) == 0
+
+
+#: Inputs both sides of an identity may share: the Marchenko-Pastur transform and its derivative.
+_COMMON = ("mp_transform_expr", "mp_transform_derivative_expr")
+
+
+def _together_simplify(e):
+    return sp.simplify(sp.together(e))
+
+
+def _sided(lhs_build, rhs_build, what: str, more: list[tuple[str, bool]], statement: str) -> DerivationResult:
+    """The derivation's main identity as two independently built sides (:func:`prove_sides`), plus side checks.
+
+    PROVED only when the sides are independent and reduce to zero and every further check reduces to zero.
+    """
+    lhs, rhs = build_side(lhs_build), build_side(rhs_build)
+    main = prove_sides(lhs, rhs, what, common=_COMMON, simplify=_together_simplify)
+    if main.status != PROVED:
+        return main
+    res = _result([(what, True)] + more, statement)
+    res.detail = main.detail + "; " + res.detail
+    res.sides = main.sides
+    return res
 
 
 def _result(ok_parts: list[tuple[str, bool]], statement: str) -> DerivationResult:
@@ -145,14 +168,17 @@ def step1_test_error() -> DerivationResult:
     icl_limit = -2 * _a + coef_icl * _a**2
     a_star = sp.solve(sp.diff(train_error_integrand(_a), _a), _a)
     parts = [
-        ("IDG limit - (s - 2as + (s+q)a²)", _zero(idg_limit - train_error_integrand(_a, q=q_def))),
+        ("s(1-a)² + q a² - (s - 2as + (s+q)a²)", _zero(_s * (1 - _a) ** 2 + q_def * _a**2
+                                                       - train_error_integrand(_a, q=q_def))),
         ("ICL limit - (-2a + (1+q)a²)", _zero(icl_limit - icl_error_integrand(_a, q=q_def))),
         ("a* - s/(s+q)", len(a_star) == 1 and _zero(a_star[0] - _s / (_s + _q))),
         ("E(a*) - qs/(s+q)", _zero(train_error_integrand(_s / (_s + _q)) - _q * _s / (_s + _q))),
         ("E(a) - E(a*) - (s+q)(a-a*)²", _zero(train_error_integrand(_a) - train_error_integrand(_s / (_s + _q))
                                               - (_s + _q) * (_a - _s / (_s + _q)) ** 2)),
     ]
-    res = _result(parts, "limits of the §2.3 coefficients (sympy.limit) and the quadratic minimiser")
+    # rhs in its bias-variance form s(1-a)² + q a² (built apart from the limit, not the same expression tree)
+    res = _sided(lambda: idg_limit, lambda: _s * (1 - _a) ** 2 + q_def * _a**2, "IDG limit - (s(1-a)² + q a²)",
+                 parts, "limits of the §2.3 coefficients (sympy.limit) and the quadratic minimiser")
     res.detail += ("; the c column is dropped as in the ridge ICL derivation (its terms are O(1/d) for |c| = O(1); "
                    "the simulator keeps it)")
     return res
@@ -166,9 +192,11 @@ def step2_fixed_point() -> DerivationResult:
     # (1/n) tr Σ(Σ+k_e)^{-1} = (d²/(tau d²)) E[(s+q)/(s+nu)]; multiply the fixed point by d tau / eps
     fixed_point = _tau * (1 - _lam / _eps) - mp_expectation((_s + _q) / (_s + _nu))
     package = F.self_consistency(_tau, _lam, _eps, _M)
-    parts = [("fixed point + package equation", _zero(fixed_point + package)),
-             ("E[(s+q)/(s+nu)] - (1 - eps M)", _zero(mp_expectation((_s + _q) / (_s + _nu)) - (1 - _eps * _M)))]
-    return _result(parts, "the fixed point is minus the package's self-consistency function")
+    del package
+    parts = [("E[(s+q)/(s+nu)] - (1 - eps M)", _zero(mp_expectation((_s + _q) / (_s + _nu)) - (1 - _eps * _M)))]
+    return _sided(lambda: fixed_point, lambda: -F.self_consistency(_tau, _lam, _eps, _M),
+                  "fixed point + package equation", parts,
+                  "the fixed point is minus the package's self-consistency function")
 
 
 @derivation("lu2024.ridge-idg-step3-machinery-icl", paper=PAPER,
@@ -184,9 +212,11 @@ def step3_machinery_icl() -> DerivationResult:
     # the noise + bias split of N: rho + qs/(s+q) (population residual) + (s+q)(mean - a*)² (bias), pointwise
     split = (train_error_integrand(mean_estimator()) - _q * _s / (_s + _q)
              - (_s + _q) * (mean_estimator() - _s / (_s + _q)) ** 2)
-    parts = [("deterministic-equivalent ICL - package ridge ICL", _zero(icl - package)),
-             ("N integrand - residual - bias", _zero(split))]
-    return _result(parts, "with M = M_kappa(nu), M' free symbols, so it holds at every eps, in particular the root")
+    del package
+    parts = [("N integrand - residual - bias", _zero(split))]
+    return _sided(lambda: icl, lambda: F.ridge_icl(_q, _rho, _tau, _eps, _M, _dM),
+                  "deterministic-equivalent ICL - package ridge ICL", parts,
+                  "with M = M_kappa(nu), M' free symbols, so it holds at every eps, in particular the root")
 
 
 @derivation("lu2024.ridge-idg-step4-formula", paper=PAPER,
@@ -198,11 +228,12 @@ def step4_formula() -> DerivationResult:
     e2 = mp_expectation(dof_integrand())
     idg_mean = _rho + mp_expectation(train_error_integrand(mean_estimator()))
     idg = idg_mean + n_eff * mp_expectation(variance_weight(_s + _q)) / (_tau - e2)
-    parts = [("deterministic-equivalent IDG - encoded ridge_idg", _zero(idg - F.ridge_idg(_q, _rho, _tau, _eps, _M, _dM))),
-             ("E[h (s+q)/(s+nu)²] at h = s+q - E2", _zero(mp_expectation(variance_weight(_s + _q)) - e2)),
+    parts = [("E[h (s+q)/(s+nu)²] at h = s+q - E2", _zero(mp_expectation(variance_weight(_s + _q)) - e2)),
              ("encoded ridge_idg + tau c_e (ICL code)", _zero(
                  F.ridge_idg(_q, _rho, _tau, _eps, _M, _dM) + _tau * _ce(_q, _rho, _tau, _eps, _M, _dM)))]
-    return _result(parts, "M, M' free symbols; e_IDG = -tau c_e where c_e is the ICL code's variance coefficient")
+    return _sided(lambda: idg, lambda: F.ridge_idg(_q, _rho, _tau, _eps, _M, _dM),
+                  "deterministic-equivalent IDG - encoded ridge_idg", parts,
+                  "M, M' free symbols; e_IDG = -tau c_e where c_e is the ICL code's variance coefficient")
 
 
 def _ce(q, rho, tau, eps, m, dm):
@@ -229,16 +260,19 @@ def _lam_sequence(points) -> tuple[str, float]:
             statement="[DERIVED-HERE] lam -> 0, tau > 1: eps -> 0 and the ridge IDG error tends to the authors' "
                       "ridgeless tau/(tau-1) (rho + q(1 - q m*)) ([CODE] ridgeless_idg)")
 def lam0_gt1() -> DerivationResult:
-    m, dm = mp_transform_expr(_q, _u), mp_transform_derivative_expr(_q, _u)
-    diff = F.ridge_idg(_q, _rho, _tau, 0, m, dm) - F.ridgeless_idg_gt1(_q, _rho, _tau, m)
-    if not _zero(diff):
-        return DerivationResult(FAILED, f"ridge_idg(eps = 0) - ridgeless_idg_gt1 = {sp.simplify(diff)}")
+    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, 0, mp_transform_expr(_q, _u), mp_transform_derivative_expr(_q, _u)),
+                 lambda: F.ridgeless_idg_gt1(_q, _rho, _tau, mp_transform_expr(_q, _u)),
+                 "ridge_idg(eps = 0) - ridgeless_idg_gt1", [],
+                 "symbolic q, rho, tau, u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> 0 "
+                 "as lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1)")
+    if res.status != PROVED:
+        return res
     num, worst = _lam_sequence([(2, "0.5", "2", "0.1"), (5, "2", "1.3", "0.2"), ("0.7", "inf", "3", "0.5")])
-    status = PROVED if worst <= 1e-25 else FAILED
-    return DerivationResult(status, "simplify(ridge_idg(eps = 0) - ridgeless_idg_gt1) == 0 for symbolic q, rho, tau, "
-                                    "u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> 0 as "
-                                    "lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1); " + num,
-                            data={"max_rel_diff": worst})
+    res.detail += "; " + num
+    res.data = {"max_rel_diff": worst}
+    if worst > 1e-25:
+        res.status = FAILED
+    return res
 
 
 @derivation("lu2024.ridge-idg-lam0-lt1", paper=PAPER,
@@ -254,13 +288,14 @@ def lam0_lt1() -> DerivationResult:
     if len(q_of_e0) != 1:
         return DerivationResult(FAILED, f"the quadratic is not linear in q: {q_of_e0}")
     mu = _q * (1 - _tau) / (_tau * e0)       # the definition eps0 = (1-tau) q/(tau mu*), solved for mu*
-    diff = (F.ridge_idg(_q, _rho, _tau, e0, m0, dm0) - F.ridgeless_idg_lt1(_q, _rho, _tau, _u, mu)).subs(_q, q_of_e0[0])
     x = sp.Symbol("x", positive=True)
     mx = mp_transform_expr(x, _u)
     implicit = -(_u * mx**2 + mx) / (2 * _u * x * mx + x + 1 - _u) - mp_transform_derivative_expr(x, _u)
-    parts = [("ridge_idg(eps0) - ridgeless_idg_lt1 on the quadratic's solution set", _zero(diff)),
-             ("implicit M' - M'", _zero(implicit))]
-    res = _result(parts, "eps0 kept as a free symbol, q eliminated through the MP quadratic at nu = q + eps0 "
+    parts = [("implicit M' - M'", _zero(implicit))]
+    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, e0, m0, dm0).subs(_q, q_of_e0[0]),
+                 lambda: F.ridgeless_idg_lt1(_q, _rho, _tau, _u, mu).subs(_q, q_of_e0[0]),
+                 "ridge_idg(eps0) - ridgeless_idg_lt1 on the quadratic's solution set", parts,
+                 "eps0 kept as a free symbol, q eliminated through the MP quadratic at nu = q + eps0 "
                          "(linear in q), M = (1-tau)/eps0 (the lam = 0 root, derivation lu2024.epsilon0-identity)")
     if res.status != PROVED:
         return res
@@ -276,15 +311,15 @@ def lam0_lt1() -> DerivationResult:
             statement="[DERIVED-HERE] tau -> inf: eps -> lam and the ridge IDG error tends to the tau = inf ridge form "
                       "1 + rho - 2E[s²/(s+nu)] + E[s²(s+q)/(s+nu)²] ([DERIVED], note §3.2)")
 def tau_inf() -> DerivationResult:
-    lim = sp.limit(F.ridge_idg(_q, _rho, _tau, _lam, _M, _dM), _tau, sp.oo)
     tau_inf_form = F.idg_tau_inf(_q, _rho, _lam, _M, _dM)
     # the note's moment form, built from the MP expectation independently of F.idg_tau_inf
     nu = _q + _lam
     note_form = 1 + _rho - 2 * mp_expectation(_s**2 / (_s + nu), nu=nu) \
         + mp_expectation(_s**2 * (_s + _q) / (_s + nu) ** 2, nu=nu)
-    parts = [("lim_{tau->inf} ridge_idg(eps = lam) - idg_tau_inf", _zero(lim - tau_inf_form)),
-             ("idg_tau_inf - note's moment form", _zero(tau_inf_form - note_form))]
-    res = _result(parts, "sympy.limit in tau with M, M' free")
+    parts = [("idg_tau_inf - note's moment form", _zero(tau_inf_form - note_form))]
+    res = _sided(lambda: sp.limit(F.ridge_idg(_q, _rho, _tau, _lam, _M, _dM), _tau, sp.oo),
+                 lambda: F.idg_tau_inf(_q, _rho, _lam, _M, _dM),
+                 "lim_{tau->inf} ridge_idg(eps = lam) - idg_tau_inf", parts, "sympy.limit in tau with M, M' free")
     if res.status != PROVED:
         return res
     pairs = []
@@ -310,13 +345,13 @@ def kappa_inf() -> DerivationResult:
     m0, dm0 = mp_transform_expr(nu, z), mp_transform_derivative_expr(nu, z)
     mq, dmq = mp_transform_expr(_q, z), mp_transform_derivative_expr(_q, z)
     mu0 = _q * mp_transform_expr(_q, z)
-    parts = [("ridge_idg - ridge_icl at u = 0", _zero(F.ridge_idg(_q, _rho, _tau, _eps, m0, dm0)
-                                                    - F.ridge_icl(_q, _rho, _tau, _eps, m0, dm0))),
-             ("ridgeless IDG - ICL, tau > 1, u = 0", _zero(F.ridgeless_idg_gt1(_q, _rho, _tau, mq)
+    parts = [("ridgeless IDG - ICL, tau > 1, u = 0", _zero(F.ridgeless_idg_gt1(_q, _rho, _tau, mq)
                                                            - F.ridgeless_icl_gt1(_q, _rho, _tau, mq, dmq))),
              ("ridgeless IDG - ICL, tau < 1, u = 0", _zero(F.ridgeless_idg_lt1(_q, _rho, _tau, z, mu0)
                                                            - F.ridgeless_icl_lt1(_q, _rho, _tau, mu0)))]
-    res = _result(parts, "eps a free symbol, M_inf(x) = 1/(1+x)")
+    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, _eps, mp_transform_expr(nu, z), mp_transform_derivative_expr(nu, z)),
+                 lambda: F.ridge_icl(_q, _rho, _tau, _eps, mp_transform_expr(nu, z), mp_transform_derivative_expr(nu, z)),
+                 "ridge_idg - ridge_icl at u = 0", parts, "eps a free symbol, M_inf(x) = 1/(1+x)")
     if res.status == PROVED:
         with mpmath.workdps(50):
             got = L.idg_error(3, mpmath.inf, mpmath.mpf("1.7"), mpmath.mpf("0.2"), mpmath.mpf("0.03"), dps=50)
