@@ -191,7 +191,7 @@ def variance_dropped(alpha, kappa, tau, rho, lam) -> float:
                  "IDG at κ = ∞ is the τ = ∞ ridge form (finite-τ variance dropped)"),
        assumptions="k = n tasks (one per context), normalised tasks; exact finite-d errors; 1/d extrapolation of the "
                    "gap over d = 16-28 (quick) / 24-48 (full); resolution relative to e_ICL at the point",
-       note_section="§3.5a", figure="lu2024-fig1-ridge-idg", resolution_required=RESOLUTION)
+       note_section="§3.5a", figure="lu2024-fig1c", resolution_required=RESOLUTION)
 def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
     """[DERIVED]+[DERIVED-HERE]: IDG = ICL at κ = ∞ for λ > 0, judged on the per-repeat gap."""
     from iclverify.theory.lu2024 import icl_error, idg_error, idg_error_tau_inf
