@@ -35,6 +35,7 @@ QUICK_D, QUICK_REPS = 24, 8
 _FAM_FIG1AB, _FAM_FIG1C, _FAM_FIG2 = 1, 2, (21, 22, 23)
 _FAM_FIG4, _FAM_DMMSE = 4, 5
 _FAM_FIG1_EXTRAP = 6  # Fig. 1A/1B points at the extra dimensions of the 1/d extrapolation
+_FAM_FIG1_RIDGE_IDG = 7  # Fig. 1 ridge IDG panel (its own family, so its draws are independent of Fig. 1A/1B)
 
 FIG1_ALPHAS = (1.0, 10.0, 100.0)
 FIG1_SIM_TAUS = (0.2, 0.5, 0.85, 0.93, 1.08, 1.15, 1.5, 2.0)
@@ -305,6 +306,42 @@ def fig1c(config: FigureConfig) -> FigureData:
                       info=_info(config, alpha=alpha, rho=rho))
 
 
+#: Added Fig. 1 panel (not in the paper): ridge IDG at finite κ, [DERIVED-HERE] theory.
+FIG1_RIDGE_IDG = {"alpha": 10.0, "kappa": 0.5, "rho": 0.01}
+
+
+@figure("lu2024-fig1-ridge-idg", paper=PAPER,
+        title="Lu et al. Fig. 1, added panel D: ridge IDG error vs τ (theory derived here)")
+def fig1_ridge_idg(config: FigureConfig) -> FigureData:
+    """Ridge IDG error vs τ at α = 10, κ = 0.5, ρ = 0.01, λ ∈ {1e-5, 0.1, 1}: the IDG companion of Fig. 1C.
+
+    The paper shows only the ridge ICL error (1C, κ = ∞, where IDG = ICL).  The λ > 0 IDG
+    theory at finite τ is [DERIVED-HERE] (no available source states it; ``docs/lu2024_ridge_idg.md``,
+    claim ``lu2024.mc-ridge-idg``).  Quick mode: d = 24, 8 repeats, 120-point τ grid (full: d = 100,
+    10 repeats, 400 points).
+    """
+    th = _theory()
+    alpha, kappa, rho = FIG1_RIDGE_IDG["alpha"], FIG1_RIDGE_IDG["kappa"], FIG1_RIDGE_IDG["rho"]
+    taus = _fig1_tau_grid(config.quick, FIG1C_SIM_TAUS)
+    series: list[Series] = []
+    i = 0
+    for lam in FIG1C_LAMBDAS:
+        group = f"lam={lam:g}"
+        lab = rf"$\lambda = 10^{{{int(round(math.log10(lam)))}}}$" if lam < 0.01 else rf"$\lambda = {lam:g}$"
+        series.append(Series(lab, taus, th.idg_error(alpha, kappa, taus, rho, lam=lam), group=group,
+                             params={"quantity": "idg", "alpha": alpha, "kappa": kappa, "rho": rho, "lam": lam}))
+        if not config.theory_only:
+            sims = [simulate_point(config, _FAM_FIG1_RIDGE_IDG, i + j, alpha=alpha, kappa=kappa, tau=tau, rho=rho,
+                                   lam=lam) for j, tau in enumerate(FIG1C_SIM_TAUS)]
+            series.append(_points(f"sim. {lab}", FIG1C_SIM_TAUS, sims, "idg", group))
+        i += len(FIG1C_SIM_TAUS)
+    panel = LinePanel(r"D   $\kappa = 0.5,\ \alpha = 10,\ \rho = 0.01$ (ridge IDG, derived here)", r"$\tau = n/d^2$",
+                      _QTY_LABEL["idg"], series, xscale="log", yscale="log", vlines=[(1.0, r"$\tau = 1$")])
+    return FigureData([panel], caption="Ridge λ > 0 removes the τ = 1 peak of the IDG error too; the finite-τ "
+                      "ridge IDG theory is derived here (no available source states it).",
+                      info=_info(config, alpha=alpha, kappa=kappa, rho=rho))
+
+
 # --------------------------------------------------------------------------- Figure 2
 def _alpha_star(qty: str, kappa: float, tau: float, rho: float):
     """Interior minimiser (α*, e(α*)) of the ridgeless error in α, or None when monotone."""
@@ -402,10 +439,11 @@ def interior_minimum_index(e: np.ndarray, tol: float = FIG3_TOL) -> np.ndarray:
 
 
 def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: float = FIG3_TOL,
-                        method: str = "refine", chunk_cells: int = 2_000_000) -> np.ndarray:
+                        method: str = "refine", chunk_cells: int = 2_000_000, lam: float = 0.0) -> np.ndarray:
     """``z[i, j]`` = α-grid index of the interior minimum of e(α) at ``(κ_j, ρ_i)``; NaN if monotone.
 
-    Ridgeless theory (note §4 Fig. 3), vectorised over the whole (ρ, κ) grid.
+    Ridgeless theory (note §4 Fig. 3) by default, vectorised over the whole (ρ, κ) grid; ``lam > 0``
+    uses the ridge errors (the ridge IDG error at finite τ is [DERIVED-HERE]).
 
     ``method="brute"`` evaluates every α of the grid (the authors' 401 × 300 × 500 per map).
     ``method="refine"`` (default) finds the same grid minimum by coarse-to-fine search:
@@ -417,7 +455,11 @@ def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: floa
     on the quick grid and on a sample of the full one.
     """
     th = _theory()
-    f = th.icl_error if qty == "icl" else th.idg_error
+    err = th.icl_error if qty == "icl" else th.idg_error
+
+    def f(a, k, t, r):
+        return err(a, k, t, r, lam)
+
     kappas, rhos, alphas = (np.asarray(v, dtype=float) for v in (kappas, rhos, alphas))
     if method not in ("refine", "brute"):
         raise ValueError(f"method={method!r} is outside the domain of method: {{'refine', 'brute'}}")
@@ -503,6 +545,38 @@ def fig3(config: FigureConfig) -> FigureData:
                       " ".join(n.strip() for n in FIG3_NOTES if n),
                       info={"mode": "quick" if config.quick else "full", "grid": shape, "tol": FIG3_TOL},
                       notes=list(FIG3_NOTES))
+
+
+#: Ridge IDG variant of Fig. 3 (not in the paper): IDG at τ = 0.5 for three ridge strengths.
+FIG3_RIDGE_IDG_LAMBDAS = (0.01, 0.1, 1.0)
+
+
+@figure("lu2024-fig3-ridge-idg", paper=PAPER,
+        title="Lu et al. Fig. 3, ridge IDG variant: where the ridge IDG error is non-monotone in α (derived here)")
+def fig3_ridge_idg(config: FigureConfig) -> FigureData:
+    """Fig. 3B (IDG, τ = 0.5) with a ridge λ ∈ {0.01, 0.1, 1} instead of λ → 0 (theory [DERIVED-HERE]).
+
+    Same grid, colouring and tolerance as :func:`fig3`, evaluated by brute force over the α grid
+    (quick: ~2.5 s per panel; full 401 × 300 × 500: minutes per panel); the λ > 0 IDG error at
+    finite τ is derived in ``docs/lu2024_ridge_idg.md`` (no available source states it).
+    """
+    g = fig3_grid(config.quick)
+    na = g["alpha"].size
+    ticks = [((p + 2) / 5 * (na - 1), rf"$10^{{{p}}}$") for p in range(-2, 4)]
+    tau = 0.5
+    panels = []
+    for letter, lam in zip("ABC", FIG3_RIDGE_IDG_LAMBDAS):
+        # brute force: with a ridge the refine search's one-minimum premise is untested (it differed from brute
+        # force in 1 of 6060 cells of the quick λ = 0.01 map); brute force costs ~2.5 s per quick panel
+        z = nonmonotonicity_map("idg", tau, g["kappa"], g["rho"], g["alpha"], lam=lam, method="brute")
+        panels.append(HeatmapPanel(f"{letter}   IDG, " + rf"$\tau = {tau:g},\ \lambda = {lam:g}$", g["kappa"],
+                                   g["rho"], z, r"$\kappa = k/d$", r"$\rho$", r"$\alpha^*$ (interior minimum)",
+                                   vlines=[(min(tau, 1.0), r"$\kappa = \min(\tau, 1)$")], zticks=ticks))
+    shape = "x".join(str(v.size) for v in (g["kappa"], g["rho"], g["alpha"]))
+    return FigureData(panels, caption="Non-monotonicity in α of the ridge IDG error over (κ, ρ), τ = 0.5; grey = "
+                      "monotone. Ridge IDG theory derived here (no available source states it).",
+                      info={"mode": "quick" if config.quick else "full", "grid": shape, "tol": FIG3_TOL,
+                            "lambdas": list(FIG3_RIDGE_IDG_LAMBDAS)})
 
 
 # --------------------------------------------------------------------------- Figure 4
