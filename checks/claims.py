@@ -75,6 +75,7 @@ SOURCE_LABELS = (
     "CODE", "SIM", "DATA", "DERIVED", "RECALL",  # lu2024_asymptotic.md
     "KNOWN", "RECONSTRUCTED", "MATH", "CHECKED", "MEMORY",  # li2024_finegrained.md, liu_zhou_2026_ghost.md
     "SLIDES", "SECONDARY", "CHECKED-scratch",  # li2024_nonlinear.md
+    "DERIVED-HERE",  # derived in this package: no available source states it
 )
 
 

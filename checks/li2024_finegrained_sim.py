@@ -29,7 +29,8 @@ from iclverify.checks.simcache import stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
 
 __all__ = ["Prompts", "IIDModel", "DriftModel", "RAGModel", "AlignmentModel", "predict_pgd", "mc_risk",
-           "mc_risk_of", "first_order_statistics", "regression_optimum"]
+           "mc_risk_of", "first_order_statistics", "regression_optimum", "mc_risk_integrated",
+           "first_order_integrated", "mc_risk_of_integrated"]
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Prompts:
     y: np.ndarray
     x: np.ndarray
     yq: np.ndarray
+    beta_q: np.ndarray | None = None  # the query's task (B, d): kept for the query-integrated estimators
 
     @property
     def size(self) -> int:
@@ -79,7 +81,11 @@ class IIDModel:
         beta = rng.standard_normal((size, d)) @ self._Lb.T
         y = np.einsum("bnd,bd->bn", X, beta) + rng.standard_normal((size, n)) * np.sqrt(self._sv)
         yq = np.einsum("bd,bd->b", x, beta) + rng.standard_normal(size) * np.sqrt(self.query_noise_var)
-        return Prompts(X, y, x, yq)
+        return Prompts(X, y, x, yq, beta)
+
+    def query_law(self, p: Prompts) -> tuple:
+        """x given everything else: N(0, Σ_x) (independent design); returns ``(mean (B, d), cov (d, d), σ_q²)``."""
+        return np.zeros_like(p.x), self._Lx @ self._Lx.T, float(self.query_noise_var)
 
 
 @dataclass
@@ -118,7 +124,11 @@ class DriftModel:
         s = np.sqrt(self.noise_var)
         y = np.einsum("bnd,bnd->bn", X, B[:, :n]) + s * rng.standard_normal((size, n))
         yq = np.einsum("bd,bd->b", x, B[:, n]) + s * rng.standard_normal(size)
-        return Prompts(X, y, x, yq)
+        return Prompts(X, y, x, yq, B[:, n])
+
+    def query_law(self, p: Prompts) -> tuple:
+        """x given everything else: N(0, I); returns ``(mean, cov, σ_q²)``."""
+        return np.zeros_like(p.x), np.eye(self.d), float(self.noise_var)
 
 
 def _noisy_labels(X: np.ndarray, x: np.ndarray, beta: np.ndarray, noise_var: float,
@@ -127,7 +137,7 @@ def _noisy_labels(X: np.ndarray, x: np.ndarray, beta: np.ndarray, noise_var: flo
     s = np.sqrt(noise_var)
     y = np.einsum("bnd,bd->bn", X, beta) + s * rng.standard_normal(X.shape[:2])
     yq = np.einsum("bd,bd->b", x, beta) + s * rng.standard_normal(x.shape[0])
-    return Prompts(X, y, x, yq)
+    return Prompts(X, y, x, yq, beta)
 
 
 @dataclass
@@ -147,6 +157,15 @@ class RAGModel:
         beta = rng.standard_normal((size, d))
         return _noisy_labels(X, x, beta, self.noise_var, rng)
 
+    def query_law(self, p: Prompts) -> tuple:
+        """x given the demonstrations (x_i = a x + b g_i, x ~ N(0, I)): Gaussian with precision
+        1 + n a²/b² and mean (a/b²) Σ_i x_i / (1 + n a²/b²) (conjugate update); returns ``(mean, cov, σ²)``."""
+        if self.b == 0:
+            raise ValueError("b = 0: the query is a function of the demonstrations, nothing left to integrate")
+        prec = 1.0 + self.n * self.a**2 / self.b**2
+        mean = (self.a / self.b**2) * p.X.sum(axis=1) / prec
+        return mean, np.eye(self.d) / prec, float(self.noise_var)
+
 
 @dataclass
 class AlignmentModel:
@@ -164,6 +183,10 @@ class AlignmentModel:
         X = self.a * beta[:, None, :] + self.b * rng.standard_normal((size, n, d))
         x = self.a * beta + self.b * rng.standard_normal((size, d))
         return _noisy_labels(X, x, beta, self.noise_var, rng)
+
+    def query_law(self, p: Prompts) -> tuple:
+        """x given β and the demonstrations: N(aβ, b²I) (its own fresh g₀); returns ``(mean, cov, σ²)``."""
+        return self.a * p.beta_q, self.b**2 * np.eye(self.d), float(self.noise_var)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,3 +288,120 @@ def regression_optimum(model: Any, omega: Any = None, *, size: int = 2000, batch
     w = np.linalg.solve(G, g)
     d = int(round(np.sqrt(w.size)))
     return w.reshape(d, d), float(yy - g @ w)
+
+
+# ---------------------------------------------------------------------------------------------
+# Query-integrated estimators (variance reduction, DERIVED-HERE)
+#
+# Given everything except the query feature x and the query noise ξ, the error of (W)PGD is
+# e = xᵀv + ξ with v = β_q − W h, h = Xᵀ(ω ⊙ y).  Every model here has x | rest ~ N(m, C) with m, C
+# known in closed form (``model.query_law``), so the exact conditional expectations are
+#
+#   E[e² | rest]                 = (mᵀv)² + vᵀCv + σ_q²                 (risk)
+#   E[x_j h_k e | rest]          = (E[xxᵀ] v)_j h_k,  E[xxᵀ] = C + mmᵀ    (W first-order statistic)
+#   E[e · xᵀWx_i y_i ω-free | rest] = vᵀ E[xxᵀ] W x_i y_i                   (ω first-order statistic)
+#
+# Averaging these instead of the raw squares removes the query's share of the variance (the
+# chi-square of x) while keeping the estimators unbiased: E[E[· | rest]] = E[·].
+
+
+def _query_pieces(model: Any, p: Prompts, W: np.ndarray, omega: Any):
+    if p.beta_q is None:
+        raise ValueError(f"{type(model).__name__}.sample did not keep the query's task: cannot integrate the query")
+    m, C, sq = model.query_law(p)
+    wy = p.y if omega is None else p.y * np.asarray(omega, dtype=float)
+    h = np.einsum("bnd,bn->bd", p.X, wy)
+    Wh = h @ np.asarray(W, dtype=float).T
+    v = p.beta_q - Wh
+    return m, C, sq, h, Wh, v
+
+
+def _second_moment_times(m: np.ndarray, C: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """E[xxᵀ | rest] v = C v + m (mᵀv), row-wise."""
+    return v @ C.T + m * np.einsum("bd,bd->b", m, v)[:, None]
+
+
+def mc_risk_integrated(model: Any, pairs: Any, *, size: int = 2000, batches: int = 50,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Per-batch means of the query-integrated risk (m ᵀv)² + vᵀCv + σ_q² for several ``(W, ω)`` pairs.
+
+    All pairs are evaluated on the *same* prompts (common random numbers), so the difference of two
+    columns estimates a risk difference with the shared noise cancelled.  Returns ``(batches, len(pairs))``.
+
+    Examples
+    --------
+    >>> r = mc_risk_integrated(IIDModel(2, 3), [(np.eye(2) / 6, None)], size=4000, batches=10,
+    ...                        rng=np.random.default_rng(0))      # L* = 1
+    >>> bool(abs(r.mean() - 1.0) < 0.05)
+    True
+    """
+    if batches < 2 or size < 1:
+        raise ValueError("need batches >= 2 and size >= 1")
+    pairs = list(pairs)
+    out = np.empty((batches, len(pairs)))
+    for k in range(batches):
+        p = model.sample(size, rng)
+        for j, (W, omega) in enumerate(pairs):
+            m, C, sq, _, _, v = _query_pieces(model, p, W, omega)
+            out[k, j] = np.mean(np.einsum("bd,bd->b", m, v) ** 2 + np.einsum("bd,de,be->b", v, C, v) + sq)
+    return out
+
+
+def first_order_integrated(model: Any, pairs: Any, *, size: int = 2000, batches: int = 50,
+                           rng: np.random.Generator, weights: bool = False) -> list:
+    """Query-integrated first-order statistics of several ``(W, ω)`` pairs on the same prompts.
+
+    For each pair returns ``(stats, scale)``, both ``(batches, p)`` per-batch means:
+
+    * ``weights=False``: p = d² coordinates of E[(E[xxᵀ]v) ⊗ h] (the negative half-gradient in W);
+    * ``weights=True``: p = n coordinates vᵀE[xxᵀ]W x_i y_i (the negative half-gradient in ω).
+
+    ``stats`` has mean zero exactly when (W, ω) satisfies that first-order condition.  ``scale`` is the
+    same statistic with v replaced by Wh: rescaling W to (1+δ)W shifts the mean of ``stats`` by
+    −δ·mean(``scale``), which gives the test's resolution (see ``_li2024_claim_tools.foc_test``).
+    """
+    pairs = list(pairs)
+    res = [(None, None)] * len(pairs)
+    stats = [[] for _ in pairs]
+    scales = [[] for _ in pairs]
+    for _ in range(batches):
+        p = model.sample(size, rng)
+        for j, (W, omega) in enumerate(pairs):
+            m, C, _, h, Wh, v = _query_pieces(model, p, W, omega)
+            Mv, MWh = _second_moment_times(m, C, v), _second_moment_times(m, C, Wh)
+            if weights:
+                g = np.einsum("bnd,de,bn->bne", p.X, np.asarray(W, dtype=float).T, p.y)  # (Wx_i) y_i
+                stats[j].append(np.einsum("be,bne->n", Mv, g) / p.size)
+                scales[j].append(np.einsum("be,bne->n", MWh, g) / p.size)
+            else:
+                stats[j].append(np.einsum("bj,bk->jk", Mv, h).ravel() / p.size)
+                scales[j].append(np.einsum("bj,bk->jk", MWh, h).ravel() / p.size)
+    for j in range(len(pairs)):
+        res[j] = (np.asarray(stats[j]), np.asarray(scales[j]))
+    return res
+
+
+def mc_risk_of_integrated(model: Any, predictor: Callable[[Prompts], np.ndarray], *, size: int, batches: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """Query-integrated per-batch risk of any predictor that is linear in the query feature, ŷ = xᵀg(X, y).
+
+    One-layer linear attention, its LoRA and low-rank variants and H3 all are (the query token [x; 0]
+    enters every term once, and the query is not among the keys), so g is read off by predicting at
+    x = e_j, and E[(y − ŷ)² | rest] = (mᵀv)² + vᵀCv + σ_q² with v = β_q − g.  Linearity is verified on
+    every batch (a predictor that is not linear in x raises instead of being mis-estimated).
+    """
+    if batches < 2 or size < 1:
+        raise ValueError("need batches >= 2 and size >= 1")
+    out = np.empty(batches)
+    for k in range(batches):
+        p = model.sample(size, rng)
+        d = p.x.shape[1]
+        G = np.stack([predictor(Prompts(p.X, p.y, np.broadcast_to(np.eye(d)[j], p.x.shape).copy(), p.yq, p.beta_q))
+                      for j in range(d)], axis=1)  # (B, d): ŷ = xᵀ g
+        direct = predictor(p)
+        if not np.allclose(direct, np.einsum("bd,bd->b", p.x, G), rtol=1e-8, atol=1e-8 * (1 + np.abs(direct).max())):
+            raise ValueError("the predictor is not linear in the query feature x: cannot integrate the query")
+        m, C, sq = model.query_law(p)
+        v = p.beta_q - G
+        out[k] = np.mean(np.einsum("bd,bd->b", m, v) ** 2 + np.einsum("bd,de,be->b", v, C, v) + sq)
+    return out

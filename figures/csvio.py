@@ -47,7 +47,7 @@ __all__ = ["FORMAT_TAG", "write_figure_csv", "read_figure_csv"]
 
 FORMAT_TAG = "# iclverify-figure-csv v1"
 _BASE_COLS = ["panel", "panel_type", "series", "label", "group", "kind", "x", "y", "yerr", "z"]
-_SERIES_STYLE = ("label", "kind", "group", "linestyle", "connect", "marker", "params")
+_SERIES_STYLE = ("label", "kind", "group", "linestyle", "connect", "marker", "params", "filled", "dodge")
 
 
 def _num(v: Any) -> str:
@@ -93,7 +93,8 @@ def _layout(fig_id: str, title: str, data: FigureData) -> dict:
             d["type"] = "heatmap"
             d["shape"] = list(np.shape(p.z))
         panels.append(d)
-    return {"id": fig_id, "title": title, "caption": data.caption, "info": data.info, "panels": panels}
+    return {"id": fig_id, "title": title, "caption": data.caption, "info": data.info, "notes": list(data.notes),
+            "panels": panels}
 
 
 def write_figure_csv(path: str | Path, fig_id: str, title: str, data: FigureData) -> Path:
@@ -177,7 +178,8 @@ def read_figure_csv(path: str | Path) -> tuple[dict, FigureData]:
                         meta.append(m)
                 series.append(Series(label=st["label"], x=x, y=y, kind=st["kind"], yerr=yerr, group=st["group"],
                                      linestyle=st["linestyle"], meta=meta, connect=st.get("connect", False),
-                                     marker=st.get("marker"), params=params))
+                                     marker=st.get("marker"), params=params, filled=st.get("filled", False),
+                                     dodge=st.get("dodge", 0.0)))
             for key in ("vlines", "hlines", "markers"):
                 spec[key] = [tuple(v) for v in spec.get(key, [])]
             for key in ("xlim", "ylim"):
@@ -190,4 +192,5 @@ def read_figure_csv(path: str | Path) -> tuple[dict, FigureData]:
             for key in ("vlines", "markers", "zticks"):
                 spec[key] = [tuple(v) for v in spec.get(key, [])]
             panels.append(HeatmapPanel(x=vals[0, :, 0], y=vals[:, 0, 1], z=vals[:, :, 2], **spec))
-    return layout, FigureData(panels=panels, caption=layout.get("caption", ""), info=layout.get("info", {}))
+    return layout, FigureData(panels=panels, caption=layout.get("caption", ""), info=layout.get("info", {}),
+                              notes=list(layout.get("notes", [])))

@@ -67,7 +67,7 @@ def _n_grid(config, d):
     return np.unique(np.r_[1, np.linspace(2, 3 * d, 6 if config.quick else 12).round().astype(int)])
 
 
-def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn):
+def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn, title=None):
     d = config.d or 5
     ns = _n_grid(config, d)
     fine = np.arange(1, 3 * d + 1)
@@ -83,7 +83,7 @@ def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn):
                 pts.append(_mc_point(config, i, IIDModel(d, int(n), None, Sb, s2),
                                      th.optimal_preconditioner(d, int(n), s2, None, Sb), d=d, n=int(n)))
                 i += 1
-            series.append(_points_series(f"MC at W* (ATT = H3 = PGD), {grp}", ns, pts, grp))
+            series.append(_points_series(f"MC at $W^*$ (ATT = H3 = PGD), {grp}", ns, pts, grp))
         else:
             for name, make in (("ATT", lambda rng, n: LinearAttention(d, n, rng=rng, value_init="label")),
                                ("H3", lambda rng, n: H3Model(d, n, rng=rng))):
@@ -93,27 +93,30 @@ def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn):
                                               IIDModel(d, int(n), None, Sb, s2), d=d, n=int(n), model=name))
                     i += 1
                 series.append(_points_series(f"trained {name}, {grp}", ns, pts, grp))
-    return FigureData([LinePanel(caption, "number of in-context examples n", "test risk L", series)],
+    return FigureData([LinePanel(title or caption, "number of in-context examples $n$", "test risk $L$", series)],
                       caption=caption + f" d = {d}; risk includes σ².", info={"d": d, "quick": config.quick})
 
 
 @figure("li2024-fig2a", paper=PAPER, title="IID isotropic, noiseless: L* = d(d+1)/(n+d+1)")
 def fig2a(config: FigureConfig) -> FigureData:
     """Fig. 2a: Σ_x = Σ_β = I, σ = 0 (note §3.1)."""
-    return _fig2(config, [0.0], lambda p: (p, None), "Σ_x = Σ_β = I, σ = 0", lambda p: "σ² = 0")
+    return _fig2(config, [0.0], lambda p: (p, None), "Σ_x = Σ_β = I, σ = 0", lambda p: r"$\sigma^2 = 0$",
+                 title=r"$\Sigma_x = \Sigma_\beta = I,\ \sigma = 0$")
 
 
 @figure("li2024-fig2b", paper=PAPER, title="IID isotropic, noisy labels")
 def fig2b(config: FigureConfig) -> FigureData:
     """Fig. 2b: σ² ∈ {0.5, 2} (the paper's σ values are unknown)."""
-    return _fig2(config, [0.5, 2.0], lambda p: (p, None), "Σ_x = Σ_β = I, noisy labels", lambda p: f"σ² = {p:g}")
+    return _fig2(config, [0.5, 2.0], lambda p: (p, None), "Σ_x = Σ_β = I, noisy labels",
+                 lambda p: f"$\\sigma^2 = {p:g}$", title=r"$\Sigma_x = \Sigma_\beta = I$, noisy labels")
 
 
 @figure("li2024-fig2c", paper=PAPER, title="Equicorrelated task covariance γ11ᵀ + (1−γ)I")
 def fig2c(config: FigureConfig) -> FigureData:
     """Fig. 2c: Σ_β = γ11ᵀ + (1−γ)I, γ ∈ {0.3, 0.7}, σ = 0."""
     return _fig2(config, [0.3, 0.7], lambda g: (0.0, f"equicorrelated:{g}"), "Σ_β = γ11ᵀ + (1−γ)I, σ = 0",
-                 lambda g: f"γ = {g:g}")
+                 lambda g: f"$\\gamma = {g:g}$",
+                 title=r"$\Sigma_\beta = \gamma\,\mathbf{1}\mathbf{1}^\top + (1 - \gamma) I,\ \sigma = 0$")
 
 
 def _alpha_grid(config):
@@ -127,10 +130,11 @@ def fig3a(config: FigureConfig) -> FigureData:
     fine = np.linspace(0, 0.6, 61)
     series, i = [], 0
     for n in (d, 2 * d):
-        grp = f"n = {n}"
+        grp = f"$n = {n}$"
         series.append(Series(f"theory (exact), {grp}", fine, [al.rag_optimal_risk(d, n, a) for a in fine], group=grp,
                              linestyle=":"))
-        series.append(Series(f"n_eff approximation d²/(κn+d), {grp}", fine, [al.rag_approx_risk(d, n, a) for a in fine],
+        series.append(Series(r"$n_{\mathrm{eff}}$ approximation $d^2/(\kappa n + d)$, " + grp, fine,
+                             [al.rag_approx_risk(d, n, a) for a in fine],
                              group=grp, linestyle="--"))
         pts, alphas = [], _alpha_grid(config)
         for a in alphas:
@@ -143,7 +147,8 @@ def fig3a(config: FigureConfig) -> FigureData:
                                           d=d, n=n, alpha=a, model="ATT"))
             i += 1
         series.append(_points_series(("MC at c*I" if config.quick else "trained ATT") + f", {grp}", alphas, pts, grp))
-    return FigureData([LinePanel("RAG: query-correlated demonstrations", "correlation α", "test risk L", series)],
+    return FigureData([LinePanel("RAG: query-correlated demonstrations", r"correlation $\alpha$", "test risk $L$",
+                                 series)],
                       caption=f"Reconstructed RAG model, d = {d}, σ = 0.", info={"d": d, "quick": config.quick})
 
 
@@ -154,7 +159,7 @@ def fig3b(config: FigureConfig) -> FigureData:
     fine = np.linspace(0, 0.6, 61)
     series, i = [], 0
     for n in (d, 2 * d):
-        grp = f"n = {n}"
+        grp = f"$n = {n}$"
         series.append(Series(f"theory, {grp}", fine, [al.alignment_optimal_risk(d, n, a, normalized=True)
                                                        for a in fine], group=grp, linestyle=":"))
         pts, alphas = [], _alpha_grid(config)
@@ -171,7 +176,8 @@ def fig3b(config: FigureConfig) -> FigureData:
             pts.append((m / ey2, se / ey2, meta))
             i += 1
         series.append(_points_series(("MC at c*I" if config.quick else "trained ATT") + f", {grp}", alphas, pts, grp))
-    return FigureData([LinePanel("Task-feature alignment", "correlation α", "normalised risk L / E[y²]", series)],
+    return FigureData([LinePanel("Task-feature alignment", r"correlation $\alpha$",
+                                 r"normalised risk $L\,/\,\mathbb{E}[y^2]$", series)],
                       caption=f"Reconstructed alignment model, d = {d}, σ = 0.", info={"d": d, "quick": config.quick})
 
 
@@ -184,8 +190,8 @@ def fig3c(config: FigureConfig) -> FigureData:
     fine = np.arange(1, 3 * d + 1)
     series, i = [], 0
     for r in (1, 2, d):
-        grp = f"r = {r}"
-        series.append(Series(f"theory L*_r, {grp}", fine, [lr.lowrank_optimal_risk(r, d, int(n), sigma_beta=spec)
+        grp = f"$r = {r}$"
+        series.append(Series(f"theory $L^*_r$, {grp}", fine, [lr.lowrank_optimal_risk(r, d, int(n), sigma_beta=spec)
                                                             for n in fine], group=grp, linestyle=":"))
         pts = []
         for n in ns:
@@ -198,9 +204,10 @@ def fig3c(config: FigureConfig) -> FigureData:
                                                                                       value_init="label"),
                                           IIDModel(d, n, None, spec), d=d, n=n, r=r, model="rank-r ATT"))
             i += 1
-        series.append(_points_series(("MC at W*_r" if config.quick else "trained rank-r ATT") + f", {grp}", ns, pts,
+        series.append(_points_series(("MC at $W^*_r$" if config.quick else "trained rank-$r$ ATT") + f", {grp}", ns,
+                                     pts,
                                      grp))
-    return FigureData([LinePanel("Low-rank attention", "number of in-context examples n", "test risk L", series)],
+    return FigureData([LinePanel("Low-rank attention", "number of in-context examples $n$", "test risk $L$", series)],
                       caption=f"Σ_x = I, Σ_β geometric (ratio 0.5, trace d), d = {d}, σ = 0.",
                       info={"d": d, "quick": config.quick})
 
@@ -225,10 +232,11 @@ def fig3d(config: FigureConfig) -> FigureData:
         else:
             pts.append(_trained_point(config, i, lambda rng, r=r: LoRAAttention(W_old, n, r, rng=rng),
                                       IIDModel(d, n, None, new), d=d, n=n, r=r, model="LoRA"))
-    lab = "MC at W_old + ΔW*_r" if config.quick else "trained LoRA"
-    series = [Series("theory L*_new + Σ_{i>r} s_i²", rs, curve, linestyle=":", group="lora"),
+    lab = r"MC at $W_{\mathrm{old}} + \Delta W^*_r$" if config.quick else "trained LoRA"
+    series = [Series(r"theory $L^*_{\mathrm{new}} + \sum_{i>r} s_i^2$", rs, curve, linestyle=":", group="lora"),
               _points_series(lab, rs, pts, "lora")]
-    panel = LinePanel("LoRA adaptation", "adapter rank r", "test risk L on the new task", series,
-                      hlines=[(float(curve[-1]), "L*_new"), (float(curve[0]), "L_new(W_old)")])
+    panel = LinePanel("LoRA adaptation", "adapter rank $r$", "test risk $L$ on the new task", series,
+                      hlines=[(float(curve[-1]), r"$L^*_{\mathrm{new}}$"),
+                              (float(curve[0]), r"$L_{\mathrm{new}}(W_{\mathrm{old}})$")])
     return FigureData([panel], caption=f"Σ_x = I, Σ_old = diag(geometric 3 → 0.25, trace d), Σ_new reversed, d = {d}, "
                                        f"n = {n}, σ = 0.", info={"d": d, "n": n, "quick": config.quick})

@@ -39,7 +39,8 @@ def fig_attention(cfg: FigureConfig) -> FigureData:
     res = shared_model(_rc(cfg))
     h = res.history
     panel = LinePanel(
-        title="one-layer model, cyclic T_tr, alpha=0.8, l=20", xlabel="SGD step", ylabel="attention mass",
+        title=r"one-layer model, cyclic $T_{\mathrm{tr}}$, $\alpha = 0.8$, $\ell = 20$", xlabel="SGD step",
+        ylabel="attention mass",
         series=[Series("same pattern as query", h["log_step"], h["attn_same"]),
                 Series("other contexts", h["log_step"], h["attn_other"]),
                 Series("fraction of same-pattern contexts", h["log_step"], h["frac_same"], linestyle="--")],
@@ -62,26 +63,29 @@ def fig_pruning(cfg: FigureConfig) -> FigureData:
     panels = []
     for metric, ylabel in (("hinge", "hinge loss"), ("err", "classification error")):
         series = []
-        for o, lab in (("small", "magnitude, small first"), ("random", "random (mean of 5)"),
-                       ("large", "magnitude, large first")):
+        # the three orders are drawn side by side (a few points apart) so that their error bars stay apart
+        for o, lab, dodge in (("small", "magnitude, small first", -3.5), ("random", "random (mean of 5)", 0.0),
+                              ("large", "magnitude, large first", 3.5)):
             arr = np.array(cur[o][metric])
-            series.append(Series(lab, rates, arr.mean(axis=1), kind="points",
+            series.append(Series(lab, rates, arr.mean(axis=1), kind="points", group=o, dodge=dodge,
                                  yerr=arr.std(axis=1, ddof=1) / np.sqrt(arr.shape[1])))
-        panels.append(LinePanel(title=f"unseen tasks, alpha'=0.8, l=20 ({metric})", xlabel="pruning rate R",
+        panels.append(LinePanel(title=r"unseen tasks, $\alpha^{\prime} = 0.8$, $\ell = 20$", xlabel="pruning rate $R$",
                                 ylabel=ylabel, series=series))
     wowv = {o: [float(evaluate(prune(res.params, R, o, by="WOWV"), pr)["hinge"].mean()) for R in rates]
             for o in ("small", "large")}
-    panels.append(LinePanel(title="ranked by rows of W_O W_V (Theorem 3's magnitude)", xlabel="pruning rate R",
+    panels.append(LinePanel(title=r"ranked by rows of $W_O W_V$ (Theorem 3)", xlabel="pruning rate $R$",
                             ylabel="hinge loss",
-                            series=[Series("W_O W_V, small first", rates, wowv["small"], kind="points"),
-                                    Series("W_O W_V, large first", rates, wowv["large"], kind="points")]))
+                            series=[Series("$W_O W_V$, small first", rates, wowv["small"], kind="points",
+                                           group="small"),
+                                    Series("$W_O W_V$, large first", rates, wowv["large"], kind="points",
+                                           group="large")]))
     mags = np.sort(neuron_magnitudes(res.params))
     mv = np.sort(neuron_magnitudes(res.params, "WOWV"))
     panels.append(LinePanel(title="sorted neuron magnitudes", xlabel="neuron rank / m", ylabel="row norm",
-                            series=[Series("||W_O[i]||", (np.arange(mags.size) + 0.5) / mags.size, mags,
-                                           kind="points"),
-                                    Series("||(W_O W_V)[i]||", (np.arange(mv.size) + 0.5) / mv.size, mv,
-                                           kind="points")]))
+                            series=[Series(r"$\|W_O[i]\|$", (np.arange(mags.size) + 0.5) / mags.size, mags,
+                                           kind="points", marker="."),
+                                    Series(r"$\|(W_O W_V)[i]\|$", (np.arange(mv.size) + 0.5) / mv.size, mv,
+                                           kind="points", marker=".")]))
     return FigureData(panels, caption="Slides Fig. 22 analogue (in-domain unseen tasks). Theorem 3 predicts "
                                       "small-first ~ lossless up to the small-neuron fraction, large-first >= "
                                       "Omega(R).", info={"N": N, "train_seed": cfg.seed})
@@ -105,8 +109,9 @@ def fig_ood_s1(cfg: FigureConfig) -> FigureData:
             p = max(e.mean(), 0.5 / N)  # zero errors drawn at half a count on the log axis
             err.append(p)
             se.append(np.sqrt(p * (1 - p) / N))
-        series.append(Series(f"S1 = {S1}", ls, err, kind="points", yerr=se))
-    panel = LinePanel(title="one-layer model, all-task training, alpha'=0.8", xlabel="test context length l_ts",
+        series.append(Series(f"$S_1 = {S1}$", ls, err, kind="points", yerr=se))
+    panel = LinePanel(title=r"one-layer model, all-task training, $\alpha^{\prime} = 0.8$",
+                      xlabel=r"test context length $\ell_{\mathrm{ts}}$",
                       ylabel="OOD classification error", series=series, yscale="log",
                       hlines=[(1e-2, "1 %")])
     return FigureData([panel], caption="Slides Fig. 18 analogue. Construction (i): mu'_j = S1/2 (mu_2j + mu_2j+1). "

@@ -43,15 +43,16 @@ def kme_rate(config: FigureConfig) -> FigureData:
         pool = rates.make_kme_pool(d, rng=rates.child_rng(config.seed, 7, d))
         errs = rates.simulate_kme_errors(pool, ms, reps, root=config.seed, key=(8, d))
         grid = _igrid(ms[0], ms[-1])
-        series.append(Series(f"exact, d={d}", grid, pool.exact_mse(grid), group=f"d{d}"))
-        series.append(_points(f"Monte Carlo, d={d}", ms, errs, f"d{d}",
+        series.append(Series(f"exact, $d = {d}$", grid, pool.exact_mse(grid), group=f"d{d}"))
+        series.append(_points(f"Monte Carlo, $d = {d}$", ms, errs, f"d{d}",
                               [{"d": d, "m": m, "reps": reps, "root": config.seed, "spawn_key": (8, d, i)}
                                for i, m in enumerate(ms)]))
         info["slopes"][d] = rates.loglog_slope(ms, errs).as_dict()
     grid = _igrid(ms[0], ms[-1])
-    series.append(Series("bound B^2 kappa^2/m (B = 2, kappa = 1)", grid, lz.kme_mse_bound(2.0, 1.0, grid),
+    series.append(Series(r"bound $B^2\kappa^2/m$ ($B = 2,\ \kappa = 1$)", grid, lz.kme_mse_bound(2.0, 1.0, grid),
                          linestyle="--", group="bound"))
-    panel = LinePanel("KME error: slope -1 for every d", "context tokens m", "E||Sigma_hat - Sigma||_F^2", series,
+    panel = LinePanel("KME error: slope $-1$ for every $d$", "context tokens $m$",
+                      r"$\mathbb{E}\,\|\hat\Sigma - \Sigma\|_F^2$", series,
                       xscale="log", yscale="log")
     return FigureData([panel], caption="Dimension-free second-stage concentration (note §2.2 F2, §3(d1)).", info=info)
 
@@ -76,23 +77,23 @@ def two_stage(config: FigureConfig) -> FigureData:
                 out[r, i] = P.excess_risk(P.fit(N, m, rng), m_test=m)
         fixed[m] = out
     gridN = _igrid(Ns[0], Ns[-1])
-    left = [Series("sigma^2 D/(N-D-1)", gridN[gridN > P.D + 2],
+    left = [Series(r"$m = \infty$, theory $\sigma^2 D/(N - D - 1)$", gridN[gridN > P.D + 2],
                    lz.first_stage_risk_gaussian(P.sigma**2, P.D, gridN[gridN > P.D + 2]), group="inf"),
-            _points("m = infinity", Ns, inf_r, "inf")]
+            _points(r"$m = \infty$", Ns, inf_r, "inf")]
     for m, out in fixed.items():
         keep = ~np.isnan(out[0])
-        left.append(_points(f"m = {m}", np.asarray(Ns)[keep], out[:, keep], f"m{m}"))
+        left.append(_points(f"$m = {m}$", np.asarray(Ns)[keep], out[:, keep], f"m{m}"))
     ms = [4, 8, 16, 32, 64, 128] if config.quick else [4, 8, 16, 32, 64, 128, 256]
     N = 2000 if config.quick else 5000
     tr = rates.second_stage_risks(P, N, ms, max(3, reps // 2), root=config.seed)
     orc = rates.oracle_second_stage_errors(P, ms, 1000 if config.quick else 4000, root=config.seed)
     gridm = _igrid(ms[0], ms[-1])
-    right = [_points(f"trained ridge, N = {N}", ms, tr, "tr"),
-             _points("oracle |<w*, e_hat - e>|^2", ms, orc, "or"),
-             Series("w*^T (M2 - C) w* / m", gridm, P.oracle_variance() / gridm, group="or")]
-    panels = [LinePanel("risk vs N (plateau at fixed m)", "prompts N", "excess risk", left, xscale="log",
+    right = [_points(f"trained ridge, $N = {N}$", ms, tr, "tr"),
+             _points(r"oracle $|\langle w^*, \hat e - e\rangle|^2$", ms, orc, "or"),
+             Series(r"oracle, theory $w^{*\top} (M_2 - C)\, w^* / m$", gridm, P.oracle_variance() / gridm, group="or")]
+    panels = [LinePanel("risk vs $N$ (plateau at fixed $m$)", "prompts $N$", "excess risk", left, xscale="log",
                         yscale="log"),
-              LinePanel("risk vs m", "context tokens m", "excess risk", right, xscale="log", yscale="log")]
+              LinePanel("risk vs $m$", "context tokens $m$", "excess risk", right, xscale="log", yscale="log")]
     info = {"reps": reps, "first_stage_slope": rates.loglog_slope(Ns, inf_r).as_dict(),
             "trained_m_slope": rates.loglog_slope(ms, tr).as_dict()}
     return FigureData(panels, caption="Two-stage sampling (note §2.4, §3(d2)); exponents of the paper unknown.",
@@ -109,13 +110,14 @@ def performer(config: FigureConfig) -> FigureData:
     grid = _igrid(ms[0], ms[-1])
     pos = rates.simulate_performer_errors(x, y, ms, trials, kind="positive", root=config.seed)
     trig = rates.simulate_performer_errors(x, y, ms, trials, kind="trig", root=config.seed + 1)
-    series = [Series("e^{2xy}(e^{|x+y|^2}-1)/m", grid,
+    series = [Series(r"FAVOR+: $e^{2x\cdot y}(e^{|x+y|^2} - 1)/m$", grid,
                      fm.performer_prf_variance(float(x @ y), float((x + y) @ (x + y)), grid), group="pos"),
               _points("positive (FAVOR+)", ms, pos, "pos"),
-              Series("e^{|x|^2+|y|^2}(1-e^{-|x-y|^2})^2/(2m)", grid,
+              Series(r"trigonometric: $e^{|x|^2+|y|^2}(1 - e^{-|x-y|^2})^2/(2m)$", grid,
                      fm.trig_rf_variance(float(x @ x), float(y @ y), float((x - y) @ (x - y)), grid), group="trig"),
               _points("trigonometric", ms, trig, "trig")]
-    panel = LinePanel("random features: MSE = exact variance", "features m", "MSE of exp(x.y) estimate", series,
+    panel = LinePanel("random features: MSE = exact variance", "features $m$",
+                      r"MSE of the $\exp(x \cdot y)$ estimate", series,
                       xscale="log", yscale="log")
     return FigureData([panel], caption="Unbiased random features; d = 16, one pair (note §3(c)).",
                       info={"trials": trials})
@@ -132,9 +134,10 @@ def causal_cost(config: FigureConfig) -> FigureData:
     timing = [Series(f"{f} (slope {meas['time_slope'][f]:.2f})", Ls, meas["time_s"][f], kind="points", group=f)
               for f in meas["time_s"]]
     flops = [Series(f"{f} (slope {meas['flop_slope'][f]:.2f})", Ls, meas["flops"][f], group=f) for f in meas["flops"]]
-    panels = [LinePanel("wall time (shared CPU, median)", "sequence length L", "seconds", timing, xscale="log",
+    panels = [LinePanel("wall time (shared CPU, median)", "sequence length $L$", "seconds", timing, xscale="log",
                         yscale="log"),
-              LinePanel("FLOP count (deterministic)", "sequence length L", "FLOPs", flops, xscale="log", yscale="log")]
+              LinePanel("FLOP count (deterministic)", "sequence length $L$", "FLOPs", flops, xscale="log",
+                        yscale="log")]
     return FigureData(panels, caption="O(L) recurrent/chunked vs O(L^2) masked (note §3(b)).",
                       info={"time_slopes": meas["time_slope"], "flop_slopes": meas["flop_slope"],
                             "build_s": time.perf_counter() - t0})

@@ -66,6 +66,13 @@ class FigureConfig:
         Address ``tcp://host:port`` of a running Dask scheduler; the repeats of each
         simulated point then run on that cluster (identical results, see
         :func:`iclverify.checks.sweep.run_sweep`).
+    style : str
+        Layout of the drawn figure (:data:`iclverify.figures.style.STYLES`): ``"paper"``
+        (default; panels a single column wide, 8 pt text) or ``"slides"`` (larger text
+        and lines).  It changes the drawing only, never the data or the CSV.
+    title : bool
+        Draw the figure's title above it (default False: a paper or a slide carries its
+        own caption, so no title is burned into the image).
     """
 
     quick: bool = True
@@ -77,6 +84,8 @@ class FigureConfig:
     theory_only: bool = False
     device: str = "cpu"
     scheduler: str | None = None
+    style: str = "paper"
+    title: bool = False
 
 
 @dataclass
@@ -86,7 +95,12 @@ class Series:
     For points, ``yerr`` holds standard errors and ``meta`` per-point records
     (seed / spawn key, d, repeats) that go to the CSV.  ``connect=True`` joins
     simulated points with a thin dotted line (e.g. a simulated baseline such as dMMSE
-    that has no closed form); ``marker`` overrides the default marker.  ``params``
+    that has no closed form); ``marker`` overrides the default marker; ``filled=True``
+    draws filled markers (a derived estimate such as a d -> infinity extrapolation, as
+    opposed to open markers for raw simulation); ``dodge`` shifts the drawn points by that
+    many points (1/72 in) to the right, so that two estimates at the same x stay apart
+    (the data, and the CSV, keep the true x).  A point whose ``meta`` record has a
+    ``"flag"`` text is circled and its reason listed in the legend.  ``params``
     holds the parameters fixed along the series (e.g. ``{"kappa": 0.5, "rho": 0.01}``),
     written to every CSV row of the series so that a theory curve is self-describing.
     """
@@ -102,6 +116,8 @@ class Series:
     connect: bool = False
     marker: str | None = None
     params: dict = field(default_factory=dict)  # parameters fixed along the series (CSV columns on every row)
+    filled: bool = False
+    dodge: float = 0.0
 
     def __post_init__(self) -> None:
         self.x = np.asarray(self.x, dtype=float)
@@ -159,11 +175,17 @@ class HeatmapPanel:
 
 @dataclass
 class FigureData:
-    """Everything needed to plot a figure and write its CSV without recomputing."""
+    """Everything needed to plot a figure and write its CSV without recomputing.
+
+    ``notes`` are short keys drawn on the figure (e.g. what the letters on a heat map
+    mean, or a caveat on a reference line); ``caption`` is the longer text for the
+    paper's caption and is not drawn.
+    """
 
     panels: list[LinePanel | HeatmapPanel]
     caption: str = ""
     info: dict = field(default_factory=dict)  # e.g. run time, d, reps used
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

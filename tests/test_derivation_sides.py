@@ -22,7 +22,7 @@ WITH_SIDES = ("lu2024.tau-inf-limit", "lu2024.finite-d-error")
 #: Registered derivations that do not return sides yet (their owners convert them; the list only shrinks).
 WITHOUT_SIDES = {
     "li2024_finegrained.att-reduces-to-pgd", "li2024_finegrained.h3-reduces-to-wpgd",
-    "li2024_finegrained.lowrank-eckart-young", "li2024_finegrained.population-loss",
+    "li2024_finegrained.lowrank-eckart-young",
     "li2024_finegrained.rag-alignment-moments", "li2024_finegrained.wishart-isserlis",
     "liu_zhou_2026.compute-optimal-split", "liu_zhou_2026.cosformer-decomposition", "liu_zhou_2026.hedgehog-kernel",
     "liu_zhou_2026.kme-variance", "liu_zhou_2026.linear-attention-kernel-smoother", "liu_zhou_2026.moment-blindness",

@@ -263,7 +263,7 @@ def test_simulated_points_agree_with_theory_and_controls_are_rejected(quick_run,
 
 def test_csv_records_every_simulated_point(quick_run):
     data = _data(quick_run, "lu2024-fig1a")
-    pts = [s for s in data.panels[0].series if s.kind == "points"]
+    pts = [s for s in data.panels[0].series if s.kind == "points" and not s.filled]
     assert len(pts) == 3 and all(len(s.x) == len(lu.FIG1_SIM_TAUS) for s in pts)
     m = pts[1].meta[2]
     assert m["d"] == lu.QUICK_D and m["reps"] == lu.QUICK_REPS and m["spawn_key"] == [1, 8]
@@ -286,3 +286,24 @@ def test_second_make_is_fast_and_identical(quick_run):
         # building (theory + store look-ups) instead of simulating: a fraction of the first build
         assert again["build_s"] < max(0.3 * first["build_s"], 1.0), (fid, again["build_s"], first["build_s"])
     assert len(quick_run["store"]) == n
+
+
+def test_fig1a_draws_the_extrapolation_over_d_with_its_interval(quick_run):
+    """The finite-d treatment on the figure: the d -> infinity intercepts, their CI, and the per-d inputs."""
+    data = _data(quick_run, "lu2024-fig1a")
+    ext = [s for s in data.panels[0].series if s.filled]
+    assert len(ext) == len(lu.FIG1_ALPHAS)
+    far = [t for t in lu.FIG1_SIM_TAUS if abs(t - 1.0) >= lu.ELIGIBLE["min_tau_distance"]]
+    for s in ext:
+        assert list(s.x) == far and np.all(s.yerr > 0)
+        for m, y, half in zip(s.meta, s.y, s.yerr):
+            assert m["ds"] == list(lu.FIG1_EXTRAP_DS["quick"]) and m["ci_level"] == lu.FIG1_EXTRAP_CI
+            # the intercept is the model's value at 1/d = 0 (a + b/d (+ c/d^2) fitted to the per-d means)
+            assert len(m["means_by_d"]) == len(m["ds"]) and np.isclose(half, m["ci_halfwidth"])
+            assert np.isclose((y - m["theory"]) / m["intercept_se"], m["z_vs_theory"])
+    # the near-peak points are drawn and flagged (faded), not hidden
+    raw = [s for s in data.panels[0].series if s.kind == "points" and not s.filled][0]
+    flagged = [x for x, m in zip(raw.x, raw.meta) if m.get("flag")]
+    assert set(lu.FIG1_PEAK_TAUS) <= set(flagged) and 0.2 not in flagged
+    info = quick_run["results"]["lu2024-fig1a"]["info"]
+    assert len(info["extrapolated"]) == len(lu.FIG1_ALPHAS) * len(far)

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from iclverify.checks._li2024_claim_tools import foc_test
 from iclverify.checks.compare import compare
 from iclverify.checks.li2024_finegrained_sim import (AlignmentModel, DriftModel, IIDModel, RAGModel,
-                                                     first_order_statistics, mc_risk, regression_optimum)
+                                                     first_order_integrated, first_order_statistics, mc_risk,
+                                                     mc_risk_integrated, mc_risk_of_integrated, predict_pgd,
+                                                     regression_optimum)
 from iclverify.checks.li2024_finegrained_train import (H3Model, LinearAttention, LoRAAttention, adam_train,
                                                        bfgs_lora, bfgs_lowrank, gradient_check, test_risk)
 from iclverify.theory import li2024_finegrained as th
@@ -54,7 +56,8 @@ def _cases():
 @pytest.mark.parametrize("name", list(_cases()))
 def test_mc_matches_closed_form_and_rejects_control(name):
     model, W, omega, L, wrong = _cases()[name]
-    samples = mc_risk(model, W, omega, rng=np.random.default_rng(11), **MC)
+    # 60 batches: at the ledger's per-test rate (2e-5) 30 raw batches cannot tell the drift H3 from ATT (4 %)
+    samples = mc_risk(model, W, omega, rng=np.random.default_rng(11), size=2000, batches=60)
     assert compare(L, samples, bias="both").passed
     assert not compare(wrong, samples, bias="both").passed
 
@@ -65,10 +68,10 @@ def test_first_order_test_accepts_optimum_rejects_wrong():
     model = IIDModel(d, n, Sx, Sb, s2)
     rng = np.random.default_rng(5)
     W = th.optimal_preconditioner(d, n, s2, Sx, Sb)
-    assert foc_test(first_order_statistics(model, W, rng=rng, **MC))[0]
+    assert foc_test(first_order_statistics(model, W, rng=rng, **MC), label="optimum").passed
     m0 = np.trace(Sx @ Sb) + s2
     W_bad = Sb @ np.linalg.inv(n * Sx @ Sb + m0 * np.eye(d))  # (n+1) -> n
-    assert not foc_test(first_order_statistics(model, W_bad, rng=rng, **MC))[0]
+    assert not foc_test(first_order_statistics(model, W_bad, rng=rng, **MC), label="(n+1)->n", role="control").passed
     # projected version agrees with the full one
     full = first_order_statistics(model, W_bad, rng=np.random.default_rng(1), size=500, batches=3)
     proj = first_order_statistics(model, W_bad, rng=np.random.default_rng(1), size=500, batches=3,
@@ -157,3 +160,54 @@ def test_bfgs_matches_lowrank_and_lora_formulas(d, n, seed):
     W_old = th.optimal_preconditioner(d, n, 0.3, Sx, So)
     Lb, _ = bfgs_lora(r, W_old, n, 0.3, Sx, Sb, restarts=3, rng=rng)
     assert Lb == pytest.approx(lr.lora_risk(r, d, n, 0.3, Sb, So, sigma_x=Sx), abs=1e-7)
+
+
+@pytest.mark.parametrize("name", list(_cases()))
+def test_query_integrated_risk_is_unbiased_and_sharper(name):
+    """The query-integrated risk estimates the same closed form as the raw squared error (unbiased), rejects the
+    same control, and has a smaller standard error on the same number of prompts."""
+    model, W, omega, L, wrong = _cases()[name]
+    integrated = mc_risk_integrated(model, [(W, omega)], rng=np.random.default_rng(11), **MC)[:, 0]
+    raw = mc_risk(model, W, omega, rng=np.random.default_rng(11), **MC)
+    assert compare(L, integrated, bias="both").passed
+    assert not compare(wrong, integrated, bias="both").passed
+    assert integrated.std() < raw.std()
+
+
+def test_integrated_risk_of_a_linear_predictor_equals_the_pgd_form():
+    """mc_risk_of_integrated (query read off by predicting at x = e_j) gives exactly mc_risk_integrated for PGD."""
+    d, n = 3, 5
+    a, b = al.family_coefficients(0.5)
+    model = RAGModel(d, n, a, b, 0.3)
+    W = al.rag_optimal_scale(d, n, 0.5, 0.3) * np.eye(d)
+    one = mc_risk_of_integrated(model, lambda p: predict_pgd(p, W), size=300, batches=3, rng=np.random.default_rng(2))
+    two = mc_risk_integrated(model, [(W, None)], size=300, batches=3, rng=np.random.default_rng(2))[:, 0]
+    np.testing.assert_allclose(one, two, rtol=1e-10)
+    with pytest.raises(ValueError, match="not linear"):
+        mc_risk_of_integrated(model, lambda p: predict_pgd(p, W) + 1.0, size=50, batches=2,
+                              rng=np.random.default_rng(2))
+
+
+def test_integrated_first_order_statistics_match_the_raw_ones_in_mean():
+    """Query-integrated first-order statistics in W and in ω estimate the same means as the raw gradient
+    (paired on the same prompts: the integrated ones are conditional expectations of the raw ones)."""
+    d, n, s2 = 3, 5, 0.4
+    Sx, Sb = _spd(3, d), _spd(4, d)
+    model = IIDModel(d, n, Sx, Sb, s2)
+    m0 = np.trace(Sx @ Sb) + s2
+    W_bad = Sb @ np.linalg.inv(n * Sx @ Sb + m0 * np.eye(d))
+    (st, _), = first_order_integrated(model, [(W_bad, None)], size=2000, batches=20, rng=np.random.default_rng(4))
+    raw = first_order_statistics(model, W_bad, size=2000, batches=20, rng=np.random.default_rng(4))
+    diff = st - raw  # mean zero, coordinate by coordinate
+    z = diff.mean(axis=0) / (diff.std(axis=0, ddof=1) / np.sqrt(diff.shape[0]))
+    assert np.max(np.abs(z)) < 5.0
+    assert np.all(st.std(axis=0) <= raw.std(axis=0))
+    # the ω statistic vanishes at the joint H3 optimum and not at uniform weights (heteroscedastic noise)
+    sv = np.linspace(0, 8, n)
+    het = IIDModel(d, n, noise_vars=sv, query_noise_var=0.5)
+    w = wp.heteroscedastic_risks(d, sv, 0.5)["weights_h3"]
+    good, bad = first_order_integrated(het, [(wp.wpgd_optimal_preconditioner(w, d, sv), w),
+                                             (wp.wpgd_optimal_preconditioner(np.ones(n), d, sv), None)],
+                                       size=2000, batches=30, rng=np.random.default_rng(6), weights=True)
+    assert foc_test(*good, label="H3 optimum").passed
+    assert not foc_test(bad[0], label="uniform", role="control").passed

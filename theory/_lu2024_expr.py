@@ -27,7 +27,7 @@ from iclverify.theory.rmt import mp_transform_expr as _M
 __all__ = [
     "EPS", "to_sympy", "evaluate_expr",
     "icl_error_expr", "idg_error_expr", "task_generalization_gap_expr",
-    "ridge_icl_error_expr", "self_consistency_expr", "ridgeless_icl_error_expr", "ridgeless_icl_error_code_expr",
+    "ridge_icl_error_expr", "ridge_idg_error_expr", "self_consistency_expr", "ridgeless_icl_error_expr", "ridgeless_icl_error_code_expr",
     "ridgeless_idg_error_expr", "epsilon0_expr", "icl_error_tau_inf_expr", "idg_error_tau_inf_expr",
     "icl_error_kappa_inf_expr", "bayes_ridge_icl_error_expr", "context_divergence_slope_expr",
     "memorization_limit_icl_error_expr", "optimal_ridge_expr", "k_star_expr",
@@ -143,6 +143,17 @@ def ridge_icl_error_expr(alpha, kappa, tau, rho, eps=EPS) -> sp.Expr:
     return F.ridge_icl(q, r, t, e, _M(q + e, u), _dM(q + e, u))
 
 
+def ridge_idg_error_expr(alpha, kappa, tau, rho, eps=EPS) -> sp.Expr:
+    """Ridge IDG error as a function of ε (default: the symbol :data:`EPS`) -- [DERIVED-HERE], no source states it.
+
+    :math:`\\tau N/(\\tau-E_2)` (``docs/lu2024_ridge_idg.md``); at κ = ∞ it equals
+    :func:`ridge_icl_error_expr` for every ε.
+    """
+    q, r, t, u = _q(alpha, rho), to_sympy(rho), to_sympy(tau), _u(kappa)
+    e = to_sympy(eps)
+    return F.ridge_idg(q, r, t, e, _M(q + e, u), _dM(q + e, u))
+
+
 def self_consistency_expr(alpha, kappa, tau, rho, lam, eps=EPS) -> sp.Expr:
     """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the ridge ε; note §3.2)."""
     q, t, l_, u = _q(alpha, rho), to_sympy(tau), to_sympy(lam), _u(kappa)
@@ -160,12 +171,12 @@ def icl_error_expr(alpha, kappa, tau, rho, lam=0, *, branch: str | None = None) 
 
 
 def idg_error_expr(alpha, kappa, tau, rho, lam=0, *, branch: str | None = None) -> sp.Expr:
-    """Sympy twin of :func:`iclverify.theory.lu2024.idg_error` (λ > 0 only at τ = ∞, note §3.2)."""
+    """Sympy twin of :func:`iclverify.theory.lu2024.idg_error` (ridge: a function of :data:`EPS`, [DERIVED-HERE])."""
     if _is_inf(tau):
         return idg_error_tau_inf_expr(alpha, kappa, rho, lam)
     if _is_zero(lam):
         return ridgeless_idg_error_expr(alpha, kappa, tau, rho, branch=branch)
-    raise NotImplementedError("the finite-tau ridge IDG formula is not in the available sources (note §3.2)")
+    return ridge_idg_error_expr(alpha, kappa, tau, rho)
 
 
 def task_generalization_gap_expr(alpha, kappa, tau, rho, lam=0, *, branch: str | None = None) -> sp.Expr:

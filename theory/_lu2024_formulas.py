@@ -89,6 +89,21 @@ def ridge_icl(q, rho, tau, eps, mnu, dmnu):
     return (1 + q) * (1 - 2 * nu * mnu - nu**2 * dmnu - ce * (mnu + eps * dmnu)) - 2 * (1 - nu * mnu) + 1 + rho
 
 
+def ridge_idg(q, rho, tau, eps, mnu, dmnu):
+    """λ > 0 IDG error at the self-consistent ε: :math:`\\tau N/(\\tau-E_2)` ([DERIVED-HERE], ``docs/lu2024_ridge_idg.md``).
+
+    No available source states it.  With :math:`\\nu=q+\\varepsilon`, :math:`s\\sim` MP(1/κ):
+    :math:`N=\\rho+\\nu\\mathbb E\\frac{s}{s+\\nu}-\\varepsilon\\mathbb E\\frac{s^2}{(s+\\nu)^2}` (the training-distribution
+    error of the mean estimator :math:`\\hat R(\\hat R+\\nu)^{-1}`, also the effective noise of the deterministic
+    equivalent) and :math:`E_2=\\mathbb E\\frac{(s+q)^2}{(s+\\nu)^2}` (degrees of freedom per sample × τ);
+    the moments are written with :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`.
+    """
+    nu = q + eps
+    n_eff = rho + nu * (1 - nu * mnu) - eps * (1 - 2 * nu * mnu - nu**2 * dmnu)
+    e2 = 1 - 2 * eps * mnu - eps**2 * dmnu
+    return tau * n_eff / (tau - e2)
+
+
 def self_consistency(tau, lam, eps, mnu):
     """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the root; note §3.2)."""
     return 1 - tau + tau * lam / eps - eps * mnu
@@ -153,6 +168,7 @@ OUTER = {
     "ridgeless_idg_gt1": _outer(ridgeless_idg_gt1, q, rho, tau, m),
     "idg_tau_inf": _outer(idg_tau_inf, q, rho, eps, mnu, dmnu),
     "ridge_icl": _outer(ridge_icl, q, rho, tau, eps, mnu, dmnu),
+    "ridge_idg": _outer(ridge_idg, q, rho, tau, eps, mnu, dmnu),
     "self_consistency": _outer(self_consistency, tau, lam, eps, mnu),
     "kappa_inf_icl_lt1": _outer(kappa_inf_icl_lt1, q, rho, tau),
     "kappa_inf_icl_gt1": _outer(kappa_inf_icl_gt1, q, rho, tau),

@@ -40,7 +40,7 @@ from iclverify.theory._lu2024_expr import __all__ as _EXPR_ALL
 
 __all__ = [
     "icl_error", "idg_error", "task_generalization_gap",
-    "ridge_icl_error", "ridgeless_icl_error", "ridgeless_idg_error",
+    "ridge_icl_error", "ridge_idg_error", "ridgeless_icl_error", "ridgeless_idg_error",
     "self_consistent_epsilon", "icl_error_tau_inf", "idg_error_tau_inf",
     "icl_error_kappa_inf", "idg_error_kappa_inf",
     "bayes_ridge_icl_error", "context_divergence_slope", "memorization_limit_icl_error",
@@ -154,11 +154,16 @@ def _np_tau_inf(name, q, u, rho, lam):
     return F.OUTER[name].numpy(q, rho, lam, m, _dm_numpy(nu, u, m))
 
 
-def _np_ridge_icl(q, u, tau, rho, lam):
+def _np_ridge(name, q, u, tau, rho, lam):
+    """Ridge ICL (``name="ridge_icl"``) or IDG (``"ridge_idg"``) at the self-consistent ε."""
     e = solve_epsilon_numpy(q, u, tau, lam)
     nu = q + e
     m = _m_numpy(nu, u)
-    return F.OUTER["ridge_icl"].numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
+    return F.OUTER[name].numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
+
+
+def _np_ridge_icl(q, u, tau, rho, lam):
+    return _np_ridge("ridge_icl", q, u, tau, rho, lam)
 
 
 _BLOCK = 1 << 16
@@ -213,17 +218,10 @@ def _np_error_flat(kind: str, a, k, t, r, l_):
             fn = _np_ridgeless_icl if kind == "icl" else _np_ridgeless_idg
             out[ridgeless] = fn(q[ridgeless], u[ridgeless], t[ridgeless], r[ridgeless])
         if np.any(ridge):
-            if kind == "idg":
-                raise _ridge_idg_gap()
-            out[ridge] = _np_ridge_icl(q[ridge], u[ridge], t[ridge], r[ridge], l_[ridge])
+            # ridge IDG: [DERIVED-HERE] (docs/lu2024_ridge_idg.md); at kappa = inf it equals the ridge ICL
+            name = "ridge_icl" if kind == "icl" else "ridge_idg"
+            out[ridge] = _np_ridge(name, q[ridge], u[ridge], t[ridge], r[ridge], l_[ridge])
     return out
-
-
-def _ridge_idg_gap() -> NotImplementedError:
-    return NotImplementedError(
-        "the ridge (lam > 0) IDG error at finite tau is not in the available sources: the authors' code "
-        "implements only the ridgeless IDG, and the paper's SI formula was not extracted (note "
-        "lu2024_asymptotic.md §3.2). Available: lam = 0 for any tau != 1, or tau = inf for any lam >= 0.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,11 +244,10 @@ def _mp_error(kind: str, alpha, kappa, tau, rho, lam, dps: int):
         if kind == "icl":
             return F.OUTER["ridgeless_icl_gt1"].mpmath(q, rho, tau, _m_mp(q, u), _dm_mp(q, u))
         return F.OUTER["ridgeless_idg_gt1"].mpmath(q, rho, tau, _m_mp(q, u))
-    if kind == "idg":
-        raise _ridge_idg_gap()
     e = solve_epsilon_mp(q, u, tau, lam, dps)
     nu = q + e
-    return F.OUTER["ridge_icl"].mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
+    name = "ridge_icl" if kind == "icl" else "ridge_idg"  # ridge IDG: [DERIVED-HERE]
+    return F.OUTER[name].mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
 
 
 def _error(kind, alpha, kappa, tau, rho, lam, dps):
@@ -305,14 +302,15 @@ def icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps
 def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
     """Asymptotic in-distribution (IDG) error :math:`e^{\\rm IDG}`: test tasks drawn from the k training tasks.
 
-    Ridgeless (λ = 0) for any τ ≠ 1 ([CODE] ``ridgeless_idg`` + [SIM] + [DATA], note §3.4), and
-    the τ = ∞ ridge form for any λ ≥ 0 ([DERIVED], note §3.2).
+    Dispatches elementwise: λ = 0 → :func:`ridgeless_idg_error` (τ ≠ 1; [CODE] ``ridgeless_idg`` +
+    [SIM] + [DATA], note §3.4); λ > 0 at finite τ → :func:`ridge_idg_error` ([DERIVED-HERE]: no
+    available source states it; derived in ``docs/lu2024_ridge_idg.md`` with the machinery of the
+    ridge ICL error, confirmed by simulation); τ = ∞ → :func:`idg_error_tau_inf` ([DERIVED], note
+    §3.2).  At κ = ∞ it equals :func:`icl_error` for every λ ≥ 0 (note §3.5a; a fresh task per
+    context makes the training-task distribution the test distribution).
 
     Raises
     ------
-    NotImplementedError
-        For λ > 0 at finite τ: the finite-τ ridge IDG formula is not in the available
-        sources (note §3.2) -- an honest gap, not an approximation.
     ValueError
         A parameter outside its domain, or τ = 1 with λ = 0.
 
@@ -322,6 +320,8 @@ def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps
     0.2463
     >>> round(idg_error(2, 0.5, 2.0, 0.1), 4)
     0.5863
+    >>> round(idg_error(3, 0.6, 0.7, 0.05, 0.03), 4)     # ridge, finite tau: [DERIVED-HERE]
+    0.6305
     """
     _reject_ridgeless_tau_one(tau, lam)
     return _error("idg", alpha, kappa, tau, rho, lam, dps)
@@ -333,7 +333,7 @@ def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
                             dps: int | None = None) -> Any:
     """Task-generalisation gap :math:`g_{\\rm task}=e^{\\rm ICL}-e^{\\rm IDG}` ([CODE] ``gtask_mean``, note §1, Fig. 4).
 
-    Same domain as :func:`idg_error` (λ > 0 only at τ = inf).
+    Same domain as :func:`idg_error`; for λ > 0 at finite τ the IDG term is [DERIVED-HERE].
 
     Examples
     --------
@@ -372,6 +372,32 @@ def ridge_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps
     0.5116
     """
     return _error("icl", alpha, kappa, tau, rho, lam, dps)
+
+
+@expose("lu2024.ridge_idg_error")
+@validated(LU2024, lam=RIDGE_LAM, dps=_DPS)
+def ridge_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
+    """Ridge (λ > 0) IDG error at the self-consistent ε -- [DERIVED-HERE]: no available source states it.
+
+    Derived in ``docs/lu2024_ridge_idg.md`` (derivations ``lu2024.ridge-idg-*`` of
+    ``iclverify derive``) with the deterministic equivalent that gives the ridge ICL error
+    (same ε, same :math:`M_\\kappa`, training-task Gram matrix :math:`\\hat R`).  With
+    :math:`\\nu=q+\\varepsilon`, :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`:
+
+    .. math::
+
+        N=\\rho+\\nu(1-\\nu M)-\\varepsilon(1-2\\nu M-\\nu^2M'),\\quad E_2=1-2\\varepsilon M-\\varepsilon^2M',\\quad
+        e^{\\rm IDG}=\\frac{\\tau N}{\\tau-E_2}=-\\tau c_\\varepsilon .
+
+    Reduces to the ridgeless IDG error as λ → 0 on both sides of τ = 1, to
+    :func:`idg_error_tau_inf` as τ → ∞, and to :func:`ridge_icl_error` at κ = ∞.
+
+    Examples
+    --------
+    >>> round(ridge_idg_error(3, 0.6, 0.7, 0.05, 0.03), 4)
+    0.6305
+    """
+    return _error("idg", alpha, kappa, tau, rho, lam, dps)
 
 
 @expose("lu2024.ridgeless_icl_error")

@@ -2,7 +2,8 @@
 
 ``make`` writes ``<id>.png``, ``<id>.pdf`` and ``<id>.csv`` per figure and prints each
 figure's run time and the total.  ``--quick`` (default) uses small d and few repeats;
-``--full`` the papers' values.  Simulated points are kept in the result store
+``--full`` the papers' values; ``--style paper|slides`` picks the layout and ``--title``
+draws the figure's title (off by default).  Simulated points are kept in the result store
 (``--store``; default: ``$ICLVERIFY_STORE`` or the user cache), so a second run re-plots
 at once.  ``replot`` re-draws from the CSV files alone.
 """
@@ -38,12 +39,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     mk.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                     help="run the simulated repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     mk.add_argument("--out", default="figures-out", help="output folder (default ./figures-out)")
+    _style_arguments(mk)
     st = mk.add_mutually_exclusive_group()
     st.add_argument("--store", default=None, help="result-store file (default: $ICLVERIFY_STORE or the user cache)")
     st.add_argument("--no-store", action="store_true", help="simulate afresh and keep nothing")
     rp = sub.add_parser("replot", help="re-draw figures from their CSV files (no computation)")
     rp.add_argument("csv", nargs="+", help="CSV files written by 'figures make'")
     rp.add_argument("--out", default=None, help="output folder (default: next to each CSV)")
+    _style_arguments(rp)
+
+
+def _style_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--style", choices=("paper", "slides"), default="paper",
+                   help="paper: panels one journal column wide, 8 pt text (default); slides: larger text and lines")
+    p.add_argument("--title", action="store_true", help="draw the figure's title above it (default: no title)")
 
 
 def _select(ids: list[str]) -> list[str]:
@@ -89,7 +98,7 @@ def _make(args) -> int:
         print(e.args[0], file=sys.stderr)
         return 2
     kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "device": args.device,
-          "scheduler": args.scheduler}
+          "scheduler": args.scheduler, "style": args.style, "title": args.title}
     if args.device != "cpu":  # fail before any figure is built, with the backend's own message
         from iclverify.checks.array_backend import get_backend
 
@@ -135,7 +144,7 @@ def _replot(args) -> int:
     from iclverify.figures.render import replot_from_csv
 
     for path in args.csv:
-        res = replot_from_csv(path, args.out)
+        res = replot_from_csv(path, args.out, style_name=args.style, title=args.title)
         print(f"  {res['id']:<24} {res['runtime_s']:7.2f} s  -> {res['png']}, {res['pdf']}")
     return 0
 

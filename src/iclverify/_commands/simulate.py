@@ -49,8 +49,11 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
     for key, fn in (("icl", icl_error), ("idg", idg_error)):
         try:
             out[key] = float(fn(alpha, kappa, tau, rho, lam))
-        except (ValueError, ArithmeticError, NotImplementedError) as err:  # e.g. ridge IDG at finite tau
+        except (ValueError, ArithmeticError, NotImplementedError) as err:
             out["note"] += f"{key}: {err}. "
+    if out["idg"] is not None and lam > 0 and math.isfinite(tau) and math.isfinite(kappa):
+        out["note"] += ("IDG theory for lam > 0 at finite tau: DERIVED-HERE (no available source states it; "
+                        "docs/lu2024_ridge_idg.md, claim lu2024.mc-ridge-idg). ")
     return out
 
 

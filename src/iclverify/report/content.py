@@ -354,6 +354,9 @@ def limitations(r: ClaimResult) -> list[str]:
     if "reconstructed" in fams:
         out.append("Rests on a reconstructed setting or an unchecked recollection: the verifier tests the model "
                    "as encoded here, not the paper's own (unseen) text.")
+    if "derived here" in fams:
+        out.append("Derived in this package: no available source states it. The verdict tests our own derivation "
+                   "against simulation, not a statement of the paper.")
     if not label_tokens(c.label):
         out.append("The claim's label names none of the notes' source labels.")
     if c.check is CheckKind.THEORY:

@@ -13,6 +13,13 @@ derived
 reconstructed
     a best guess at the paper's setting, or a recollection that could not be checked:
     the verifier tests the model as encoded, not the paper's unseen text.
+
+A fourth family marks what this package derived itself:
+
+derived here
+    derived in this package (``DERIVED-HERE``): no available source states it; the
+    derivation is written out and checked step by step, and the result is confirmed by
+    simulation before it is used.
 """
 
 from __future__ import annotations
@@ -66,6 +73,8 @@ FAMILY_LEGEND: dict[str, str] = {
     "known": "stated in a source that was read (authors' code or saved outputs, abstract, captions, slides)",
     "derived": "derived and checked by the note's author; true of the stated model whatever the paper says",
     "reconstructed": "a best guess at the paper's setting, or an unchecked recollection: low weight",
+    "derived here": "derived here: no available source states it (derived in this package, each step checked, "
+                    "confirmed by simulation)",
 }
 
 #: (label, family, notes that use it, meaning) -- the labels of the four papers' research notes.
@@ -88,6 +97,8 @@ SOURCE_LABEL_LEGEND: tuple[tuple[str, str, str, str], ...] = (
     ("RECALL", "reconstructed", "lu2024_asymptotic", "recollection of the paper's wording, unverified"),
     ("MEMORY", "reconstructed", "li2024_finegrained, li2024_nonlinear, liu_zhou_2026_ghost",
      "recollection (of the paper or a classical result), unverified, low weight"),
+    ("DERIVED-HERE", "derived here", "(this package: docs/lu2024_ridge_idg.md)",
+     "derived in this package; no available source states it (e.g. the finite-tau ridge IDG error of Lu et al.)"),
 )
 
 _FAMILY = {lab: fam for lab, fam, _, _ in SOURCE_LABEL_LEGEND}
