@@ -202,7 +202,8 @@ def validated(space: ParameterSpace, **overrides: Interval) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = sig.bind(*args, **kwargs)
             for k, v in list(bound.arguments.items()):
-                if k in spc.domains and v is not None:
+                # None is accepted only where it is the declared default (e.g. dps=None: float64)
+                if k in spc.domains and not (v is None and sig.parameters[k].default is None):
                     bound.arguments[k] = check_value(k, v, spc.domains[k])
             return func(*bound.args, **bound.kwargs)
 
