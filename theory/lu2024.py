@@ -137,11 +137,15 @@ def _mp_adaptive(fn, dps: int, *values):
     ArithmeticError
         If no two successive precisions up to ``(dps + 15) * 2**8`` digits agree.
     """
-    work = dps + _GUARD_DIGITS + _spread_digits(values)
+    spread = _spread_digits(values)
+    work = dps + _GUARD_DIGITS + spread
     prev = None
     for _ in range(_MAX_DOUBLINGS + 1):
         with mpmath.workdps(work):
             tol = mpmath.mpf(10) ** (-(dps + 2))
+            # rounding noise of the previous (half) precision on terms up to 10^spread: a value
+            # that stays below it at two precisions is zero to every digit asked for
+            noise = mpmath.mpf(10) ** (spread + 3 - work // 2)
             try:
                 val = fn(*(_mp(v) for v in values))
             except ZeroDivisionError:
@@ -150,6 +154,8 @@ def _mp_adaptive(fn, dps: int, *values):
                 if val == prev or (mpmath.isfinite(val) and abs(val - prev) <= tol * abs(val)):
                     with mpmath.workdps(dps):
                         return +val
+                if mpmath.isfinite(val) and max(abs(val), abs(prev)) <= noise:
+                    return mpmath.mpf(0)
             prev = val
         work *= 2
     raise ArithmeticError(f"no {dps}-digit value reached within {work // 2} working digits "
