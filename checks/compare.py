@@ -49,6 +49,7 @@ __all__ = [
     "Comparison",
     "compare",
     "compare_extrapolated",
+    "compare_to_reference",
     "resolution_of",
 ]
 
@@ -335,6 +336,46 @@ def compare_extrapolated(
                       resolution=res, scale=None if scale is None else float(scale),
                       scale_rule=scale_rule or ("|theory|" if scale is None else f"scale {float(scale):.4g}"),
                       label=label, role=role, misfit=bool(misfit), fit=fit)
+
+
+def compare_to_reference(
+    samples: Sequence[float],
+    ref_mean: float,
+    ref_se: float,
+    ref_n: int,
+    *,
+    alpha: float | None = None,
+    role: str = "claim",
+    label: str = "",
+    d: float | None = None,
+    dof: float | None = None,
+) -> Comparison:
+    """Welch two-sample comparison of our repeats with a published Monte Carlo mean +- SE.
+
+    Used to hold the simulator against someone else's saved simulation of the same finite-d
+    model (not against theory).  The combined SE is ``sqrt(SE_ours² + ref_se²)`` and the
+    critical value is Student-t with Welch-Satterthwaite degrees of freedom, or ``dof`` when
+    given (e.g. ``n - 1`` when ``ref_se`` is computed from our own sample variance, so that only
+    one variance is estimated).  The resolution is relative to ``|ref_mean|``.
+    ``Comparison.theory`` holds the reference mean.
+    """
+    x = np.asarray(samples, dtype=float).ravel()
+    if x.size < 2 or not np.all(np.isfinite(x)):
+        raise ValueError("samples must hold at least 2 finite values")
+    if not (ref_se > 0 and math.isfinite(ref_se)) or int(ref_n) < 2:
+        raise ValueError(f"ref_se={ref_se!r}, ref_n={ref_n!r} are outside their domains: ref_se > 0, ref_n >= 2")
+    alpha = _ledger.test_alpha(role) if alpha is None else float(alpha)
+    mean = float(x.mean())
+    se1 = float(x.std(ddof=1) / math.sqrt(x.size))
+    se = math.sqrt(se1**2 + float(ref_se) ** 2)
+    if dof is None:
+        dof = se**4 / (se1**4 / (x.size - 1) + float(ref_se) ** 4 / (int(ref_n) - 1))
+    crit = float(stats.t.ppf(1.0 - alpha / 2.0, df=dof))
+    passed = abs(mean - float(ref_mean)) <= crit * se
+    res = resolution_of(float(ref_mean), mean, crit * se)
+    _ledger.record("welch-reference", not passed, role=role, alpha=alpha, label=label)
+    return Comparison(bool(passed), float(ref_mean), mean, se, int(x.size), crit, 0.0, d,
+                      method="Welch vs reference", resolution=res, label=label, role=role)
 
 
 def _allowance_value(allowance, d) -> float:

@@ -27,6 +27,17 @@ Task options (named, both the authors' variance-reduction devices of §1/§5.1):
     each task used exactly ``r = round(τd²/k)`` times, ``n = rk``; ``assignment="iid"``:
     ``n = round(τd²)`` contexts each with a task drawn uniformly from the k.
 
+Discretisation of the sizes (``discretisation=``):
+
+``"nearest"`` (default)
+    ``k = round(κd)``, ``ℓ = round(αd)``, balanced ``r = round(τd²/k)``.
+``"authors"``
+    the authors' ``errors_from_DATA`` (repository ``Pehlevan-Group/incontext-asymptotics-experiments``,
+    ``theory_runs/common.py``, [CODE]): ``k = ⌊κd⌋``, ``ℓ = ⌊αd⌋``, ``r = round(τd²/k)``, ``n = rk``.
+    The two differ where ``κd`` has a fractional part of 1/2 or more (d = 32: κ = 0.4 gives
+    13 vs 12 tasks, κ = 0.8 gives 26 vs 25), which shifts the finite-d g_task by several SE;
+    use it to compare with the authors' saved simulations.
+
 ``tasks="gaussian", assignment="iid"`` is the plain model of the paper; it is the
 default-comparable alternative: it has the same asymptotic errors (tested: the means agree
 with the default at finite d within Monte Carlo error) and larger variance.  ``κ = inf``
@@ -52,7 +63,7 @@ from iclverify.theory.domains import COMMON, LU2024
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error, finite_d_idg_error
 
 __all__ = [
-    "METHODS", "TASKS", "ASSIGNMENTS", "sizes", "draw_tasks", "assign_contexts", "sample_contexts",
+    "METHODS", "TASKS", "ASSIGNMENTS", "DISCRETISATIONS", "sizes", "draw_tasks", "assign_contexts", "sample_contexts",
     "sample_features_fast", "sample_features_reference", "fit_reference", "sampled_test_errors", "simulate_once",
     "SimulationResult", "simulate_lu2024",
 ]
@@ -60,6 +71,7 @@ __all__ = [
 METHODS = ("fast", "reference")
 TASKS = ("normalized", "gaussian")
 ASSIGNMENTS = ("balanced", "iid")
+DISCRETISATIONS = ("nearest", "authors")
 _DIM = Interval(2, math.inf, low_open=False, integer=True, description="token dimension (d >= 2)")
 
 
@@ -69,11 +81,14 @@ def _choice(name, value, allowed):
     return value
 
 
-def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "balanced") -> dict:
+def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "balanced",
+          discretisation: str = "nearest") -> dict:
     """Integer sizes of a finite-d run: context length ℓ, tasks k, contexts n, repeats per task r.
 
-    ``ℓ = max(1, round(αd))``; ``k = max(1, round(κd))`` (``k = n`` for ``κ = inf``); balanced:
-    ``r = max(1, round(τd²/k))``, ``n = rk``; iid: ``n = max(1, round(τd²))``.
+    ``discretisation="nearest"``: ``ℓ = max(1, round(αd))``; ``k = max(1, round(κd))`` (``k = n``
+    for ``κ = inf``); balanced: ``r = max(1, round(τd²/k))``, ``n = rk``; iid:
+    ``n = max(1, round(τd²))``.  ``discretisation="authors"``: ``ℓ = ⌊αd⌋``, ``k = ⌊κd⌋`` (the
+    authors' ``errors_from_DATA`` truncates with ``np.int64``), the rest as above.
 
     Examples
     --------
@@ -81,12 +96,16 @@ def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "bal
     {'ell': 200, 'k': 10, 'n': 800, 'r': 80}
     >>> sizes(2, float("inf"), 2, 20)["k"]
     800
+    >>> sizes(10, 0.4, 10, 32)["k"], sizes(10, 0.4, 10, 32, discretisation="authors")["k"]
+    (13, 12)
     """
-    ell = max(1, int(round(alpha * d)))
+    _choice("discretisation", discretisation, DISCRETISATIONS)
+    to_int = (lambda x: int(round(x))) if discretisation == "nearest" else (lambda x: int(np.int64(x)))
+    ell = max(1, to_int(alpha * d))
     if math.isinf(kappa):
         n = max(1, int(round(tau * d * d)))
         return {"ell": ell, "k": n, "n": n, "r": 1}
-    k = max(1, int(round(kappa * d)))
+    k = max(1, to_int(kappa * d))
     if assignment == "balanced":
         r = max(1, int(round(tau * d * d / k)))
         return {"ell": ell, "k": k, "n": r * k, "r": r}
@@ -215,14 +234,14 @@ def sampled_test_errors(gamma: np.ndarray, rho: float, ell: int, n_test: int, rn
 def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     """One pretraining draw and fit; returns the exact finite-d ICL and IDG errors of Γ*.
 
-    ``params`` holds ``alpha, kappa, tau, rho, lam, d, method, tasks, assignment, solver``
-    (``kappa`` may be ``"inf"``).  Top-level and picklable, for :func:`run_sweep`.
+    ``params`` holds ``alpha, kappa, tau, rho, lam, d, method, tasks, assignment, solver`` and
+    optionally ``discretisation`` (``kappa`` may be ``"inf"``).  Top-level and picklable, for :func:`run_sweep`.
     """
     alpha, tau, rho, lam = (float(params[k]) for k in ("alpha", "tau", "rho", "lam"))
     kappa, d = float(params["kappa"]), int(params["d"])
     method, tasks = params.get("method", "fast"), params.get("tasks", "normalized")
     assignment, solver = params.get("assignment", "balanced"), params.get("solver", "auto")
-    sz = sizes(alpha, kappa, tau, d, assignment)
+    sz = sizes(alpha, kappa, tau, d, assignment, params.get("discretisation", "nearest"))
     ell, k, n = sz["ell"], sz["k"], sz["n"]
     W = draw_tasks(k, d, tasks, rng)
     idx = np.arange(n) if math.isinf(kappa) else assign_contexts(k, n, assignment, rng)
@@ -377,7 +396,7 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
                     store: Any = None, method: str = "fast", tasks: str = "normalized",
                     assignment: str = "balanced", solver: str = "auto", backend: str = "loky",
                     progress: bool | None = None, device: str = "cpu",
-                    scheduler: str | None = None) -> SimulationResult:
+                    scheduler: str | None = None, discretisation: str = "nearest") -> SimulationResult:
     """Simulate ``reps`` independent pretraining draws and fits of Γ* at dimension ``d``.
 
     Parameters
@@ -405,6 +424,9 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://host:port``); implies
         ``backend="dask"``.  See :func:`iclverify.checks.sweep.run_sweep`.
+    discretisation : {"nearest", "authors"}
+        How ``k`` and ``ℓ`` are rounded (see :func:`sizes`); ``"authors"`` reproduces the
+        authors' ``errors_from_DATA``.  Part of the store key only when not the default.
 
     Returns
     -------
@@ -422,6 +444,7 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     _choice("tasks", tasks, TASKS)
     _choice("assignment", assignment, ASSIGNMENTS)
     _choice("solver", solver, SOLVERS)
+    _choice("discretisation", discretisation, DISCRETISATIONS)
     check_simulation_memory(alpha, kappa, tau, d, reps=reps, method=method, assignment=assignment)
     t0 = time.perf_counter()
     params = {"alpha": float(alpha), "kappa": float(kappa), "tau": float(tau), "rho": float(rho),
@@ -429,6 +452,8 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
               "solver": solver if method == "fast" else "reference-lstsq"}
     if get_backend(device).name != "numpy":  # CPU keys stay as they were; other backends are recorded
         params["device"] = device
+    if discretisation != "nearest":  # default keys stay as they were, so stored results are reused
+        params["discretisation"] = discretisation
     root = seed_sequence(seed)
     recs = run_sweep(simulate_once, [params] * int(reps), seed=root, jobs=jobs, backend=backend, store=store,
                      model=f"lu2024.simulate.{method}", progress=progress, scheduler=scheduler)
