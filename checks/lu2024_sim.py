@@ -385,8 +385,11 @@ def check_simulation_memory(alpha, kappa, tau, d, *, reps: int = 1, method: str 
     one = simulation_bytes(float(alpha), float(kappa), float(tau), int(d), reps=0, method=method,
                            assignment=assignment)
     records = simulation_bytes(0.0, 0.0, 0.0, 1, reps=int(reps)) - simulation_bytes(0.0, 0.0, 0.0, 1, reps=0)
-    culprit = "reps" if records > one else ("tau" if tau * d > max(kappa if math.isfinite(kappa) else 0, 1) else
-                                            "d")
+    # name the parameter that makes the estimate large: the one whose term dominates
+    terms = {"reps": records, "tau": 8.0 * 8 * float(tau) * float(d) ** 3,
+             "kappa": 8.0 * 8 * float(kappa) * float(d) ** 2 if math.isfinite(kappa) else 0.0,
+             "d": 8.0 * 2 * (float(d) * (d + 1)) ** 2}
+    culprit = max(terms, key=terms.get)
     require_memory(one + records, f"a d = {d} simulation (alpha = {alpha:g}, kappa = {kappa:g}, tau = {tau:g}, "
                                   f"{reps} repeats)", culprit)
 

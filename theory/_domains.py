@@ -201,10 +201,19 @@ def validated(space: ParameterSpace, **overrides: Interval) -> Callable:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = sig.bind(*args, **kwargs)
+            shaped = {}
             for k, v in list(bound.arguments.items()):
                 # None is accepted only where it is the declared default (e.g. dps=None: float64)
                 if k in spc.domains and not (v is None and sig.parameters[k].default is None):
                     bound.arguments[k] = check_value(k, v, spc.domains[k])
+                    if np.ndim(bound.arguments[k]) > 0:
+                        shaped[k] = np.shape(bound.arguments[k])
+            if len(shaped) > 1:
+                try:
+                    np.broadcast_shapes(*shaped.values())
+                except ValueError:
+                    raise ValueError("array parameters do not broadcast together: " + ", ".join(
+                        f"{k} has shape {sh}" for k, sh in shaped.items())) from None
             return func(*bound.args, **bound.kwargs)
 
         wrapper.__parameter_space__ = spc  # type: ignore[attr-defined]

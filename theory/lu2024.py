@@ -22,6 +22,7 @@ Each public function
 
 from __future__ import annotations
 
+import fractions
 import functools
 import inspect
 import math
@@ -80,6 +81,8 @@ def _mp(v: Any):
     """A scalar as mpf at the current precision; exact for ints, Rationals, decimal strings."""
     if isinstance(v, mpmath.mpf):
         return +v
+    if isinstance(v, fractions.Fraction):  # exact: a ratio of integers
+        return mpmath.mpf(v.numerator) / v.denominator
     if isinstance(v, sp.Basic):
         if v is sp.oo or v == sp.oo:
             return mpmath.inf

@@ -51,14 +51,14 @@ def seed_value(text: str) -> int:
 
 
 def jobs_value(text: str) -> int:
-    """An argparse type for ``--jobs``: N >= 1, or -1 / 0 / ``auto`` for one worker per available core."""
-    if text.strip().lower() in ("auto", "-1", "0"):
+    """An argparse type for ``--jobs``: N >= 1, or -1 / ``auto`` for one worker per available core."""
+    if text.strip().lower() in ("auto", "-1"):
         from iclverify.checks.sweep import available_cores
 
         return available_cores()
     value = _parse_int(text)
     if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"expected a worker count >= 1 (or 'auto'), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a worker count >= 1 (or 'auto' / -1 for one per core), got {text!r}")
     return value
 
 

@@ -118,7 +118,7 @@ def _make(args) -> int:
             return 2
     if args.seed is not None:
         kw["seed"] = args.seed
-    from iclverify.checks.store import ResultStore
+    from iclverify.checks.store import ResultStore, StoreError
 
     if args.no_store:
         kw["store"] = False
@@ -138,6 +138,8 @@ def _make(args) -> int:
         c1 = time.process_time()
         try:
             res = make_figure(fid, config, args.out)
+        except StoreError:  # a corrupt record: stop the run (one line, exit 2), never draw around it
+            raise
         except Exception as e:  # one broken figure must not stop the others; report it and fail at the end
             failed.append(fid)
             print(f"  FAILED {fid}: {type(e).__name__}: {e}", flush=True)

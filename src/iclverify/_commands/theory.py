@@ -56,14 +56,33 @@ def integer(text: str) -> int:
 
 # -- text: docstring summaries without Sphinx markup ------------------------------------------
 _ROLE = re.compile(r":(?:math|func|class|mod|data|meth|attr):`([^`]*)`")
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "Gamma": "Γ", "delta": "δ", "varepsilon": "ε", "epsilon": "ε",
+    "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "rho": "ρ", "sigma": "σ", "Sigma": "Σ", "tau": "τ",
+    "ell": "ℓ", "infty": "∞", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "to": "→",
+    "simeq": "≃", "approx": "≈", "int": "∫", "sum": "Σ", "min": "min", "max": "max", "log": "log",
+    "quad": " ", "qquad": " ", "|": "‖", "left": "", "right": "", "mathbb": "", "rm": "", "mathrm": "",
+    "operatorname": "", "top": "ᵀ", "prime": "′", "partial": "∂", "sqrt": "√",
+}
+
+
+def _tex(expr: str) -> str:
+    """A LaTeX formula as plain Unicode text (enough for one-line summaries)."""
+    out = expr
+    for _ in range(5):  # \frac{a}{b} -> (a)/(b), innermost first
+        out = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", out)
+    out = re.sub(r"\\([A-Za-z]+|\|)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), out)
+    out = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m.group(1) + (m.group(2) if len(m.group(2)) <= 1
+                                                                 else "(" + m.group(2).strip() + ")"), out)
+    out = out.replace("{", "").replace("}", "").replace("\\", "")
+    return " ".join(out.split())
 
 
 def plain(text: str) -> str:
-    """Docstring text for a terminal: Sphinx roles and double backticks removed, spaces normalised."""
+    """Docstring text for a terminal: Sphinx roles rendered, double backticks removed, spaces normalised."""
+    text = re.sub(r":math:`([^`]*)`", lambda m: _tex(m.group(1)), text)
     text = _ROLE.sub(lambda m: m.group(1).lstrip("~"), text)
-    text = text.replace("``", "").replace("\\\\", "\\")
-    text = re.sub(r"\\(mathbb|rm|mathrm|operatorname)\s*\{?([A-Za-z]+)\}?", r"\2", text)
-    text = text.replace("\\", "")
+    text = text.replace("``", "").replace("\\", "")
     return " ".join(text.split())
 
 
