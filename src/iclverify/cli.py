@@ -30,6 +30,8 @@ class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionH
 
     def _get_help_string(self, action):
         text = action.help or ""
+        if action.nargs == 0:  # flags (store_true/false, help, version): their "default" says nothing useful
+            return text
         if action.default in (None, False, [], argparse.SUPPRESS) or "%(default)" in text or "default" in text:
             return text
         if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):

@@ -135,12 +135,14 @@ def run(args: argparse.Namespace) -> int:
         data = run_report(replace(opts, out_dir=staging), progress=None if args.quiet else sys.stderr,
                           selection=sel)
         write_report(data, staging)
+        # judged while the figure files are still where the data points to them
+        failures, summary, status = data.failures(), data.summary_line(), data.exit_status()
         _publish(staging, args.out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, claims.json")
-    for line in data.failures():
+    for line in failures:
         print(f"FAIL {line}")
-    print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
-    return data.exit_status()
+    print(summary)  # last, so that `tail -1` of a CI log says it all
+    return status
