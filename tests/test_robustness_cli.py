@@ -373,3 +373,18 @@ def test_interrupted_report_keeps_the_previous_one(tmp_path, monkeypatch):
     assert main(["report", "--only", "lu2024", "--no-figures", "--no-derivations", "--out", str(out), "-q"]) == 130
     assert (out / "index.html").read_text() == "previous"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.partial")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=LOGU, kappa=st.one_of(LOGU, st.just(math.inf)))
+def test_property_mp_transform_whole_domain(x, kappa):
+    """M_kappa(x) and M'_kappa(x) in float64 vs mpmath at 100 digits, x and kappa log-uniform over 1e-300..1e300."""
+    from iclverify.theory import rmt
+
+    for fn in (rmt.mp_transform, rmt.mp_transform_derivative):
+        truth = float(fn(x, kappa, dps=100))
+        got = fn(x, kappa)
+        if math.isinf(truth) or truth == 0:
+            assert got == truth
+        else:
+            assert got == pytest.approx(truth, rel=1e-10, abs=0)
