@@ -253,10 +253,31 @@ def _renderer() -> Callable | None:
     return make_figure
 
 
-def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
+_LOADED_SPECS: set[str] = set()
+
+
+def _load_specs_here(specs: tuple[str, ...]) -> None:
+    """Load ``--claims`` files in this process once (a worker process needs the figures they register)."""
+    for spec in specs:
+        if spec not in _LOADED_SPECS:
+            _LOADED_SPECS.add(spec)
+            try:
+                _claims.load_claims(spec)
+            except Exception:  # reported by the parent's selection already
+                pass
+
+
+def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str, specs: tuple[str, ...] = ()) -> dict:
     import logging
 
     from iclverify.figures.registry import FigureConfig
+
+    if specs:
+        from iclverify.figures import registry as _figreg
+
+        known = {f.id for f in _figreg.all_figures()} if hasattr(_figreg, "all_figures") else set()
+        if fig_id not in known:
+            _load_specs_here(specs)
 
     # fontTools warns about every embedded font's timestamp while matplotlib writes a PDF;
     # in a report those lines would drown the progress output.
@@ -412,7 +433,8 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if have_renderer else []
     if drawable:
         os.makedirs(fig_dir, exist_ok=True)
-    tasks += [("figure", (f.id, options.quick, options.seed, fig_dir), f.id) for f in drawable]
+    tasks += [("figure", (f.id, options.quick, options.seed, fig_dir, tuple(options.claims_specs)), f.id)
+              for f in drawable]
     tasks += [("claim", (c, config), c.id) for c in sel.claims]
     tasks += [("derivation", (d,), d.name) for d in sel.derivations]
 
