@@ -1,22 +1,25 @@
-"""Measured false-alarm rate and power of the calibrated comparison (Lu et al. 2024 checks).
+"""Measured family-wise false-alarm rate and power of the statistical claims (one table).
 
 Two measurements, each over many independent seeds:
 
-1. **Exact truth.**  For a fixed Γ the exact finite-d test error is known
-   (:mod:`iclverify.theory.lu2024_finite_d`); ``compare`` is run against test-set Monte Carlo
-   (``n_test = 4000`` skewed, non-Gaussian squared errors per seed; with 400 the Student-t rule
-   was measured anti-conservative: 9 % false alarms at a nominal 5 %, 1/400 at the suite level).  The fraction of seeds that fail is the
-   false-alarm rate of the Student-t rule; it is printed at the suite's per-comparison level and
-   at a nominal 5 % (where a miscalibration would be visible with a few hundred seeds).
-   The power is the rejection rate of two perturbed formulas (a dropped c-term and
-   (1+ρ)² replaced by 1+ρ² in the exact error).
-2. **Claims.**  Each selected claim of :mod:`iclverify.checks.claims_lu2024_mc` is run in quick
-   mode with ``seed = 0..N-1``: the fraction not CONFIRMED is its false-alarm rate (it includes
-   the adequacy of the stated finite-d allowance), and each control's rejection rate is its power.
+1. **Claims (family-wise).**  Each selected statistical claim, whose statement is known to be
+   correct for the simulated model (the closed form is exact, MATH-labelled), is run with
+   ``RunConfig(quick=<scale is quick>, seed=s)`` for ``s = 0..N-1``.  A seed is a *family-wise false
+   alarm* when any of the claims is REFUTED, NOT REPRODUCED or ERROR at that seed; the fraction of
+   such seeds is compared with the run-wide budget (:data:`iclverify.checks.ledger.FAMILY_WISE_BUDGET`)
+   scaled to the family's share of the plan (primary tests of the family x per-test alpha).  Each
+   control's rejection rate is the claim's **power** against that wrong statement, and INCONCLUSIVE
+   counts the seeds whose resolution or controls fell short.
+2. **Exact truth (the comparison itself).**  For a fixed Gamma the exact finite-d test error is
+   known (:mod:`iclverify.theory.lu2024_finite_d`); ``compare`` is run against test-set Monte Carlo
+   (``n_test = 4000`` skewed squared errors per seed) at the per-test rate and at a nominal 5 % (where
+   a miscalibration shows with a few hundred seeds), with and without batch means; the power is the
+   rejection rate of the standard mutants (1+rho)^2 -> 1+rho^2 and the dropped c-term.
 
-Usage::
+No stored simulations are reused: the claims simulate afresh at the stated scale (quick unless
+``--scale full``).  Usage::
 
-    python benchmarks/calibration.py [--seeds 100] [--claims lu2024.mc-ridgeless-tau-lt-1 ...] [--exact-seeds 400]
+    python benchmarks/calibration.py --seeds 100 --scale quick [--claims ID ...] [--exact-seeds 400]
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ import time
 
 import numpy as np
 
-from iclverify.checks.compare import PER_COMPARISON_ALPHA, SUITE_FALSE_ALARM_BUDGET, compare
+from iclverify.checks import ledger
+from iclverify.checks.compare import compare
 from iclverify.checks.lu2024_sim import sampled_test_errors
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error
 
-DEFAULT_CLAIMS = ("lu2024.mc-ridgeless-tau-lt-1", "lu2024.mc-ridge-icl", "lu2024.mc-tau-inf-limit",
-                  "lu2024.mc-task-diversity-transition", "lu2024.mc-context-length-dip")
+#: Statistical claims whose statements are exact for the simulated model (a REFUTED is a false alarm).
+DEFAULT_CLAIMS = ("liu_zhou_2026.performer-variance", "liu_zhou_2026.trig-rf-variance",
+                  "liu_zhou_2026.two-stage-first-stage", "liu_zhou_2026.kme-rate")
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -48,41 +53,66 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def exact_truth_calibration(seeds: int, *, d: int = 6, ell: int = 9, rho: float = 0.5, n_test: int = 4000) -> dict:
-    """False alarms of ``compare`` against an exactly known mean, and its power on two perturbed formulas."""
+    """False alarms of ``compare`` against an exactly known mean, and its power on two standard mutants."""
     g = np.random.default_rng(12345)
     gamma = 0.3 * g.standard_normal((d, d + 1))
     gamma[:, :d] += 0.8 * np.eye(d)
     gamma[:, d] = g.standard_normal(d)
     truth = float(finite_d_icl_error(gamma, rho, ell))
-    A, c = gamma[:, :d], gamma[:, d]
+    c = gamma[:, d]
     cc = float(c @ c)
-    wrong_rho = truth - ((1 + rho) ** 2 - (1 + rho * rho)) * (1 + 2 / ell) * cc / d     # (1+ρ)² -> 1+ρ²
-    wrong_c = truth - ((1 + rho) ** 2 + 2 / d) * (1 + 2 / ell) * cc / d                # ‖c‖² term dropped
-    counts = {"false alarm (suite level)": 0, "false alarm (nominal 5%)": 0,
+    wrong_rho = truth - ((1 + rho) ** 2 - (1 + rho * rho)) * (1 + 2 / ell) * cc / d     # (1+rho)^2 -> 1+rho^2
+    wrong_c = truth - ((1 + rho) ** 2 + 2 / d) * (1 + 2 / ell) * cc / d                # ||c||^2 term dropped
+    counts = {"false alarm (per-test alpha)": 0, "false alarm (nominal 5%)": 0,
+              "false alarm (nominal 5%, batch means of 100)": 0,
               "power: (1+rho)^2 -> 1+rho^2": 0, "power: c-term dropped": 0}
-    for s in range(seeds):
-        x = sampled_test_errors(gamma, rho, ell, n_test, np.random.default_rng(np.random.SeedSequence(s)))
-        counts["false alarm (suite level)"] += not compare(truth, x, bias="both").passed
-        counts["false alarm (nominal 5%)"] += not compare(truth, x, bias="both", alpha=0.05).passed
-        counts["power: (1+rho)^2 -> 1+rho^2"] += not compare(wrong_rho, x, bias="both").passed
-        counts["power: c-term dropped"] += not compare(wrong_c, x, bias="both").passed
+    with ledger.run_ledger():
+        for s in range(seeds):
+            x = sampled_test_errors(gamma, rho, ell, n_test, np.random.default_rng(np.random.SeedSequence(s)))
+            counts["false alarm (per-test alpha)"] += not compare(truth, x, bias="both").passed
+            counts["false alarm (nominal 5%)"] += not compare(truth, x, bias="both", alpha=0.05).passed
+            counts["false alarm (nominal 5%, batch means of 100)"] += not compare(truth, x, bias="both", alpha=0.05,
+                                                                                  batch=100).passed
+            counts["power: (1+rho)^2 -> 1+rho^2"] += not compare(wrong_rho, x, bias="both").passed
+            counts["power: c-term dropped"] += not compare(wrong_c, x, bias="both").passed
     return {"seeds": seeds, "truth": truth, "counts": counts}
 
 
-def claim_calibration(claim_id: str, seeds: int) -> dict:
-    """Run one claim in quick mode for seeds 0..N-1; count non-confirmations and control rejections."""
+def claim_calibration(claim_id: str, seeds: int, *, quick: bool = True) -> dict:
+    """Run one claim for seeds 0..N-1; count failures, INCONCLUSIVE, primary tests and control rejections."""
     from iclverify.checks.claims import RunConfig, Verdict, get_claim, run_claim
 
     c = get_claim(claim_id)
-    fails, inconclusive, rejected, t0 = 0, 0, {}, time.perf_counter()
+    failed_seeds, inconclusive, rejected, primary, t0 = [], 0, {}, 0, time.perf_counter()
     for s in range(seeds):
-        ev = run_claim(c, RunConfig(quick=True, seed=s))
-        fails += ev.verdict in (Verdict.REFUTED, Verdict.ERROR)
+        ev = run_claim(c, RunConfig(quick=quick, seed=s))
+        if ev.verdict in (Verdict.REFUTED, Verdict.NOT_REPRODUCED, Verdict.ERROR):
+            failed_seeds.append(s)
         inconclusive += ev.verdict is Verdict.INCONCLUSIVE
+        primary = max(primary, int(ev.statistics.get("primary_tests", 0)))
         for k in ev.controls:
             rejected[k.name] = rejected.get(k.name, 0) + bool(k.rejected)
-    return {"claim": claim_id, "seeds": seeds, "refuted": fails, "inconclusive": inconclusive,
-            "control_rejections": rejected, "seconds": time.perf_counter() - t0}
+    return {"claim": claim_id, "seeds": seeds, "failed_seeds": failed_seeds, "refuted": len(failed_seeds),
+            "inconclusive": inconclusive, "primary_tests_per_run": primary, "control_rejections": rejected,
+            "seconds": time.perf_counter() - t0}
+
+
+def family_table(results: list[dict], seeds: int) -> tuple[list[list[str]], dict]:
+    """One table: a row per claim and per control, then the family-wise row."""
+    rows = []
+    for r in results:
+        rows.append([r["claim"], "false alarm (REFUTED / NOT REPRODUCED / ERROR)", _rate(r["refuted"], seeds),
+                     f"{r['primary_tests_per_run']} primary tests/run, {r['seconds'] / seeds:.1f} s/seed"])
+        rows.append(["", "INCONCLUSIVE", _rate(r["inconclusive"], seeds), ""])
+        for name, k in r["control_rejections"].items():
+            rows.append(["", f"power vs control: {name}", _rate(k, seeds), ""])
+    any_fail = len({s for r in results for s in r["failed_seeds"]})
+    primary = sum(r["primary_tests_per_run"] for r in results)
+    bound = min(1.0, primary * ledger.PER_TEST_ALPHA)
+    rows.append(["FAMILY", "seeds with any false alarm", _rate(any_fail, seeds),
+                 f"Bonferroni bound {primary} x {ledger.PER_TEST_ALPHA:.0e} = {bound:.1e} "
+                 f"(run-wide budget {ledger.FAMILY_WISE_BUDGET})"])
+    return rows, {"family_false_alarm_seeds": any_fail, "bound": bound, "primary_tests": primary}
 
 
 def _rate(k: int, n: int) -> str:
@@ -90,24 +120,33 @@ def _rate(k: int, n: int) -> str:
     return f"{k}/{n} = {k / n:.3f} (95% CI {lo:.3f}-{hi:.3f})"
 
 
+def _print_table(header, rows) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths))
+    print(line)
+    print("-+-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(str(x).ljust(w) for x, w in zip(r, widths)))
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--seeds", type=int, default=100, help="seeds per claim")
-    p.add_argument("--exact-seeds", type=int, default=400, help="seeds for the exact-truth calibration")
+    p.add_argument("--seeds", type=int, default=100, help="seeds per claim (>= 100 for the documented figures)")
+    p.add_argument("--scale", choices=("quick", "full"), default="quick", help="claim scale (quick: reduced)")
+    p.add_argument("--exact-seeds", type=int, default=400, help="seeds for the exact-truth calibration (0: skip)")
     p.add_argument("--claims", nargs="*", default=list(DEFAULT_CLAIMS))
     args = p.parse_args(argv)
-    print(f"suite false-alarm budget {SUITE_FALSE_ALARM_BUDGET}, per-comparison alpha {PER_COMPARISON_ALPHA:g}")
-    ex = exact_truth_calibration(args.exact_seeds)
-    print(f"\n[exact truth] compare(finite-d exact ICL error, test-set MC), {ex['seeds']} seeds:")
-    for name, k in ex["counts"].items():
-        print(f"  {name:<32} {_rate(k, ex['seeds'])}")
-    for cid in args.claims:
-        r = claim_calibration(cid, args.seeds)
-        print(f"\n[claim] {cid}, quick mode, seeds 0..{args.seeds - 1} ({r['seconds']:.1f} s):")
-        print(f"  {'false alarm (REFUTED/ERROR)':<32} {_rate(r['refuted'], args.seeds)}")
-        print(f"  {'INCONCLUSIVE (a control missed)':<32} {_rate(r['inconclusive'], args.seeds)}")
-        for name, k in r["control_rejections"].items():
-            print(f"  power: {name:<25} {_rate(k, args.seeds)}")
+    quick = args.scale == "quick"
+    print(f"run-wide false-alarm budget {ledger.FAMILY_WISE_BUDGET}, per-test alpha {ledger.PER_TEST_ALPHA:g}; "
+          f"claims at {args.scale} scale, seeds 0..{args.seeds - 1}")
+    results = [claim_calibration(cid, args.seeds, quick=quick) for cid in args.claims]
+    rows, fam = family_table(results, args.seeds)
+    if args.exact_seeds:
+        ex = exact_truth_calibration(args.exact_seeds)
+        for name, k in ex["counts"].items():
+            rows.append(["exact truth: compare(finite-d ICL error, MC)", name, _rate(k, ex["seeds"]), "n_test 4000"])
+    print()
+    _print_table(["claim", "measure", "rate", "note"], rows)
     return 0
 
 

@@ -198,6 +198,26 @@ class FormulaSpec:
     def __post_init__(self) -> None:
         self._control_mp: dict[str, Callable] = {}
 
+    def swap_theory(self, *, expr: sp.Expr | None = None, func: Callable[..., Any] | None = None) -> tuple:
+        """Replace the expression (re-lambdified) and/or the function; return the old state.
+
+        Used by mutation testing (:mod:`iclverify.mutation`) to put a wrong formula in place
+        for a run; :meth:`restore_theory` puts the returned state back.
+        """
+        saved = (self.expr, self._f_numpy, self._f_mpmath, self.func)
+        if expr is not None:
+            syms = [self.symbols[k] for k in self.params]
+            self.expr = expr
+            self._f_numpy = sp.lambdify(syms, expr, "numpy", cse=True)
+            self._f_mpmath = sp.lambdify(syms, expr, "mpmath")
+        if func is not None:
+            self.func = func
+        return saved
+
+    def restore_theory(self, saved: tuple) -> None:
+        """Undo :meth:`swap_theory`."""
+        self.expr, self._f_numpy, self._f_mpmath, self.func = saved
+
 
 def _snap(v: float, dom: Interval, r: Range) -> Any:
     if dom.integer:

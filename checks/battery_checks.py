@@ -33,6 +33,7 @@ import sympy as sp
 
 from iclverify.checks.claims import ControlOutcome, Evidence, RunConfig, Verdict
 from iclverify.checks.compare import PER_COMPARISON_ALPHA, compare
+from iclverify.checks.simcache import stored_call
 
 __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
 
@@ -406,7 +407,10 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
         mc_fail = []
         for p, rng, key in mc_points(spec, config):
             seeds["spawn_keys"].append(list(key))
-            x = _check_samples(spec.id, spec.simulate(dict(p), rng, n), n, p)
+            # store-backed (checks.simcache): keyed by point, n, the simulator's definition and the rng state
+            key = {"params": dict(p), "n": n, "simulator": spec.fingerprint[2:3]}
+            x = _check_samples(spec.id, stored_call(f"ext.{spec.id}.simulate", spec.simulate, key, rng,
+                                                    lambda: spec.simulate(dict(p), rng, n)), n, p)
             th = spec.value(p)
             cmp = _compare(spec, th, x, p)
             first = first or (cmp, p)

@@ -26,6 +26,8 @@ __all__ = [
     "Verdict",
     "CheckKind",
     "ControlOutcome",
+    "Counterfactual",
+    "counterfactual",
     "Evidence",
     "RunConfig",
     "Claim",
@@ -80,6 +82,57 @@ SOURCE_LABELS = (
 STATISTICAL_KINDS = (CheckKind.MONTE_CARLO, CheckKind.TRAINED)
 
 
+@dataclass(frozen=True)
+class Counterfactual:
+    """Evidence that a control's rejection does not follow logically from the claim's pass.
+
+    Attributes
+    ----------
+    jointly_possible : bool
+        On some data the claim's own check passes *and* the control is not rejected (for a control judged
+        on other samples: the claim's samples put in the control's place; for one judged on the claim's
+        samples: the same samples moved between the two statements with their spread inflated).  Must be
+        True: otherwise "controls rejected" is implied by the pass and proves nothing.
+    passes_under_control : bool or None
+        The claim's check on data generated under the control (samples shifted to the control's value,
+        synthetic data with the control's slope, the control's own samples).  ``None`` where the control's
+        statement lies inside the claim's accepted region (a one-sided claim with a control on the same side).
+    detail : str
+        The numbers behind both.
+    """
+
+    jointly_possible: bool
+    passes_under_control: bool | None = None
+    detail: str = ""
+
+
+def counterfactual(claim_passes: Callable[[Any], bool], control_rejected: Callable[[Any], bool], *,
+                   jointly: Callable[[], tuple[Any, Any]], under_control: Callable[[], Any] | None = None,
+                   detail: str = "") -> Callable[[], Counterfactual]:
+    """Build a lazy :class:`Counterfactual` hook for :attr:`ControlOutcome.counterfactual`.
+
+    Parameters
+    ----------
+    claim_passes, control_rejected : callable
+        The claim's own decision and the control's, each on one data set (samples, a fit, counts...).
+    jointly : callable
+        Returns ``(data for the claim, data for the control)`` on which both could hold; for a control judged on
+        the claim's samples the two must be the same object.
+    under_control : callable, optional
+        Returns data generated under the control, for the claim's check.
+
+    The hook runs only when asked (by the registry-wide test), inside whatever ledger is active.
+    """
+
+    def run() -> Counterfactual:
+        a, b = jointly()
+        jp = bool(claim_passes(a)) and not bool(control_rejected(b))
+        puc = None if under_control is None else bool(claim_passes(under_control()))
+        return Counterfactual(jp, puc, detail)
+
+    return run
+
+
 @dataclass
 class ControlOutcome:
     """One negative control: a perturbed statement the check must reject.
@@ -95,12 +148,17 @@ class ControlOutcome:
     comparisons : list of dict
         Evidence rows (:meth:`Comparison.row <iclverify.checks.compare.Comparison.row>`) of the
         control's comparisons, when it was judged by calibrated comparisons.
+    counterfactual : callable, optional
+        ``() -> Counterfactual`` (see :func:`counterfactual`): shows that the control's rejection is not implied
+        by the claim's pass.  The registry-wide test (``tests/test_controls_counterfactual.py``) calls it for
+        every control of every claim outside its allow-list.  Not part of the JSON evidence.
     """
 
     name: str
     rejected: bool
     detail: str = ""
     comparisons: list = field(default_factory=list)
+    counterfactual: Callable[[], Counterfactual] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -162,12 +220,19 @@ class Evidence:
     def as_dict(self) -> dict:
         out = asdict(self)
         out["verdict"] = self.verdict.value
+        for c in out.get("controls", []):
+            c.pop("counterfactual", None)  # a hook, not evidence
         return _jsonable(out)
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """How a claim's check runs: quick or paper scale, parallelism, seed, result store."""
+    """How a claim's check runs: quick or paper scale, parallelism, seed, result store.
+
+    ``store`` (None, True, a path or a :class:`~iclverify.checks.store.ResultStore`) backs the
+    simulations: simulators that take ``store=`` get it from the claim, and those marked with
+    :func:`iclverify.checks.simcache.stored_simulation` find it through :func:`run_claim`.
+    """
 
     quick: bool = True
     jobs: int = 1
@@ -201,9 +266,13 @@ class Claim:
     assumptions : str
         Assumptions and parameter domain of the statement.
     expected : bool
-        Whether the claim is expected to hold (a claim the note marks as not
-        reproduced is registered with ``expected=False``, and its failure does not
-        turn the report red).
+        Whether the claim is expected to hold.  ``expected=False`` only where a research note
+        reports the statement as not reproduced, cited in ``not_reproduced_in``; its failure
+        does not turn the report red.  Our own failures to reproduce are verdicts
+        (``NOT REPRODUCED``), not registrations.
+    not_reproduced_in : str
+        The note and section that report the statement as not reproduced (required with
+        ``expected=False``).
     note_section : str
         Where in the research note the claim comes from.
     figure : str, optional
@@ -225,6 +294,7 @@ class Claim:
     controls: tuple[str, ...]
     assumptions: str = ""
     expected: bool = True
+    not_reproduced_in: str = ""
     note_section: str = ""
     figure: str | None = None
     finding: str = ""
@@ -240,7 +310,8 @@ class Claim:
         return {
             "id": self.id, "paper": self.paper, "label": self.label, "statement": self.statement,
             "formula": self.formula, "check": self.check.value, "controls": list(self.controls),
-            "assumptions": self.assumptions, "expected": self.expected, "note_section": self.note_section,
+            "assumptions": self.assumptions, "expected": self.expected, "not_reproduced_in": self.not_reproduced_in,
+            "note_section": self.note_section,
             "figure": self.figure, "finding": self.finding, "command": self.command,
             "resolution_required": (None if self.resolution_required is None
                                     else {"quick": self.resolution_required[0], "full": self.resolution_required[1]}),
@@ -357,18 +428,25 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
       comparisons.  A CONFIRMED claim whose resolution is coarser than
       :attr:`Claim.resolution_required` at this scale, or that states none, becomes
       ``INCONCLUSIVE``; so does one with a misfitting extrapolation.
+    - A control with a counterfactual hook counts as rejected only if the hook shows that its
+      rejection does not follow from the pass (``jointly_possible``) and that the claim's check fails
+      on data generated under it (``passes_under_control`` is not True): otherwise its rejection
+      proves no power, and the detail says why.
     - A CONFIRMED/PROVED verdict whose negative controls were not all rejected becomes
       ``INCONCLUSIVE`` (the check could not tell a wrong statement from the right one).
     """
     from iclverify.checks import ledger as _ledger
+    from iclverify.checks.simcache import active_store
 
     config = config or RunConfig()
     t0 = time.perf_counter()
-    with _ledger.run_ledger() as led, _ledger.claim_scope(c.id):
+    # store-backed simulators (checks.simcache) read the store from here, so their callers need not pass it
+    with _ledger.run_ledger() as led, _ledger.claim_scope(c.id), active_store(config.store):
         try:
             ev = c.run(config)
             if not isinstance(ev, Evidence):
                 raise TypeError(f"claim {c.id!r} returned {type(ev).__name__}, expected Evidence")
+            _apply_counterfactuals(ev)
         except Exception:
             ev = Evidence(Verdict.ERROR, "the check raised:\n" + traceback.format_exc(limit=4))
     ev.statistics = {"primary_tests": led.count("claim"), "control_tests": led.count("control"),
@@ -384,8 +462,8 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
         misfits = [r.get("point", "") for r in primary if r.get("misfit")]
         if misfits:
             ev = replace(ev, verdict=Verdict.INCONCLUSIVE,
-                         reason=ev.reason + f" -- but the extrapolation model misfits at {', '.join(misfits)}, "
-                                            "so the d -> infinity value is not established.")
+                         reason=ev.reason + f" -- but the fitted model (extrapolation over d, or power law) misfits at "
+                                            f"{', '.join(misfits)}, so the value it stands for is not established.")
         elif ev.resolution_required is not None and (ev.resolution is None
                                                     or not ev.resolution <= ev.resolution_required):
             got = "no resolution stated" if ev.resolution is None else f"resolution {ev.resolution:.2%}"
@@ -399,6 +477,23 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
                                         "so the check lacks power.")
     ev.runtime_s = time.perf_counter() - t0
     return ev
+
+
+def _apply_counterfactuals(ev: Evidence) -> None:
+    """Un-count controls whose rejection the counterfactual shows to be implied by the pass, or not robust."""
+    for k in ev.controls:
+        if k.counterfactual is None or not k.rejected:
+            continue
+        cf = k.counterfactual()
+        why = []
+        if not cf.jointly_possible:
+            why.append("its rejection follows from the claim's pass (no data pass the claim without rejecting it)")
+        if cf.passes_under_control:
+            why.append("the claim's check would also pass on data generated under this control (not robustly "
+                       "rejected: the check lacks the resolution to tell them apart)")
+        if why:
+            k.rejected = False
+            k.detail = (k.detail + "; " if k.detail else "") + "not counted: " + "; ".join(why)
 
 
 def comparison_rows(comparisons) -> list[dict]:

@@ -2,20 +2,40 @@
 
 Every claim trains (or reuses) the one-layer model of
 :mod:`iclverify.checks.li2024_nonlinear_model` in the note's §6 configuration
-[RECONSTRUCTED] and tests a statement of the paper (its source label in ``label``) with a
-stated statistic at the suite's per-comparison false-alarm rate
-``PER_COMPARISON_ALPHA`` (:mod:`iclverify.checks.compare`):
+[RECONSTRUCTED] and tests a statement of the paper (its source label in ``label``).
 
-- error rates: one-sided Clopper–Pearson bounds over N independent test prompts;
-- orderings of per-prompt losses: paired one-sided t-tests on the same prompts
-  (Bonferroni over the grid);
-- slopes: ordinary least squares with Student-t intervals, or a parametric bootstrap
-  (normal interval with the same critical value) where the regressand is itself estimated.
+Statistics (:mod:`iclverify.checks.decide`): every test takes its rate from the run's ledger
+(:func:`iclverify.checks.ledger.test_alpha`) and is recorded there; grids are not split further
+(each grid point is one recorded test of the ledger's Bonferroni plan).  Inequalities are decided
+three ways -- confirmed when the interval lies on the statement's side, refuted when it lies on the
+other, INCONCLUSIVE otherwise:
+
+- error rates: Clopper–Pearson intervals over N independent test prompts;
+- orderings of per-prompt losses: paired t intervals on the same prompts (batch means of
+  :data:`~iclverify.checks.decide.BATCH` prompts where the differences are skewed, as hinge losses are);
+- slopes: ordinary least squares with Student-t intervals, or a parametric bootstrap (normal interval)
+  where the regressand is itself estimated.
+
+Resolution: each decision states the width of its interval relative to the statement's threshold
+(the band of thresholds the same samples could not decide); ``Evidence.resolution`` is the largest
+over the claim's primary decisions.  These statements are inequalities with thresholds fixed a priori
+(eps = 0.02, 0.8, 1/2...), so no relative resolution is *required* (``resolution_required`` is unset):
+an undecided interval already makes the claim INCONCLUSIVE.
+
+Negative controls are perturbed statements (a wrong threshold or exponent, a swapped argument) or
+violated assumptions (untrained model, shuffled labels, random instead of deterministic prompts),
+judged by the claim's own statistic; each carries a counterfactual hook
+(:func:`iclverify.checks.claims.counterfactual`) that shows its rejection does not follow from the pass.
+
+Seeds: the models are trained at the root seed (``RunConfig.seed``).  C1 -- the claim whose verdict the
+note found seed-dependent (2 of 16 seeds fit in-weights at lr 0.5) -- is decided over
+:data:`TRAIN_SEEDS_QUICK` training seeds in quick mode and :data:`TRAIN_SEEDS_FULL` at paper scale, by the
+rule "CONFIRMED only if confirmed at every seed; REFUTED if refuted at any".  The other claims use the
+root seed's models (their numbers moved by less than their intervals over three seeds, see
+``docs/li2024_nonlinear.md``).
 
 Trained models are shared: :func:`~iclverify.checks.li2024_nonlinear_model.trained_model`
-caches one model per (configuration, seed) per process, so the report trains five models
-(cyclic, all-task and non-covering training sets; the note's lr-0.5 configuration for C1;
-the query-in-attention variant for C5) plus C4's short early-stopped runs.
+caches one model per (configuration, seed) per process.
 """
 
 from __future__ import annotations
@@ -25,8 +45,9 @@ import math
 import numpy as np
 from scipy import stats
 
-from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim
-from iclverify.checks.compare import PER_COMPARISON_ALPHA
+from iclverify.checks import decide
+from iclverify.checks import ledger as _ledger
+from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, counterfactual
 from iclverify.checks.li2024_nonlinear_baselines import knn_predict, logistic_regression_predict
 from iclverify.checks.li2024_nonlinear_data import (
     all_tasks, cyclic_tasks, flipped, in_domain_patterns, non_covering_tasks, ood_patterns, sample_prompts,
@@ -40,12 +61,17 @@ from iclverify.theory.li2024_nonlinear import (
 )
 
 PAPER = "li2024_nonlinear"
-ALPHA = PER_COMPARISON_ALPHA
 #: The note's §6 threshold for "the error is small" at l_ts = 20 (C3 uses 2 %) [CHECKED-scratch].
 EPS = 0.02
+#: Training seeds over which C1 is decided (quick / full).
+TRAIN_SEEDS_QUICK, TRAIN_SEEDS_FULL = 3, 8
+#: The shared model's training schedule (see :func:`base_config`).
+BASE_LR, BASE_STEPS = 0.4, 2000
+#: The note's §6 schedule, which put 2 of 16 seeds into an in-weights solution.
+NOTE_LR, NOTE_STEPS = 0.5, 1500
 
 __all__ = ["base_config", "shared_model", "unseen_tasks", "test_rng", "cp_upper", "cp_lower", "pruning_curves",
-           "ood_errors", "trend_z"]
+           "ood_errors", "trend_z", "training_seeds", "assumptions_text"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -59,10 +85,25 @@ def base_config(tasks: str = "cyclic", **changes) -> TrainConfig:
     seed 20240515) into an in-weights solution: zero training error, unseen-task error
     ≈ 0.27, attention not concentrating.  lr 0.4 for 2000 steps generalised for the
     seeds tried (exploration recorded in ``docs/li2024_nonlinear.md``); the failure
-    mode is reported, not hidden (claim C1 measures it in full mode).
+    mode is reported, not hidden (claim C1 measures it).
     """
-    kw = {"steps": 2000, "lr": 0.4, **changes}
+    kw = {"steps": BASE_STEPS, "lr": BASE_LR, **changes}
     return TrainConfig(tasks=tasks, **kw)
+
+
+def assumptions_text(cfg: TrainConfig | None = None, extra: str = "") -> str:
+    """The training settings that actually run, as text (so a claim's assumptions cannot drift from its code)."""
+    c = cfg or base_config()
+    fields = ", ".join(f"{k}={getattr(c, k)}" for k in ("M1", "M2", "beta", "kappa_max", "m", "alpha", "context_len", "batch",
+                                                     "lr", "steps")
+                       if hasattr(c, k))
+    return f"training: {fields} ({c.tasks} T_tr) [RECONSTRUCTED]" + (f"; {extra}" if extra else "")
+
+
+def training_seeds(config: RunConfig, n: int) -> list[int]:
+    """The root seed first, then ``n - 1`` seeds spawned from it (``SeedSequence(root, spawn_key=(1, k))``)."""
+    root = int(config.seed)
+    return [root] + [int(np.random.SeedSequence(root, spawn_key=(1, k)).generate_state(1)[0]) for k in range(n - 1)]
 
 
 def shared_model(config: RunConfig, tasks: str = "cyclic"):
@@ -85,73 +126,89 @@ def _n(config: RunConfig, quick: int, full: int) -> int:
     return quick if config.quick else full
 
 
-def cp_upper(k: int, n: int, alpha: float = ALPHA) -> float:
-    """One-sided Clopper–Pearson upper confidence bound at level 1 − alpha."""
-    return 1.0 if k >= n else float(stats.beta.ppf(1 - alpha, k + 1, n - k))
+def cp_upper(k: int, n: int, alpha: float | None = None) -> float:
+    """One-sided Clopper–Pearson upper bound at level 1 − alpha (default: the ledger's per-test rate)."""
+    return decide.cp_upper(k, n, _ledger.test_alpha() if alpha is None else alpha)
 
 
-def cp_lower(k: int, n: int, alpha: float = ALPHA) -> float:
-    """One-sided Clopper–Pearson lower confidence bound at level 1 − alpha."""
-    return 0.0 if k <= 0 else float(stats.beta.ppf(alpha, k, n - k + 1))
+def cp_lower(k: int, n: int, alpha: float | None = None) -> float:
+    """One-sided Clopper–Pearson lower bound at level 1 − alpha (default: the ledger's per-test rate)."""
+    return decide.cp_lower(k, n, _ledger.test_alpha() if alpha is None else alpha)
 
 
-def _paired_less(a: np.ndarray, b: np.ndarray, alpha: float) -> tuple[bool, float, float]:
-    """One-sided paired t-test of mean(a) < mean(b); returns (rejects H0, mean diff, t)."""
-    d = np.asarray(b, float) - np.asarray(a, float)
-    se = d.std(ddof=1) / math.sqrt(d.size)
-    t = d.mean() / se if se > 0 else (math.inf if d.mean() > 0 else 0.0)
-    return bool(t > stats.t.ppf(1 - alpha, d.size - 1)), float(d.mean()), float(t)
+def _prop(err, thr, side, role="claim", label=""):
+    """Ledger-counted Clopper–Pearson decision on error indicators ``err``."""
+    err = np.asarray(err)
+    return decide.proportion(int(err.sum()), int(err.size), thr, side, role=role, label=label)
 
 
-def _ols_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
-    """OLS slope, its standard error and residual degrees of freedom."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    X = np.column_stack([np.ones_like(x), x])
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    res = y - X @ coef
-    dof = x.size - 2
-    s2 = float(res @ res) / dof
-    cov = s2 * np.linalg.inv(X.T @ X)
-    return float(coef[1]), float(math.sqrt(cov[1, 1])), dof
+def _diag(fn):
+    """Run a decision for a counterfactual under the ``diagnostic`` role (it must not spend the budget)."""
+    def run(*a, **k):
+        k["role"] = "diagnostic"
+        return fn(*a, **k)
+    return run
 
 
-def _err_stats(err: np.ndarray) -> tuple[int, int]:
-    return int(np.sum(err)), int(err.size)
-
-
-def _unseen_err(res, prompts) -> float:
-    return float(evaluate(res.params, prompts)["err"].mean())
+def _max_res(decisions) -> float:
+    return float(max(d.resolution for d in decisions))
 
 
 # ---------------------------------------------------------------------------------------
 # C1: in-domain generalisation to unseen tasks (Theorem 1)
 
 
+def _prop_counterfactual(claim_err, thr, side, ctrl_err):
+    """Counterfactual of a violated-assumption control judged by the same proportion test on other samples.
+
+    Jointly possible: the control's world producing the claim's own samples would not be rejected; under
+    the control: the claim's check on the control's samples.
+    """
+    def passes(e):
+        return _diag(_prop)(e, thr, side).confirmed
+
+    def rejected(e):
+        return not passes(e)
+
+    return counterfactual(passes, rejected, jointly=lambda: (claim_err, claim_err), under_control=lambda: ctrl_err,
+                          detail=f"claim and control judged by the Clopper-Pearson test 'err {side} {thr}'")
+
+
 @claim(
     id="li2024_nonlinear.c1-unseen-task-generalization", paper=PAPER, label="SLIDES; CHECKED-scratch",
     statement="Trained on the M1 cyclic tasks (6 of 30, covering every pattern and label), the model "
-              "classifies prompts of the 24 unseen tasks with small error (Theorem 1).",
-    formula="Pr[sign F != z] <= eps on T \\ T_tr (alpha'=0.8, l_ts=20; eps = 0.02 stated a priori)",
+              "classifies prompts of the 24 unseen tasks with small error (Theorem 1), for every training seed "
+              "tried.",
+    formula="Pr[sign F != z] <= eps on T \\ T_tr (alpha'=0.8, l_ts=20; eps = 0.02 stated a priori), Clopper-Pearson "
+            f"at each of {TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_FULL} (full) training seeds",
     check=CheckKind.TRAINED,
     controls=("untrained model (initialisation) must fail the same error bound",
               "context labels shuffled within each prompt (no in-context information) must fail it"),
-    assumptions="M1=6, M2=24, beta=1, kappa~U(-.5,.5), m=64, alpha=0.8, l_tr=20, B=64, lr 0.5, 1500 SGD steps "
-                "[RECONSTRUCTED]; random test sampling",
+    assumptions=assumptions_text(extra=f"random test sampling; decided over {TRAIN_SEEDS_QUICK} (quick) / "
+                                       f"{TRAIN_SEEDS_FULL} (full) training seeds: CONFIRMED only if confirmed "
+                                       "at every seed, REFUTED/NOT REPRODUCED if refuted at any"),
     note_section="§3.1, §6 C1",
-    finding="Training is not always in the ICL regime: with the note's lr 0.5 / 1500 steps, 2 of 16 seeds "
-            "(including the default root seed) fit the 6 training tasks in-weights (training error 0, unseen-task "
-            "error ~0.27, attention not concentrating). The shared model uses lr 0.4 / 2000 steps; "
-            "measurements.training_runs records the note's configuration at the same seed (and 8 seeds in full mode).",
+    finding=f"Training is not always in the ICL regime: with the note's lr {NOTE_LR} / {NOTE_STEPS} steps, 2 of 16 "
+            "seeds (including the default root seed) fit the 6 training tasks in-weights (training error 0, "
+            f"unseen-task error ~0.27, attention not concentrating). The shared model uses lr {BASE_LR} / "
+            f"{BASE_STEPS} steps; measurements.training_runs records the note's configuration at the same seeds.",
 )
 def c1_unseen_tasks(config: RunConfig) -> Evidence:
-    """C1 [SLIDES]+[CHECKED-scratch]: one-sided Clopper–Pearson upper bound on the unseen-task error ≤ ε."""
-    res = shared_model(config)
+    """C1 [SLIDES]+[CHECKED-scratch]: Clopper–Pearson decision on the unseen-task error ≤ ε, at every training seed."""
     ps = in_domain_patterns()
     N = _n(config, 4000, 20000)
     pr = sample_prompts(ps, unseen_tasks(), N, 20, 0.8, rng=test_rng(config, 1))
+    seeds = training_seeds(config, TRAIN_SEEDS_QUICK if config.quick else TRAIN_SEEDS_FULL)
+    per_seed, decisions = {}, []
+    for sd in seeds:
+        r = trained_model(base_config(), sd)
+        e = evaluate(r.params, pr)["err"]
+        dec = _prop(e, EPS, "below", label=f"unseen-task error, training seed {sd}")
+        decisions.append(dec)
+        per_seed[str(sd)] = {"err": float(e.mean()), "cp_interval": [dec.lo, dec.hi], "confirmed": dec.confirmed,
+                             "refuted": dec.refuted}
+    res = shared_model(config)
     ev = evaluate(res.params, pr)
-    k, n = _err_stats(ev["err"])
-    ub = cp_upper(k, n)
     by_ap = {}
     for j, ap in enumerate((1.0, 0.8, 0.6)):
         e = evaluate(res.params, sample_prompts(ps, unseen_tasks(), N, 20, ap, rng=test_rng(config, 1, 10 + j)))
@@ -159,31 +216,40 @@ def c1_unseen_tasks(config: RunConfig) -> Evidence:
     e0 = evaluate(res.init, pr)["err"]
     pr_shuf = sample_prompts(ps, unseen_tasks(), N, 20, 0.8, rng=test_rng(config, 1, 1), shuffle_labels=True)
     es = evaluate(res.params, pr_shuf)["err"]
-    ub0, ubs = cp_upper(*_err_stats(e0)), cp_upper(*_err_stats(es))
-    # Robustness over training runs (Theorem 1 holds "with high probability"): the note's own
-    # lr 0.5 / 1500 steps, and the base configuration, over further seeds (full mode only).
-    runs = {"note_config_lr0.5_root_seed": _unseen_err(trained_model(base_config(lr=0.5, steps=1500),
-                                                                      int(config.seed)), pr)}
-    if not config.quick:
-        for name, cfg in (("base", base_config()), ("note_lr0.5", base_config(lr=0.5, steps=1500))):
-            errs = [_unseen_err(trained_model(cfg, int(np.random.SeedSequence(int(config.seed), spawn_key=(1, k))
-                                                       .generate_state(1)[0])), pr) for k in range(8)]
-            runs[f"{name}_8_seeds"] = errs
-            runs[f"{name}_fraction_err<=eps"] = float(np.mean(np.array(errs) <= EPS))
+    d0 = _prop(e0, EPS, "below", role="control", label="untrained model")
+    ds = _prop(es, EPS, "below", role="control", label="shuffled labels")
+    # the note's own lr 0.5 / 1500 steps at the same seeds: measured, not tested (the failure mode)
+    runs = {f"note_lr{NOTE_LR}_seed_{sd}": float(evaluate(trained_model(base_config(lr=NOTE_LR, steps=NOTE_STEPS), sd)
+                                                          .params, pr)["err"].mean()) for sd in seeds[:1]}
+    e_root = ev["err"]
     controls = [
-        ControlOutcome("untrained model", ub0 > EPS, f"err {e0.mean():.4f}, CP upper {ub0:.4f} vs eps {EPS}"),
-        ControlOutcome("shuffled context labels", ubs > EPS, f"err {es.mean():.4f}, CP upper {ubs:.4f}"),
+        ControlOutcome("untrained model", d0.refuted, d0.text,
+                       counterfactual=_prop_counterfactual(e_root, EPS, "below", e0)),
+        ControlOutcome("shuffled context labels", ds.refuted, ds.text,
+                       counterfactual=_prop_counterfactual(e_root, EPS, "below", es)),
     ]
-    ok = ub <= EPS
+    if all(d.confirmed for d in decisions):
+        verdict = Verdict.CONFIRMED
+    elif any(d.refuted for d in decisions):
+        verdict = Verdict.NOT_REPRODUCED
+    else:
+        verdict = Verdict.INCONCLUSIVE
+    errs = ", ".join(f"{v['err']:.4f}" for v in per_seed.values())
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"unseen-task error {k}/{n} = {k / n:.4f} (hinge {ev['hinge'].mean():.4f}); one-sided CP upper bound "
-        f"{ub:.4f} {'<=' if ok else '>'} eps={EPS} at level {ALPHA:g}.",
-        theory=EPS, estimate=k / n, reps=n,
-        seeds={"train_seed": int(config.seed), "test_spawn_key": [1, 0]},
-        measurements={"err": k / n, "cp_upper": ub, "hinge": float(ev["hinge"].mean()), "by_alpha_test": by_ap,
+        verdict,
+        f"unseen-task error at {len(seeds)} training seeds: {errs} (Clopper-Pearson at the ledger's per-test rate vs "
+        f"eps={EPS}: {sum(d.confirmed for d in decisions)} confirmed, {sum(d.refuted for d in decisions)} refuted"
+        + ("; our reconstruction's training failed the statement at some seed" if verdict is Verdict.NOT_REPRODUCED
+           else "") + ").",
+        theory=EPS, estimate=float(np.mean([d.estimate for d in decisions])), reps=N,
+        seeds={"train_seed": int(config.seed), "train_seeds": seeds, "test_spawn_key": [1, 0]},
+        measurements={"per_seed": per_seed, "err_root_seed": float(e_root.mean()),
+                      "hinge_root_seed": float(ev["hinge"].mean()), "by_alpha_test": by_ap,
                       "train_steps": res.steps_run, "final_train_ema_loss": float(res.history["ema"][-1]),
-                      "training_runs": runs},
+                      "training_runs": runs,
+                      "resolution_rule": "half-width of the Clopper-Pearson interval relative to max(eps, error)"},
+        comparisons=[d.row(f"seed {sd}") for d, sd in zip(decisions, seeds)],
+        resolution=_max_res(decisions),
         controls=controls,
     )
 
@@ -204,7 +270,7 @@ def c1_unseen_tasks(config: RunConfig) -> Evidence:
     note_section="§1.3, §3.1 (1), §6 C2",
 )
 def c2_coverage(config: RunConfig) -> Evidence:
-    """C2 [SLIDES]: violated coverage → flipped-task error above ½ (one-sided CP lower bound)."""
+    """C2 [SLIDES]: violated coverage → flipped-task error above ½ (Clopper–Pearson decision)."""
     nc = non_covering_tasks(6)
     covers_nc, covers_cyc = covers_patterns_and_labels(nc, 6), covers_patterns_and_labels(cyclic_tasks(6), 6)
     res_nc = shared_model(config, "non_covering")
@@ -216,25 +282,28 @@ def c2_coverage(config: RunConfig) -> Evidence:
     e_flip = evaluate(res_nc.params, pr_flip)["err"]
     e_same = evaluate(res_nc.params, pr_same)["err"]
     e_cov = evaluate(res_cy.params, pr_flip)["err"]
-    lb = cp_lower(*_err_stats(e_flip))
-    lb_cov, ub_cov = cp_lower(*_err_stats(e_cov)), cp_upper(*_err_stats(e_cov))
-    lb_same = cp_lower(*_err_stats(e_same))
+    dec = _prop(e_flip, 0.5, "above", label="flipped tasks, non-covering model")
+    d_cov = _prop(e_cov, 0.5, "above", role="control", label="covering model on flipped tasks")
+    d_same = _prop(e_same, 0.5, "above", role="control", label="non-covering model, training orientation")
     controls = [
-        ControlOutcome("covering model on flipped tasks", lb_cov <= 0.5,
-                       f"err {e_cov.mean():.4f} (CP lower {lb_cov:.4f}, upper {ub_cov:.4f})"),
-        ControlOutcome("non-covering model, training orientation", lb_same <= 0.5,
-                       f"err {e_same.mean():.4f} (CP lower {lb_same:.4f})"),
+        ControlOutcome("covering model on flipped tasks", d_cov.refuted, d_cov.text,
+                       counterfactual=_prop_counterfactual(e_flip, 0.5, "above", e_cov)),
+        ControlOutcome("non-covering model, training orientation", d_same.refuted, d_same.text,
+                       counterfactual=_prop_counterfactual(e_flip, 0.5, "above", e_same)),
     ]
-    ok = lb > 0.5 and not covers_nc and covers_cyc
+    design = not covers_nc and covers_cyc
+    verdict = (Verdict.CONFIRMED if dec.confirmed and design else
+               Verdict.NOT_REPRODUCED if dec.refuted else Verdict.INCONCLUSIVE)
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"non-covering T_tr (covers={covers_nc}): flipped-task error {e_flip.mean():.4f}, CP lower bound {lb:.4f} "
-        f"> 1/2; the covering T_tr reaches {e_cov.mean():.4f} on the same tasks.",
+        verdict,
+        f"non-covering T_tr (covers={covers_nc}): flipped-task error {e_flip.mean():.4f}, Clopper-Pearson "
+        f"[{dec.lo:.4f}, {dec.hi:.4f}] vs 1/2; the covering T_tr reaches {e_cov.mean():.4f} on the same tasks.",
         estimate=float(e_flip.mean()), reps=int(e_flip.size),
         seeds={"train_seed": int(config.seed), "test_spawn_key": [2, 0]},
         measurements={"err_flipped_noncovering": float(e_flip.mean()), "err_same_orientation": float(e_same.mean()),
                       "err_flipped_covering": float(e_cov.mean()), "covers(non_covering)": covers_nc,
                       "covers(cyclic)": covers_cyc},
+        comparisons=[dec.row("flipped tasks")], resolution=dec.resolution,
         controls=controls,
     )
 
@@ -288,6 +357,7 @@ def c3_context_length(config: RunConfig) -> Evidence:
             "floor_length(eps=0.02)": {str(a): random_sampling_context_length(a, EPS) for a in _ALPHA_TESTS}}
     controls = []
     verdict_a = None
+    decisions = []
     if np.all(np.isfinite(lstar)):
         slope = float(np.polyfit(la, np.log(lstar), 1)[0])
         boot_rng = test_rng(config, 3, 99999)
@@ -299,47 +369,115 @@ def c3_context_length(config: RunConfig) -> Evidence:
             if np.all(np.isfinite(lb_)):
                 sl.append(np.polyfit(la, np.log(lb_), 1)[0])
         se = float(np.std(sl, ddof=1))
-        z = float(stats.norm.ppf(1 - ALPHA / 2))
-        lo, hi = slope - z * se, slope + z * se
-        verdict_a = lo <= -1.0 <= hi
+
+        def slope_ok(fit, exponent, role):
+            s_, se_ = fit
+            z = float(stats.norm.ppf(1 - _ledger.test_alpha(role) / 2))
+            inside = s_ - z * se_ <= exponent <= s_ + z * se_
+            _ledger.record("bootstrap slope interval", not inside, role=role, label=f"exponent {exponent}")
+            return inside, (s_ - z * se_, s_ + z * se_)
+
+        verdict_a, (lo, hi) = slope_ok((slope, se), -1.0, "claim")
         theory_slope = float(np.polyfit(la, np.log([random_sampling_context_length(a, EPS) for a in _ALPHA_TESTS]),
                                         1)[0])
+        # resolution of a slope: the smallest slope error rejected on both sides (interval half-width + offset)
+        res_a = max(hi + 1.0, -1.0 - lo)
+        decisions.append(res_a)
         meas.update({"slope": slope, "slope_se_boot": se, "slope_interval": [lo, hi], "bootstrap_reps": len(sl),
-                     "floor_length_slope": theory_slope})
+                     "floor_length_slope": theory_slope, "slope_resolution": res_a,
+                     "resolution_rule": "slope: smallest slope error rejected on both sides (absolute, relative to "
+                                        "the exponent 1); (b): Clopper-Pearson width relative to eps"})
         for wrong in (-0.5, -2.0):
-            controls.append(ControlOutcome(f"exponent {wrong}", not (lo <= wrong <= hi),
-                                           f"interval [{lo:.3f}, {hi:.3f}]"))
+            inside, _ = slope_ok((slope, se), wrong, "control")
+
+            def passes(fit, _e=-1.0):
+                return _diag_slope_inside(fit, _e)
+
+            def rejected(fit, _w=wrong):
+                return not _diag_slope_inside(fit, _w)
+
+            mid, half = (wrong - 1.0) / 2, abs(wrong + 1.0)
+            controls.append(ControlOutcome(
+                f"exponent {wrong}", not inside, f"interval [{lo:.3f}, {hi:.3f}]",
+                counterfactual=counterfactual(passes, rejected, jointly=lambda m=mid, h=half: ((m, h),) * 2,
+                                              under_control=lambda w=wrong: (w, se),
+                                              detail="slope and bootstrap SE: a wide interval around the midpoint "
+                                                     "contains both; the claim's interval moved to the control's "
+                                                     "slope excludes -1")))
     # (b) deterministic construction
     det, rnd = {}, {}
-    ok_b, ctrl_b = True, True
-    alpha_b = ALPHA / len(_ALPHA_TESTS)
+    ok_b, bad_b, ctrl_b = True, False, True
     Nb = _n(config, 2000, 10000)
+    dec_b, rnd_errs, det_errs = [], [], []
     for i, ap in enumerate(_ALPHA_TESTS):
         l = int(math.ceil(1 / ap - 1e-12))
         pd = sample_prompts(ps, unseen, Nb, l, ap, rng=test_rng(config, 3, 5000 + i), mode="deterministic")
         pr = sample_prompts(ps, unseen, Nb, l, ap, rng=test_rng(config, 3, 6000 + i))
-        kd, kr = int(evaluate(res.params, pd)["err"].sum()), int(evaluate(res.params, pr)["err"].sum())
-        ud, ur = cp_upper(kd, Nb, alpha_b), cp_upper(kr, Nb, alpha_b)
-        det[str(ap)] = {"l": l, "same_count": deterministic_same_count(ap, l), "err": kd / Nb, "cp_upper": ud}
-        rnd[str(ap)] = {"l": l, "err": kr / Nb, "cp_upper": ur}
-        ok_b &= ud <= EPS
-        ctrl_b &= ur > EPS
+        ed, er = evaluate(res.params, pd)["err"], evaluate(res.params, pr)["err"]
+        dd = _prop(ed, EPS, "below", label=f"deterministic, alpha'={ap}, l={l}")
+        dr = _prop(er, EPS, "below", role="control", label=f"random sampling, alpha'={ap}, l={l}")
+        dec_b.append(dd)
+        det_errs.append(ed)
+        rnd_errs.append(er)
+        det[str(ap)] = {"l": l, "same_count": deterministic_same_count(ap, l), "err": float(ed.mean()),
+                        "cp_interval": [dd.lo, dd.hi]}
+        rnd[str(ap)] = {"l": l, "err": float(er.mean()), "cp_interval": [dr.lo, dr.hi]}
+        ok_b &= dd.confirmed
+        bad_b |= dd.refuted
+        ctrl_b &= dr.refuted
     meas.update({"deterministic": det, "random_same_l": rnd})
+    e_det_all, e_rnd_all = np.concatenate(det_errs), np.concatenate(rnd_errs)
     controls.append(ControlOutcome("random sampling at l=ceil(1/alpha')", ctrl_b,
-                                   "errors " + ", ".join(f"{k}: {v['err']:.3f}" for k, v in rnd.items())))
+                                   "errors " + ", ".join(f"{k}: {v['err']:.3f}" for k, v in rnd.items()),
+                                   counterfactual=_prop_counterfactual(e_det_all, EPS, "below", e_rnd_all)))
     if verdict_a is None:
-        verdict, reason = Verdict.INCONCLUSIVE, "some alpha' never reached err <= 0.02 on the l grid"
+        never = [str(a) for a, v in zip(_ALPHA_TESTS, lstar) if not np.isfinite(v)]
+        worst = {str(a): float(p_hat[i, -1]) for i, a in enumerate(_ALPHA_TESTS) if not np.isfinite(lstar[i])}
+        verdict = Verdict.NOT_REPRODUCED
+        reason = (f"the trained model never reached err <= {EPS} up to l = {int(ls[-1])} for alpha' = "
+                  f"{', '.join(never)} (error at the largest l: {worst}): our reconstruction fails Theorem 1 (2)'s "
+                  "premise that some context length suffices")
     else:
-        verdict = Verdict.CONFIRMED if (verdict_a and ok_b) else Verdict.REFUTED
+        if verdict_a and ok_b:
+            verdict = Verdict.CONFIRMED
+        elif (not verdict_a) or bad_b:
+            verdict = Verdict.REFUTED
+        else:
+            verdict = Verdict.INCONCLUSIVE
         reason = (f"(a) slope of log l* on log alpha' = {meas['slope']:.3f}, interval "
                   f"[{meas['slope_interval'][0]:.3f}, {meas['slope_interval'][1]:.3f}] "
                   f"{'contains' if verdict_a else 'excludes'} -1 (alpha' l* = "
                   + ", ".join(f"{v:.1f}" for v in meas["alpha_l_star"].values())
                   + f"); (b) deterministic err at l=ceil(1/alpha') max "
-                  f"{max(v['err'] for v in det.values()):.4f} ({'all' if ok_b else 'not all'} CP upper <= {EPS}).")
+                  f"{max(v['err'] for v in det.values()):.4f} ({sum(d.confirmed for d in dec_b)} of {len(dec_b)} "
+                  f"confirmed <= {EPS}).")
+    rows = [d.row(d.text.split(":")[0]) for d in dec_b]
+    if decisions:
+        rows.insert(0, {"point": "(a) log-log slope", "theory": -1.0, "estimate": meas["slope"],
+                        "interval": meas["slope_interval"], "resolution": decisions[0], "passed": bool(verdict_a),
+                        "role": "claim", "method": "parametric bootstrap slope, normal interval",
+                        "scale_rule": "absolute slope error (exponent 1)"})
     return Evidence(verdict, reason, estimate=meas.get("slope"), theory=-1.0,
                     seeds={"train_seed": int(config.seed), "test_spawn_key": [3]}, measurements=meas,
+                    comparisons=rows, resolution=max([r["resolution"] for r in rows]) if rows else None,
                     controls=controls)
+
+
+def _rescaled(x, lo: float, hi: float) -> np.ndarray:
+    """Counterfactual data: ``x`` moved and stretched so that its t interval is ``[lo, hi]``."""
+    x = np.asarray(x, float)
+    d = decide.mean_vs(x, 0.0, "above", role="diagnostic")
+    k = (hi - lo) / max(d.hi - d.lo, 1e-300)
+    return lo + k * (x - d.lo)  # the interval is affine-equivariant: it maps [d.lo, d.hi] onto [lo, hi]
+
+
+def _diag_slope_inside(fit, exponent) -> bool:
+    """Counterfactual helper: is ``exponent`` inside the normal interval of ``fit = (slope, se)`` (diagnostic)?"""
+    s_, se_ = fit
+    z = float(stats.norm.ppf(1 - _ledger.test_alpha("diagnostic") / 2))
+    inside = s_ - z * se_ <= exponent <= s_ + z * se_
+    _ledger.record("bootstrap slope interval", not inside, role="diagnostic", label="counterfactual")
+    return inside
 
 
 # ---------------------------------------------------------------------------------------
@@ -352,9 +490,11 @@ def c3_context_length(config: RunConfig) -> Evidence:
               "Only the sign of the log-log slope is tested; the exponent -2/3 is an upper-bound order.",
     formula="slope of log T_stop on log alpha < 0 (T_stop: EMA of batch hinge < 0.05)",
     check=CheckKind.TRAINED,
-    controls=("slope 0 (iterations independent of alpha) must be rejected",
-              "slope +2/3 (swapped sign of the exponent) must be rejected"),
-    assumptions="alpha in {0.4, 0.6, 0.8, 1}; 4 seeds per alpha (quick), 8 (full); lr 0.5; cyclic T_tr",
+    controls=("wrong exponent: T proportional to alpha^-2 (slope -2, three times Theorem 1's order) must fall "
+              "outside the slope's interval",),
+    assumptions=assumptions_text(base_config(steps=5000, stop_loss=0.05),
+                                 "alpha in {0.4, 0.6, 0.8, 1}; 4 training seeds per alpha (quick), 8 (full); "
+                                 "T_stop: first step whose EMA of the batch hinge is below 0.05 (cap 5000)"),
     note_section="§3.1, §6 C4",
 )
 def c4_iterations(config: RunConfig) -> Evidence:
@@ -371,20 +511,49 @@ def c4_iterations(config: RunConfig) -> Evidence:
             xs.append(math.log(a))
             ys.append(math.log(r.steps_run))
         table[str(a)] = st
-    slope, se, dof = _ols_slope(np.array(xs), np.array(ys))
-    crit = float(stats.t.ppf(1 - ALPHA / 2, dof))
-    lo, hi = slope - crit * se, slope + crit * se
-    ok = hi < 0
-    controls = [ControlOutcome("slope 0", not (lo <= 0.0 <= hi), f"interval [{lo:.3f}, {hi:.3f}]"),
-                ControlOutcome("slope +2/3", not (lo <= 2 / 3 <= hi), f"interval [{lo:.3f}, {hi:.3f}]")]
+    x, y = np.array(xs), np.array(ys)
+    slope, se, lo, hi, dof = decide.slope_interval(x, y)
+    ok, bad = hi < 0, lo > 0
+    _ledger.record("slope t interval", bad, role="claim", label="slope < 0")
+    wrong = -2.0
+    ctrl = not (lo <= wrong <= hi)
+    _ledger.record("slope t interval", ctrl, role="control", label="slope -2")
+    resid = y - (np.polyval(np.polyfit(x, y, 1), x))
+
+    def passes(data):
+        return decide.slope_interval(*data, role="diagnostic")[3] < 0
+
+    def rejected(data):
+        _, _, lo_, hi_, _ = decide.slope_interval(*data, role="diagnostic")
+        return not (lo_ <= wrong <= hi_)
+
+    def synthetic(sl, noise=1.0):
+        # the claim's own design and residuals, with the slope replaced (and the residuals scaled by ``noise``)
+        return x, float(np.mean(y)) + sl * (x - x.mean()) + noise * resid
+
+    # both possible: residuals rescaled to an interval of half-width 1 around -1.5, i.e. [-2.5, -0.5].  Data with
+    # slope -2 would pass the one-sided claim (the control lies inside its region), so there is no under-control run.
+    scale_to_unit = 1.0 / max((hi - lo) / 2, 1e-12)
+    cf = counterfactual(passes, rejected, jointly=lambda: (synthetic(-1.5, scale_to_unit),) * 2,
+                        detail="synthetic log T over the claim's design and residuals: slope -1.5, residuals scaled "
+                               "to an interval [-2.5, -0.5] (contains -2, excludes 0)")
+    controls = [ControlOutcome("slope -2", ctrl, f"interval [{lo:.3f}, {hi:.3f}]", counterfactual=cf)]
+    # resolution of a slope: the smallest slope error rejected on both sides of the estimate (interval half-width)
     return Evidence(
-        Verdict.CONFIRMED if ok else (Verdict.REFUTED if lo > 0 else Verdict.INCONCLUSIVE),
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if bad else Verdict.INCONCLUSIVE),
         f"slope {slope:.3f} +/- {se:.3f} (t interval [{lo:.3f}, {hi:.3f}], df={dof}); -2/3 "
-        f"{'inside' if lo <= -2 / 3 <= hi else 'outside'} the interval (not tested: upper-bound order).",
+        f"{'inside' if lo <= -2 / 3 <= hi else 'outside'} the interval (not tested: upper-bound order)"
+        + ("" if ok or bad else "; the interval contains 0: too few training runs at this scale to decide the sign")
+        + ".",
         estimate=slope, se=se, theory=-2 / 3, reps=len(xs),
         seeds={"root": int(config.seed), "spawn_keys": "(4, alpha index, seed index)"},
         measurements={"steps": table, "median_steps": {k: float(np.median(v)) for k, v in table.items()},
-                      "slope_interval": [lo, hi]},
+                      "slope_interval": [lo, hi],
+                      "resolution_rule": "slope: half-width of the t interval (smallest slope error rejected)"},
+        comparisons=[{"point": "log-log slope", "theory": 0.0, "estimate": slope, "interval": [lo, hi],
+                      "resolution": (hi - lo) / 2, "passed": bool(ok), "role": "claim", "method": "OLS slope, t",
+                      "scale_rule": "absolute slope error"}],
+        resolution=(hi - lo) / 2,
         controls=controls,
     )
 
@@ -401,8 +570,9 @@ def c4_iterations(config: RunConfig) -> Evidence:
     formula="mean A_same(trained) > 0.8 on training-distribution prompts; A_same(init) ~ fraction of same contexts",
     check=CheckKind.TRAINED,
     controls=("the initial model must fail the A_same > 0.8 test",
-              "the swapped statement A_other > 0.8 must fail on the trained model"),
-    assumptions="as C1; prompts from T_tr with alpha=0.8, l=20",
+              "wrong coefficient: full concentration A_same >= 0.99 (Fig. 9's end point 1.0, which the hinge loss's "
+              "vanishing gradients do not reach) must be rejected by the same t interval"),
+    assumptions=assumptions_text(extra="prompts from T_tr with alpha=0.8, l=20"),
     note_section="§3.3, §6 C5",
     figure="li2024nl-attention",
 )
@@ -415,12 +585,10 @@ def c5_attention(config: RunConfig) -> Evidence:
     a1 = evaluate(res.params, pr)["attn_same"]
     a0 = evaluate(res.init, pr)["attn_same"]
     frac = pr.same_mask.mean(axis=1)
-    tcrit = float(stats.t.ppf(1 - ALPHA, N - 1))
-
-    def lower(x):
-        return float(x.mean() - tcrit * x.std(ddof=1) / math.sqrt(x.size))
-
-    lb1, lb0, lbo = lower(a1), lower(a0), lower(1 - a1)
+    dec = decide.mean_vs(a1, 0.8, "above", label="A_same(trained) > 0.8")
+    d0 = decide.mean_vs(a0, 0.8, "above", role="control", label="A_same(init) > 0.8")
+    dfull = decide.mean_vs(a1, 0.99, "above", role="control", label="A_same(trained) >= 0.99")
+    lb1 = dec.lo
     test_by_ap = {}
     for j, ap in enumerate((1.0, 0.8, 0.6)):
         p2 = sample_prompts(ps, unseen_tasks(), N, 20, ap, rng=test_rng(config, 5, 10 + j))
@@ -431,14 +599,27 @@ def c5_attention(config: RunConfig) -> Evidence:
     evq = evaluate(rq.params, pq_, include_query=True)
     query_variant = {"A_same_trained_prompts": float(evaluate(rq.params, pr, include_query=True)["attn_same"].mean()),
                      "unseen_task_err": float(evq["err"].mean())}
-    controls = [ControlOutcome("initial model", lb0 <= 0.8, f"A_same(init) {a0.mean():.3f} (lower {lb0:.3f})"),
-                ControlOutcome("swapped: A_other > 0.8", lbo <= 0.8, f"A_other {1 - a1.mean():.3f}")]
-    ok = lb1 > 0.8
+    def passes(x):
+        return decide.mean_vs(x, 0.8, "above", role="diagnostic").confirmed
+
+    controls = [ControlOutcome("initial model", d0.refuted, d0.text,
+                               counterfactual=counterfactual(passes, lambda x: not passes(x),
+                                                             jointly=lambda: (a1, a1), under_control=lambda: a0,
+                                                             detail="the initial model producing the trained "
+                                                                    "model's attention would pass")),
+                ControlOutcome("full concentration A_same >= 0.99", dfull.refuted, dfull.text,
+                               counterfactual=counterfactual(
+                                   passes, lambda x: decide.mean_vs(x, 0.99, "above", role="diagnostic").refuted,
+                                   jointly=lambda: (_rescaled(a1, 0.805, 0.995),) * 2,
+                                   detail="the trained samples rescaled to an interval [0.805, 0.995]: > 0.8 "
+                                          "confirmed and >= 0.99 not rejected"))]
+    ok = dec.confirmed
     h = res.history
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if dec.refuted else Verdict.INCONCLUSIVE),
         f"A_same {a0.mean():.3f} at init (same-pattern fraction {frac.mean():.3f}) -> {a1.mean():.3f} after "
-        f"{res.steps_run} steps; one-sided lower bound {lb1:.3f} {'>' if ok else '<='} 0.8.",
+        f"{res.steps_run} steps; interval [{dec.lo:.3f}, {dec.hi:.3f}] ({dec.method}) vs 0.8.",
+        comparisons=[dec.row("A_same(trained)")], resolution=dec.resolution,
         estimate=float(a1.mean()), theory=0.8, reps=N,
         seeds={"train_seed": int(config.seed), "test_spawn_key": [5, 0]},
         measurements={"A_same_init": float(a0.mean()), "same_fraction": float(frac.mean()),
@@ -455,18 +636,6 @@ def c5_attention(config: RunConfig) -> Evidence:
 # C6: W_Q, W_K project onto the relevant patterns (Proposition 1)
 
 
-def _greater(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[bool, float]:
-    """Welch one-sided test mean(x) > mean(y); zero-variance differences never reject."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    diff = x.mean() - y.mean()
-    se = math.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
-    if se == 0:
-        return False, float(diff)
-    vx, vy = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
-    df = (vx + vy) ** 2 / (vx ** 2 / (x.size - 1) + vy ** 2 / (y.size - 1))
-    return bool(diff / se > stats.t.ppf(1 - alpha, df)), float(diff / se)
-
-
 @claim(
     id="li2024_nonlinear.c6-qk-projects-relevant", paper=PAPER, label="SLIDES; CHECKED-scratch",
     statement="After training W_Q^T W_K weights the relevant (IDR) coordinates far above the irrelevant (IDI) "
@@ -474,8 +643,9 @@ def _greater(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[bool, float]:
     formula="mean diag(W_Q^T W_K)[IDR] > mean diag[IDI] (Welch one-sided), and > the label entry",
     check=CheckKind.TRAINED,
     controls=("the initial W_Q^T W_K = delta^2 I must fail the test",
-              "the swapped statement diag[IDI] > diag[IDR] must fail on the trained model"),
-    assumptions="cyclic model of C1",
+              "swapped argument: W_Q^T W_K projects onto the mean pattern mu_bar (rank one on the IDR block: "
+              "off-diagonal IDR entries as large as the diagonal) must be rejected by the same Welch test"),
+    assumptions=assumptions_text(),
     note_section="§3.3, §6 C6",
 )
 def c6_qk(config: RunConfig) -> Evidence:
@@ -488,28 +658,44 @@ def c6_qk(config: RunConfig) -> Evidence:
         return dg[:M1], dg[M1:M1 + M2], dg[M1 + M2:]
 
     idr, idi, lab = blocks(res.params)
-    ok, t = _greater(idr, idi, ALPHA)
-    ok = ok and idr.mean() > lab.max()
+    W = res.params.WQ.T @ res.params.WK
+    off = W[:M1, :M1][~np.eye(M1, dtype=bool)]
+    dec = decide.welch_greater(idr, idi, label="diag IDR > diag IDI")
+    ok = dec.confirmed and idr.mean() > lab.max()
     i0, j0, _ = blocks(res.init)
-    ctrl0, _ = _greater(i0, j0, ALPHA)
-    ctrls, _ = _greater(idi, idr, ALPHA)
+    d0 = decide.welch_greater(i0, j0, role="control", label="initial W_Q^T W_K")
+    drank1 = decide.welch_greater(idr, off, role="control", label="diag IDR > off-diagonal IDR")
+
+    def passes(data):
+        x, y, lb = data[:3]
+        return decide.welch_greater(x, y, role="diagnostic").confirmed and x.mean() > lb.max()
+
+    cf0 = counterfactual(passes, lambda d: not passes(d), jointly=lambda: ((idr, idi, lab),) * 2,
+                         under_control=lambda: (i0, j0, lab),
+                         detail="the initial matrix equal to the trained one would pass")
+    cf1 = counterfactual(passes, lambda d: decide.welch_greater(d[0], d[3], role="diagnostic").confirmed,
+                         jointly=lambda: ((idr, idi, lab, idr.copy()),) * 2,
+                         detail="a rank-one IDR block (off-diagonal = diagonal entries) passes the claim and is not "
+                                "rejected")
     # Fig. 8: share of ||W_Q p_q|| along the query's relevant pattern
     ps = in_domain_patterns()
     pr = sample_prompts(ps, unseen_tasks(), 1000, 20, 0.8, rng=test_rng(config, 6))
     qv = pr.tokens[:, -1, :] @ res.params.WQ.T
     along = np.abs(qv[np.arange(pr.n), pr.patterns[:, -1]]) / np.linalg.norm(qv, axis=1)
-    W = res.params.WQ.T @ res.params.WK
-    off = W[:M1, :M1][~np.eye(M1, dtype=bool)]
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"diag(W_Q^T W_K): IDR {idr.mean():.3f} vs IDI {idi.mean():.4f} vs label {lab.mean():.4f} (Welch t={t:.1f}).",
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if dec.refuted else Verdict.INCONCLUSIVE),
+        f"diag(W_Q^T W_K): IDR {idr.mean():.3f} vs IDI {idi.mean():.4f} vs label {lab.mean():.4f} (Welch interval "
+        f"[{dec.lo:.3f}, {dec.hi:.3f}]); off-diagonal IDR mean {off.mean():.3f}.",
+        comparisons=[dec.row("diag IDR - diag IDI")], resolution=dec.resolution,
         estimate=float(idr.mean()),
         seeds={"train_seed": int(config.seed)},
         measurements={"diag_IDR": idr.tolist(), "diag_IDI_mean": float(idi.mean()), "diag_label": lab.tolist(),
                       "offdiag_IDR_mean": float(off.mean()), "offdiag_IDR_min": float(off.min()),
                       "query_norm_share_along_pattern": float(along.mean())},
-        controls=[ControlOutcome("initial W_Q^T W_K", not ctrl0, f"IDR {i0.mean():.4f} vs IDI {j0.mean():.4f}"),
-                  ControlOutcome("swapped IDI > IDR", not ctrls, "")],
+        controls=[ControlOutcome("initial W_Q^T W_K", d0.refuted, f"IDR {i0.mean():.4f} vs IDI {j0.mean():.4f}",
+                                 counterfactual=cf0),
+                  ControlOutcome("projects onto mu_bar (rank one)", drank1.confirmed, drank1.text,
+                                 counterfactual=cf1)],
     )
 
 
@@ -527,9 +713,10 @@ def c6_qk(config: RunConfig) -> Evidence:
             "mu_bar) > 0 (one-sided t); label part(a>0) > label part(a<0) over all neurons (Welch)",
     check=CheckKind.TRAINED,
     controls=("the initial model must fail the sign-agreement test",
-              "the swapped statement (label part has the sign of -a_i) must fail"),
-    assumptions="cyclic model of C1; bimodality of the row norms is measured, not tested (the note did not "
-                "reproduce it)",
+              "swapped argument: the learned neurons' feature part is aligned with a single pattern mu_1 rather "
+              "than the mean mu_bar (cos with mu_1 at least cos with mu_bar) must be rejected by a paired t interval"),
+    assumptions=assumptions_text(extra="bimodality of the row norms is measured, not tested (the note did not "
+                                       "reproduce it)"),
     note_section="§3.4, §6 C7",
 )
 def c7_mlp(config: RunConfig) -> Evidence:
@@ -544,37 +731,65 @@ def c7_mlp(config: RunConfig) -> Evidence:
         lab = R[:, dx]
         big = np.abs(lab) > 0.5 * np.abs(lab).max()
         agree = int(np.sum(np.sign(lab[big]) == sign * np.sign(p.a[big])))
-        pval = float(stats.binom.sf(agree - 1, int(big.sum()), 0.5))
+        pval = float(stats.binom.sf(agree - 1, int(big.sum()), 0.5))  # reported only; the decision is sign_test
         feat = R[:, :dx]
         cos = feat @ mu_bar / (np.linalg.norm(feat, axis=1) * np.linalg.norm(mu_bar))
         return agree, int(big.sum()), pval, cos, lab, R, big
 
     agree, nbig, pval, cos, lab, R, big = stats_of(res.params)
     cb = cos[big]
-    tcos = cb.mean() / (cb.std(ddof=1) / math.sqrt(cb.size)) if cb.size > 1 else 0.0
-    ok_cos = tcos > stats.t.ppf(1 - ALPHA, max(cb.size - 1, 1))
-    ok_groups, t_groups = _greater(lab[res.params.a > 0], lab[res.params.a < 0], ALPHA)
+    feat = R[big, :dx]
+    cos1 = feat[:, 0] / np.linalg.norm(feat, axis=1)
+    d_sign = decide.sign_test(agree, nbig, label="sign(label part) = sign(a_i), learned neurons")
+    d_cos = decide.mean_vs(cb, 0.0, "above", scale=1.0, label="cos(feature part, mu_bar) > 0")
+    d_grp = decide.welch_greater(lab[res.params.a > 0], lab[res.params.a < 0], label="label part a>0 vs a<0")
     all_agree = int(np.sum(np.sign(lab) == np.sign(res.params.a)))
-    ok = pval < ALPHA and ok_cos and ok_groups
+    ok = d_sign.confirmed and d_cos.confirmed and d_grp.confirmed
+    bad = d_sign.refuted or d_cos.refuted or d_grp.refuted
     a0, n0, p0, *_ = stats_of(res.init)
-    a_s, n_s, p_s, *_ = stats_of(res.params, -1.0)
+    d_init = decide.sign_test(a0, n0, role="control", label="initial model sign agreement")
+    d_mu1 = decide.paired_less(cos1, cb, role="control", scale=1.0, label="cos(f, mu_1) < cos(f, mu_bar)")
+
+    def passes(c):
+        return decide.mean_vs(c[1], 0.0, "above", scale=1.0, role="diagnostic").confirmed
+
+    def mu1_rejected(c):
+        return decide.paired_less(c[0], c[1], scale=1.0, role="diagnostic").confirmed
+
+    one_pattern = np.linalg.norm(feat, axis=1)  # a feature part equal to mu_1: cos with mu_1 = 1, with mu_bar 1/sqrt(6)
+    cf_mu1 = counterfactual(passes, mu1_rejected,
+                            jointly=lambda: ((np.ones_like(cb), np.full_like(cb, 1 / math.sqrt(6))),) * 2,
+                            detail=f"feature parts equal to mu_1 ({one_pattern.size} neurons): cos(f, mu_bar) = "
+                                   "1/sqrt(6) > 0 passes, and mu_1 alignment is not rejected")
+
+    def sign_passes(c):
+        return decide.sign_test(*c, role="diagnostic").confirmed
+
+    cf_init = counterfactual(sign_passes, lambda c: not sign_passes(c), jointly=lambda: ((agree, nbig),) * 2,
+                             under_control=lambda: (a0, n0),
+                             detail="the initial model with the trained model's agreement counts would pass")
     norms = np.linalg.norm(R, axis=1)
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"{nbig}/{lab.size} learned neurons; their label part has the sign of a_i for {agree}/{nbig} (binomial "
-        f"p={pval:.2g}); their mean cos(feature, mu_bar) = {cb.mean():.3f} (t={tcos:.1f}); mean label part "
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if bad else Verdict.INCONCLUSIVE),
+        f"{nbig}/{lab.size} learned neurons; their label part has the sign of a_i for {agree}/{nbig} (Clopper-Pearson "
+        f"[{d_sign.lo:.3f}, {d_sign.hi:.3f}] vs 1/2); their mean cos(feature, mu_bar) = {cb.mean():.3f} "
+        f"(vs cos with mu_1 {cos1.mean():.3f}); mean label part "
         f"{lab[res.params.a > 0].mean():+.3f} (a>0) vs {lab[res.params.a < 0].mean():+.3f} (a<0). Over all "
         f"{lab.size} neurons only {all_agree} agree (the rest stay near initialisation).",
         estimate=agree / max(nbig, 1), reps=nbig,
         seeds={"train_seed": int(config.seed)},
         measurements={"n_learned": nbig, "agree_learned": agree, "agree_all": all_agree,
                       "mean_label_part_pos": float(lab[res.params.a > 0].mean()),
-                      "mean_label_part_neg": float(lab[res.params.a < 0].mean()), "welch_t_groups": t_groups,
+                      "mean_label_part_neg": float(lab[res.params.a < 0].mean()),
+                      "welch_interval_groups": [d_grp.lo, d_grp.hi], "mean_cos_feature_mu1_learned": float(cos1.mean()),
                       "mean_cos_feature_mu_bar_learned": float(cb.mean()),
                       "mean_cos_feature_mu_bar_all": float(cos.mean()),
                       "row_norm_quantiles": np.quantile(norms, [0, .1, .25, .5, .75, .9, 1]).round(3).tolist()},
-        controls=[ControlOutcome("initial model", not (p0 < ALPHA), f"{a0}/{n0} agree, p={p0:.2g}"),
-                  ControlOutcome("swapped sign", not (p_s < ALPHA), f"{a_s}/{n_s} agree with -a, p={p_s:.2g}")],
+        comparisons=[d_sign.row("sign agreement"), d_cos.row("cos(feature, mu_bar)"), d_grp.row("label part groups")],
+        resolution=_max_res([d_sign, d_cos, d_grp]),
+        controls=[ControlOutcome("initial model", not d_init.confirmed,
+                                 f"{a0}/{n0} agree", counterfactual=cf_init),
+                  ControlOutcome("aligned with mu_1, not mu_bar", d_mu1.confirmed, d_mu1.text, counterfactual=cf_mu1)],
     )
 
 
@@ -611,9 +826,11 @@ def pruning_curves(params, prompts, rates=_RATES, random_draws: int = 5, *, rng:
     formula="hinge(small, R) < hinge(random, R) < hinge(large, R) for R in {0.1..0.6}; hinge(large, 0.6) > "
             "hinge(large, 0.1) (paired one-sided t-tests)",
     check=CheckKind.TRAINED,
-    controls=("the swapped ordering hinge(large) < hinge(small) must fail the same paired test at every R",),
-    assumptions="cyclic model of C1; unseen tasks, alpha'=0.8, l_ts=20; random pruning averaged over 5 draws; "
-                "paired one-sided t-tests on the same prompts, Bonferroni over 2 x 6 comparisons (plus one growth test)",
+    controls=("wrong coefficient: small-first pruning is lossless up to R = 0.6 (hinge(small, 0.6) = unpruned "
+              "hinge) must be rejected by the same paired interval",),
+    assumptions=assumptions_text(extra="unseen tasks, alpha'=0.8, l_ts=20; random pruning averaged over 5 draws; "
+                                       "paired t intervals on the same prompts (batch means where skewed), each of the "
+                                       "2 x 6 order tests and the growth test one ledger test"),
     note_section="§4, §6 C8",
     figure="li2024nl-pruning",
     finding="Ranked by rows of W_O W_V (Theorem 3's magnitude) instead of W_O, the norms split at a gap (~42 % "
@@ -625,23 +842,39 @@ def c8_pruning(config: RunConfig) -> Evidence:
     N = _n(config, 3000, 15000)
     pr = sample_prompts(in_domain_patterns(), unseen_tasks(), N, 20, 0.8, rng=test_rng(config, 8))
     cur = pruning_curves(res.params, pr, rng=test_rng(config, 8, 1))
-    a = ALPHA / (2 * len(_RATES))
-    rows, ok, ctrl = {}, True, True
+    rows, ok, bad, decs = {}, True, False, []
     for i, R in enumerate(_RATES):
         s, r, l_ = cur["small"]["hinge"][i], cur["random"]["hinge"][i], cur["large"]["hinge"][i]
-        p1, d1, _ = _paired_less(s, r, a)
-        p2, d2, _ = _paired_less(r, l_, a)
-        p3, _, _ = _paired_less(l_, s, a)
-        ok &= p1 and p2
-        ctrl &= not p3
+        d1 = decide.paired_less(s, r, label=f"small < random, R={R}")
+        d2 = decide.paired_less(r, l_, label=f"random < large, R={R}")
+        decs += [d1, d2]
+        ok &= d1.confirmed and d2.confirmed
+        bad |= d1.refuted or d2.refuted
         rows[str(R)] = {"small": float(s.mean()), "random": float(r.mean()), "large": float(l_.mean()),
-                        "small<random": p1, "random<large": p2,
+                        "small<random": d1.confirmed, "random<large": d2.confirmed,
                         "err_small": float(cur["small"]["err"][i].mean()),
                         "err_large": float(cur["large"]["err"][i].mean())}
     lg = np.array([cur["large"]["hinge"][i].mean() for i in range(len(_RATES))])
     slope = float(np.polyfit(_RATES, lg, 1)[0])
-    grows, _, _ = _paired_less(cur["large"]["hinge"][0], cur["large"]["hinge"][-1], ALPHA)
+    dg = decide.paired_less(cur["large"]["hinge"][0], cur["large"]["hinge"][-1], label="large-first grows")
+    decs.append(dg)
+    grows = dg.confirmed
     ok &= grows
+    bad |= dg.refuted
+    base_h, small6 = cur["baseline"]["hinge"], cur["small"]["hinge"][-1]
+    # control: "lossless" = no increase; rejected when the paired interval puts the unpruned hinge below the pruned one
+    d_ctrl = decide.paired_less(base_h, small6, role="control", label="unpruned < small-first at R=0.6")
+
+    def passes(c):
+        return decide.paired_less(c[0], c[1], role="diagnostic").confirmed  # the claim's own paired statistic
+
+    def lossless_rejected(c):
+        return decide.paired_less(c[2], c[0], role="diagnostic").confirmed
+
+    cf = counterfactual(passes, lossless_rejected,
+                        jointly=lambda: ((base_h, cur["random"]["hinge"][-1], base_h.copy()),) * 2,
+                        detail="small-first hinge at R=0.6 equal to the unpruned hinge (lossless) still passes "
+                               "small < random at R=0.6, and the lossless statement is then not rejected")
     mags = np.sort(neuron_magnitudes(res.params))
     # Theorem 3 speaks of rows of W_O W_V: the same pruning ranked by those norms (measured, not tested)
     mv = np.sort(neuron_magnitudes(res.params, "WOWV"))
@@ -650,7 +883,7 @@ def c8_pruning(config: RunConfig) -> Evidence:
                         for o in ("small", "large")} for R in _RATES}
     failed = [k for k, v in rows.items() if not (v["small<random"] and v["random<large"])]
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if bad else Verdict.INCONCLUSIVE),
         f"baseline hinge {cur['baseline']['hinge'].mean():.4f}; at R=0.3: small {rows['0.3']['small']:.4f} / random "
         f"{rows['0.3']['random']:.4f} / large {rows['0.3']['large']:.4f}; at R=0.6: {rows['0.6']['small']:.4f} / "
         f"{rows['0.6']['random']:.4f} / {rows['0.6']['large']:.4f}. "
@@ -662,7 +895,9 @@ def c8_pruning(config: RunConfig) -> Evidence:
                       "hinge_by_WOWV_ranking": by_wowv, "sorted_WOWV_row_norms": mv.round(3).tolist(),
                       "WOWV_largest_gap": {"below": float(mv[gap]), "above": float(mv[gap + 1]),
                                            "fraction_below": (gap + 1) / mv.size}},
-        controls=[ControlOutcome("swapped ordering", ctrl, "")],
+        comparisons=[d.row(d.text.split(":")[0]) for d in decs], resolution=_max_res(decs),
+        controls=[ControlOutcome("small-first lossless up to R=0.6", d_ctrl.confirmed, d_ctrl.text,
+                                 counterfactual=cf)],
     )
 
 
@@ -677,9 +912,11 @@ def c8_pruning(config: RunConfig) -> Evidence:
     formula="D = [err(0.6, R=0.4) - err(0.6, 0)] - [err(1, R=0.4) - err(1, 0)] > 0; paper scale D ~ 0.02",
     check=CheckKind.TRAINED,
     controls=("'alpha' does not change the unpruned error' must be rejected (shows the test has power at this N)",),
-    assumptions="cyclic model of C1; unseen tasks; l_ts=10; magnitude (small-first) pruning. The note did not "
-                "reproduce this trend (hinge increase +0.037/+0.042/+0.041 for alpha'=0.6/0.8/1)",
+    assumptions=assumptions_text(extra="unseen tasks; l_ts=10; magnitude (small-first) pruning. The note did not "
+                                       "reproduce this trend (hinge increase +0.037/+0.042/+0.041 for "
+                                       "alpha'=0.6/0.8/1)"),
     expected=False,
+    not_reproduced_in="li2024_nonlinear.md §6 C9 (hinge increase +0.037/+0.042/+0.041 for alpha'=0.6/0.8/1)",
     note_section="§4, §5 Fig. 23, §6 C9",
     finding="The note's scratch model did not reproduce Fig. 23; the paper's effect probably needs the bimodal "
             "neuron-norm regime (note §6 C9).",
@@ -701,31 +938,46 @@ def c9_pruning_alpha(config: RunConfig) -> Evidence:
         e2 = evaluate(prune(res.params, 0.6, "small", by="WOWV"), pr)
         wowv_inc[str(ap)] = {"err": float((e2["err"] - e0["err"]).mean()),
                              "hinge": float((e2["hinge"] - e0["hinge"]).mean())}
-    D = inc[0.6].mean() - inc[1.0].mean()
-    se = math.sqrt(inc[0.6].var(ddof=1) / N + inc[1.0].var(ddof=1) / N)
-    z = float(stats.norm.ppf(1 - ALPHA / 2))
-    lo, hi = D - z * se, D + z * se
-    if lo > 0:
+    def diff_interval(x6, x1, role):
+        # Welch interval on the difference of the mean increases (independent prompt sets per alpha')
+        return decide.welch_greater(x6, x1, role=role, scale=0.02, label="D = inc(0.6) - inc(1)")
+
+    dD = diff_interval(inc[0.6], inc[1.0], "claim")
+    D, lo, hi = dD.estimate, dD.lo, dD.hi
+    below = hi < 0.02
+    _ledger.record("welch", below, role="claim", label="D >= 0.02 (paper-scale effect)")
+    if dD.confirmed:
         verdict, word = Verdict.CONFIRMED, "reproduced"
-    elif hi < 0.02:
+    elif below:
         verdict, word = Verdict.REFUTED, "not reproduced (interval excludes the paper-scale effect 0.02)"
     else:
         verdict, word = Verdict.INCONCLUSIVE, "undecided (interval contains both 0 and 0.02)"
     b6, b1 = base[0.6], base[1.0]
-    pool = (b6.sum() + b1.sum()) / (2 * N)
-    zb = (b6.mean() - b1.mean()) / math.sqrt(max(pool * (1 - pool) * 2 / N, 1e-300))
+    d_base = decide.welch_greater(b6, b1, role="control", label="baseline err(0.6) > err(1)")
+
+    def passes(c):
+        return diff_interval(c[0], c[1], "diagnostic").confirmed
+
+    def base_rejected(c):
+        return decide.welch_greater(c[2], c[3], role="diagnostic").confirmed
+
+    cf = counterfactual(passes, base_rejected,
+                        jointly=lambda: ((inc[1.0] + 0.05, inc[1.0], b1, b1.copy()),) * 2,
+                        detail="increases at alpha'=0.6 shifted up by 0.05 pass D > 0 while the baselines are equal")
     return Evidence(
         verdict,
-        f"Fig. 23 trend {word}: D = {D:.4f} (interval [{lo:.4f}, {hi:.4f}]); error increases at R=0.4: "
+        f"Fig. 23 trend {word}: D = {D:.4f} (Welch interval [{lo:.4f}, {hi:.4f}]); error increases at R=0.4: "
         + ", ".join(f"alpha'={k}: {v.mean():+.4f}" for k, v in inc.items()) + ".",
-        estimate=float(D), se=float(se), theory=0.02, reps=N,
+        estimate=float(D), theory=0.02, reps=N,
         seeds={"train_seed": int(config.seed), "test_spawn_key": [9]},
         measurements={"err_increase": {str(k): float(v.mean()) for k, v in inc.items()},
                       "baseline_err": {str(k): float(v.mean()) for k, v in base.items()},
                       "hinge_increase": hinge_inc, "interval": [lo, hi],
                       "increase_WOWV_small_first_R0.6": wowv_inc},
-        controls=[ControlOutcome("baseline independent of alpha'", bool(zb > z),
-                                 f"err(0.6)={b6.mean():.4f} vs err(1)={b1.mean():.4f}, z={zb:.1f}")],
+        comparisons=[dD.row("D")], resolution=dD.resolution,
+        controls=[ControlOutcome("baseline independent of alpha'", d_base.confirmed,
+                                 f"err(0.6)={b6.mean():.4f} vs err(1)={b1.mean():.4f}, interval "
+                                 f"[{d_base.lo:.4f}, {d_base.hi:.4f}]", counterfactual=cf)],
     )
 
 
@@ -758,10 +1010,13 @@ def trend_z(errs: list, scores) -> float:
     return T / math.sqrt(V) if V > 0 else 0.0
 
 
-def _decreasing(errs: list, alpha: float, scores=None) -> tuple[bool, float]:
-    """One-sided Cochran–Armitage test that the error decreases over the ordered groups."""
+def _decreasing(errs: list, scores=None, *, role: str = "claim", label: str = "") -> tuple[bool, float]:
+    """One-sided Cochran–Armitage test that the error decreases over the ordered groups (ledger-counted;
+    each side at half the per-test rate).  Records ``rejected`` when the trend is significantly increasing."""
     z = trend_z(errs, np.arange(len(errs)) if scores is None else scores)
-    return bool(z < -stats.norm.ppf(1 - alpha)), z
+    crit = float(stats.norm.ppf(1 - _ledger.test_alpha(role) / 2))
+    _ledger.record("cochran-armitage", bool(z > crit), role=role, label=label)
+    return bool(z < -crit), z
 
 
 @claim(
@@ -773,37 +1028,44 @@ def _decreasing(errs: list, alpha: float, scores=None) -> tuple[bool, float]:
     formula="err(S1) decreasing over S1 in {0.5,...,1.3} (one-sided Cochran-Armitage); CP upper < 0.01 for S1 in {1.1, 1.3}, "
             "CP lower > 0.01 for S1 in {0.5, 0.7, 0.9}",
     check=CheckKind.TRAINED,
-    controls=("the swapped trend (error increasing in S1) must fail the same test",
-              "construction (ii) (unit-norm combinations) under cyclic training must fail the decreasing test"),
-    assumptions="all-task training; alpha'=0.8; ODI = IDI; M1'=3 ODR patterns on disjoint IDR pairs. The trend is "
-                "construction-dependent (note §6 caveat to C10)",
+    controls=("construction (ii) (unit-norm combinations) under cyclic training must fail the decreasing test",),
+    assumptions=assumptions_text(base_config("all"),
+                                 "alpha'=0.8; ODI = IDI; M1'=3 ODR patterns on disjoint IDR pairs. The trend is "
+                                 "construction-dependent (note §6 caveat to C10)"),
     note_section="§1.5, §3.2, §6 C10",
     figure="li2024nl-ood-s1",
     finding="Construction-dependent: under construction (ii) with the cyclic training set the OOD error INCREASES "
             "with S1; with all-task training it is near 0 for every S1 (note §6 C10).",
 )
 def c10_ood(config: RunConfig) -> Evidence:
-    """C10 [SLIDES]: consecutive two-proportion z-tests and Clopper–Pearson bounds around 1 %."""
+    """C10 [SLIDES]: Cochran–Armitage trend over S₁ and Clopper–Pearson decisions around 1 %."""
     res_all = shared_model(config, "all")
     res_cy = shared_model(config)
     N = _n(config, 6000, 30000)
     errs = ood_errors(res_all.params, _S1_GRID, "i", 20, N, config=config, key=10)
-    dec, z_i = _decreasing(errs, ALPHA / 2, _S1_GRID)
-    a_cp = ALPHA / len(_S1_GRID)
-    thr = all(cp_upper(*_err_stats(e), a_cp) < 0.01 for S1, e in zip(_S1_GRID, errs) if S1 >= 1) and \
-        all(cp_lower(*_err_stats(e), a_cp) > 0.01 for S1, e in zip(_S1_GRID, errs) if S1 < 1)
-    inc, _ = _decreasing(errs, ALPHA / 2, [-v for v in _S1_GRID])
+    dec, z_i = _decreasing(errs, _S1_GRID, label="construction (i) decreasing")
+    th = [_prop(e, 0.01, "below" if S1 >= 1 else "above", label=f"S1={S1} vs 1%") for S1, e in zip(_S1_GRID, errs)]
+    thr = all(d.confirmed for d in th)
+    thr_bad = any(d.refuted for d in th)
     errs_ii = ood_errors(res_cy.params, _S1_GRID, "ii", 20, N, config=config, key=11)
-    dec_ii, z_ii = _decreasing(errs_ii, ALPHA / 2, _S1_GRID)
+    dec_ii, z_ii = _decreasing(errs_ii, _S1_GRID, role="control", label="construction (ii), cyclic")
+
+    def passes(es):
+        return _decreasing(es, _S1_GRID, role="diagnostic")[0]
+
+    cf = counterfactual(passes, lambda es: not passes(es), jointly=lambda: (errs, errs),
+                        under_control=lambda: errs_ii,
+                        detail="construction (ii) producing construction (i)'s errors would pass the trend test")
     errs_ii_all = ood_errors(res_all.params, _S1_GRID, "ii", 20, N, config=config, key=12)
     errs_i_cy = ood_errors(res_cy.params, _S1_GRID, "i", 20, N, config=config, key=13)
     ok = dec and thr
+    refuted = thr_bad or (not dec and trend_z(errs, _S1_GRID) > float(stats.norm.ppf(1 - _ledger.test_alpha() / 2)))
 
     def fmt(es):
         return {str(s): float(e.mean()) for s, e in zip(_S1_GRID, es)}
 
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE),
         "construction (i), all-task model: err at l=20 = " + ", ".join(f"{e.mean():.4f}" for e in errs)
         + f" for S1 = {_S1_GRID} (Cochran-Armitage z = {z_i:.1f}, decreasing: {dec}; 1% threshold between 0.9 "
         f"and 1.1: {thr}). "
@@ -812,8 +1074,9 @@ def c10_ood(config: RunConfig) -> Evidence:
         reps=N, seeds={"train_seed": int(config.seed), "test_spawn_keys": [10, 11, 12, 13]},
         measurements={"construction_i_all_tasks": fmt(errs), "construction_ii_cyclic": fmt(errs_ii),
                       "construction_ii_all_tasks": fmt(errs_ii_all), "construction_i_cyclic": fmt(errs_i_cy)},
-        controls=[ControlOutcome("swapped trend", not inc, ""),
-                  ControlOutcome("construction (ii), cyclic training", not dec_ii, str(fmt(errs_ii)))],
+        comparisons=[d.row(d.text.split(":")[0]) for d in th], resolution=_max_res(th),
+        controls=[ControlOutcome("construction (ii), cyclic training", not dec_ii, str(fmt(errs_ii)),
+                                 counterfactual=cf)],
     )
 
 
@@ -828,14 +1091,14 @@ def c10_ood(config: RunConfig) -> Evidence:
     formula="err_ICL(l) < err_baseline(l), paired one-sided test on the same prompts, Bonferroni over 3 x 4",
     check=CheckKind.TRAINED,
     controls=("the untrained (initial) model must fail to beat the baselines",),
-    assumptions="cyclic model of C1; unseen tasks; random sampling; logistic regression with L2 1e-2 (Newton); "
-                "Euclidean k-NN [RECONSTRUCTED: the slides do not say how the baselines were fit]",
+    assumptions=assumptions_text(extra="unseen tasks; random sampling; logistic regression with L2 1e-2 (Newton); "
+                                       "Euclidean k-NN [RECONSTRUCTED: the slides do not say how the baselines were "
+                                       "fit]; paired t intervals (batch means) per (baseline, l), each one ledger test"),
     note_section="§5 Figs 20-21, §6 C11",
-    expected=False,
-    finding="Not reproduced in the reconstructed data model: the note never ran C11, and with orthonormal patterns "
-            "and |kappa| < 1/2 the per-prompt 1-NN and logistic baselines already reach the error floor (at l = 20: "
-            "ICL ~0.014, logistic ~0.001, 1-NN ~0.001). The paper's Fig. 21 presumably used noisier inputs; the "
-            "claim is registered as a paper-reported trend that this reconstruction does not show (expected=False).",
+    finding="The note never ran C11.  In this reconstructed data model (orthonormal patterns, |kappa| < 1/2) the "
+            "per-prompt 1-NN and logistic baselines can reach the error floor, so a NOT REPRODUCED verdict here is "
+            "a finding about the reconstruction (the paper's Fig. 21 presumably used noisier inputs); the numbers "
+            "are in the verdict's reason.",
 )
 def c11_classical(config: RunConfig) -> Evidence:
     """C11 [SLIDES]: paired one-sided t-tests on per-prompt 0-1 errors, ICL vs each baseline."""
@@ -844,8 +1107,8 @@ def c11_classical(config: RunConfig) -> Evidence:
     ps = in_domain_patterns()
     N = _n(config, 3000, 15000)
     ls = (6, 10, 14, 20)
-    a = ALPHA / (3 * len(ls))
-    table, ok, ctrl_beats = {}, True, False
+    table, decs, ctrl_beats = {}, [], False
+    first = None
     for j, l in enumerate(ls):
         pr = sample_prompts(ps, unseen_tasks(), N, l, 0.6, rng=test_rng(config, 11, j))
         e_icl = evaluate(res.params, pr)["err"]
@@ -856,24 +1119,38 @@ def c11_classical(config: RunConfig) -> Evidence:
                 "3-NN": (knn_predict(pr, 30, 3) != pr.z).astype(float)}
         row = {"ICL": float(e_icl.mean()), "ICL(all-task model)": float(e_all.mean())}
         for name, e in base.items():
-            wins, _, _ = _paired_less(e_icl, e, a)
-            w0, _, _ = _paired_less(e_init, e, a)
-            ok &= wins
-            ctrl_beats |= w0
+            d = decide.paired_less(e_icl, e, label=f"ICL < {name}, l={l}")
+            w0 = decide.paired_less(e_init, e, role="control", label=f"init < {name}, l={l}")
+            decs.append(d)
+            ctrl_beats |= w0.confirmed
+            first = first or (e_icl, e)
             row[name] = float(e.mean())
-            row[f"ICL<{name}"] = wins
+            row[f"ICL<{name}"] = "confirmed" if d.confirmed else "refuted" if d.refuted else "undecided"
         table[str(l)] = row
+    ok = all(d.confirmed for d in decs)
+    lost = [d.text.split(":")[0] for d in decs if d.refuted]
+
+    def passes(c):
+        return decide.paired_less(c[0], c[1], role="diagnostic").confirmed
+
+    cf = counterfactual(passes, lambda c: not passes(c),
+                        jointly=lambda: ((np.zeros_like(first[1]), first[1]),) * 2,
+                        detail="an error-free model (ICL or initial) beats the baseline: the claim passes and the "
+                               "untrained model producing the same errors would not be rejected")
+    verdict = Verdict.CONFIRMED if ok else (Verdict.NOT_REPRODUCED if lost else Verdict.INCONCLUSIVE)
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        verdict,
         "errors (ICL / logistic / 1-NN / 3-NN): " + "; ".join(
             f"l={l}: {r['ICL']:.4f} / {r['logistic']:.4f} / {r['1-NN']:.4f} / {r['3-NN']:.4f}"
             for l, r in table.items())
         + (". ICL beats every baseline at every l." if ok else
-           ". ICL does NOT beat every baseline: on orthogonal patterns with small kappa the nearest context is "
-           "almost always a same-pattern one, so 1-NN and logistic regression are strong."),
+           f". NOT REPRODUCED in this reconstruction: the baseline is significantly better in {len(lost)} of "
+           f"{len(decs)} paired comparisons ({', '.join(lost)})." if lost else
+           ". ICL does not significantly beat every baseline (undecided comparisons)."),
         reps=N, seeds={"train_seed": int(config.seed), "test_spawn_key": [11]},
         measurements={"by_l": table},
-        controls=[ControlOutcome("untrained model", not ctrl_beats, "")],
+        comparisons=[d.row(d.text.split(":")[0]) for d in decs], resolution=_max_res(decs),
+        controls=[ControlOutcome("untrained model", not ctrl_beats, "", counterfactual=cf)],
     )
 
 
@@ -895,13 +1172,13 @@ def c11_classical(config: RunConfig) -> Evidence:
     note_section="§1.4, §6 C12",
 )
 def c12_floor(config: RunConfig) -> Evidence:
-    """C12 [RECONSTRUCTED]: one-sided CP bounds against ½(1−α′/2)^l (Bonferroni over the grid)."""
+    """C12 [RECONSTRUCTED]: Clopper–Pearson decisions of err ≥ ½(1−α′/2)^l at every grid point."""
     res = shared_model(config)
     ps = in_domain_patterns()
     N = _n(config, 6000, 30000)
     grid = [(ap, l) for ap in (0.4, 0.6, 0.8) for l in (5, 10)]
-    a = ALPHA / len(grid)
-    rows, ok, c_wrong, c_det = {}, True, False, False
+    rows, decs, c_wrong, c_det = {}, [], False, False
+    floors, wrongs, errs = [], [], []
     for i, (ap, l) in enumerate(grid):
         fl = float(same_pattern_majority_floor(ap, l))
         wrong = 0.5 * (1 - ap / 2) ** (l / 2)
@@ -909,20 +1186,48 @@ def c12_floor(config: RunConfig) -> Evidence:
         e = evaluate(res.params, pr)["err"]
         pd = sample_prompts(ps, unseen_tasks(), N, l, ap, rng=test_rng(config, 12, 100 + i), mode="deterministic")
         ed = evaluate(res.params, pd)["err"]
-        ub, ubd = cp_upper(*_err_stats(e), a), cp_upper(*_err_stats(ed), a)
-        ok &= ub >= fl
-        c_wrong |= ub < wrong
-        c_det |= ubd < fl
+        d = _prop(e, fl, "above", label=f"err >= floor, alpha'={ap}, l={l}")
+        dw = _prop(e, wrong, "above", role="control", label=f"err >= l/2 floor, alpha'={ap}, l={l}")
+        dd = _prop(ed, fl, "above", role="control", label=f"deterministic err >= floor, alpha'={ap}, l={l}")
+        decs.append(d)
+        c_wrong |= dw.refuted
+        c_det |= dd.refuted
+        floors.append(fl)
+        wrongs.append(wrong)
+        errs.append(e)
         none = ~pr.same_mask.any(axis=1)
-        rows[f"{ap},{l}"] = {"floor": fl, "err": float(e.mean()), "cp_upper": ub, "wrong_floor": wrong,
+        rows[f"{ap},{l}"] = {"floor": fl, "err": float(e.mean()), "cp_interval": [d.lo, d.hi], "wrong_floor": wrong,
                              "err_deterministic": float(ed.mean()), "frac_no_same": float(none.mean()),
                              "err_given_no_same": float(e[none].mean()) if none.any() else None}
+    ok = all(d.confirmed for d in decs)
+    bad = any(d.refuted for d in decs)
+    given_no_same = [v["err_given_no_same"] for v in rows.values() if v["err_given_no_same"] is not None]
+
+    def passes(es):
+        return all(_diag(_prop)(e, fl, "above").confirmed for e, fl in zip(es, floors))
+
+    def wrong_rejected(es):
+        return any(_diag(_prop)(e, w, "above").refuted for e, w in zip(es, wrongs))
+
+    def at_rate(p):
+        x = np.zeros(N)
+        x[: int(math.ceil(p * N))] = 1.0
+        return x
+
+    cf_wrong = counterfactual(passes, wrong_rejected, jointly=lambda: ([at_rate(w) for w in wrongs],) * 2,
+                              detail="errors exactly at the l/2 floor everywhere: above the true floor, and the l/2 "
+                                     "floor not rejected")
+    cf_det = counterfactual(passes, lambda es: not passes(es), jointly=lambda: (errs, errs),
+                            detail="deterministic prompts producing the random prompts' errors would not go below "
+                                   "the floor")
     return Evidence(
-        Verdict.CONFIRMED if ok else Verdict.REFUTED,
+        Verdict.CONFIRMED if ok else (Verdict.REFUTED if bad else Verdict.INCONCLUSIVE),
         "err vs floor: " + "; ".join(f"(alpha'={k}) {v['err']:.4f} vs {v['floor']:.4f}" for k, v in rows.items())
-        + ". Given no same-pattern context the model errs with probability ~0.7-0.9 (worse than a coin).",
+        + (f". Given no same-pattern context the model errs with probability {min(given_no_same):.2f}-"
+           f"{max(given_no_same):.2f}." if given_no_same else "."),
         reps=N, seeds={"train_seed": int(config.seed), "test_spawn_key": [12]},
         measurements={"grid": rows},
-        controls=[ControlOutcome("too-large floor (l/2 exponent)", c_wrong, ""),
-                  ControlOutcome("deterministic prompts", c_det, "")],
+        comparisons=[d.row(d.text.split(":")[0]) for d in decs], resolution=_max_res(decs),
+        controls=[ControlOutcome("too-large floor (l/2 exponent)", c_wrong, "", counterfactual=cf_wrong),
+                  ControlOutcome("deterministic prompts", c_det, "", counterfactual=cf_det)],
     )

@@ -6,6 +6,16 @@ Only the paper's abstract is known.  Each claim's ``label`` says which part is [
 PROVED with sympy where it closes the argument and checked in float64 at sizes drawn from
 ``config.seed``; rates are fitted exponents with standard errors and calibrated tests
 (:class:`iclverify.checks.liu_zhou_2026_rates.SlopeFit`), never eyeballed.
+
+Statistics: every test is recorded in the run's ledger (:mod:`iclverify.checks.ledger`) at its
+per-test rate; squared errors are skewed, so comparisons and slope fits use batch means (40
+batches) where the sample skewness exceeds 0.5; a power law that misfits makes its claim
+INCONCLUSIVE (no SE inflation).  Resolution: each comparison and slope row states it (value:
+relative to the theory; slope: smallest exponent error rejected, relative to the exponent).
+``resolution_required`` is set where the note states a tolerance (kme-rate, §3(d1): 15 % on the
+ratio, 0.1 on the slope); the other statistical claims have no stated tolerance, and their rows
+carry the resolution the run reached.  Every control of a statistical claim carries a
+counterfactual hook (:func:`iclverify.checks.claims.counterfactual`).
 """
 
 from __future__ import annotations
@@ -21,7 +31,11 @@ import sympy as sp
 from iclverify.checks import liu_zhou_2026_attention as att
 from iclverify.checks import liu_zhou_2026_mimicry as mim
 from iclverify.checks import liu_zhou_2026_rates as rates
-from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim
+from iclverify.checks import decide
+from iclverify.checks import ledger as _ledger
+from iclverify.checks.claims import (
+    CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, comparison_rows, counterfactual,
+)
 from iclverify.checks.compare import compare, critical_value
 from iclverify.derivations import liu_zhou_2026 as der
 from iclverify.theory import feature_maps as fm
@@ -396,25 +410,38 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
         sym_ctrl = der.is_zero(der.trig_moment_differences(2, factor=1)[1])
         wrong_name = "variance with 1/m instead of 1/(2m)"
     sym_ok = der.is_zero(sym[0]) and der.is_zero(sym[1])
-    comps = [compare(t, errs[:, i], bias="both") for i, t in enumerate(theory)]
-    wrong_comps = [compare(t, errs[:, i], bias="both") for i, t in enumerate(wrong)]
+    # squared errors of random-feature estimates are skewed: batch means (40 batches) where they are
+    batches = [decide.batch_for(errs[:, i]) for i in range(len(ms))]
+    comps = [compare(t, errs[:, i], bias="both", batch=batches[i], label=f"m={m}")
+             for i, (t, m) in enumerate(zip(theory, ms))]
+    wrong_comps = [compare(t, errs[:, i], bias="both", batch=batches[i], role="control", label=f"m={m}")
+                   for i, (t, m) in enumerate(zip(wrong, ms))]
     fit = rates.loglog_slope(ms, errs)
     boot_se, _ = rates.bootstrap_slope(ms, errs, rng=config.seed)
-    ok = all(c.passed for c in comps) and fit.consistent_with(-1.0)
-    verdict = (Verdict.PROVED if sym_ok else Verdict.CONFIRMED) if ok else Verdict.REFUTED
+    slope_ok = fit.test(-1.0)
+    ok = all(c.passed for c in comps) and slope_ok
+    # The MC comparison decides a statistical verdict; sympy closing the moments is reported alongside, and the
+    # verdict stays CONFIRMED (a statistical claim with a resolution), never PROVED on Monte Carlo evidence.
+    verdict = Verdict.CONFIRMED if ok else Verdict.REFUTED
+    ctrl_slope = not fit.test(-0.5, role="control")
+    same_batch = batches[0] if len(set(batches)) == 1 else None
+    cf_value = decide.value_counterfactual([(t, w, errs[:, i]) for i, (t, w) in enumerate(zip(theory, wrong))],
+                                           bias="both", batch=same_batch)
     return Evidence(
         verdict,
         f"sympy Gaussian integrals close the mean and variance ({sym_ok}); Monte Carlo MSE / exact variance = "
         + ", ".join(f"{c.mean / c.theory:.3f}" for c in comps) + f" at m = {ms} ({trials} trials, all pass: "
-        f"{all(c.passed for c in comps)}); MSE {fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
+        f"{all(c.passed for c in comps)}; batch sizes {batches}); MSE {fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
         theory=comps[-1].theory, estimate=comps[-1].mean, se=comps[-1].se, d=x.size, reps=trials,
+        comparisons=comparison_rows([(f"m={m}", c) for m, c in zip(ms, comps)]) + [fit.row("MSE slope in m", -1.0)],
         seeds={"root": config.seed, "pair_spawn_key": [106], "per_m_spawn_key": "(4, i)"},
         measurements={"m": ms, "comparisons": [c.as_dict() for c in comps], "slope": fit.as_dict(),
                       "bootstrap_slope_se": boot_se, "x.y": xy, "|x+y|^2": ssum, "|x-y|^2": dsq},
         controls=[ControlOutcome(wrong_name, (not sym_ctrl) and any(not c.passed for c in wrong_comps),
-                                 "rejected at m = " + str([m for m, c in zip(ms, wrong_comps) if not c.passed])),
-                  ControlOutcome("MSE slope -1/2 (the RMSE exponent mistaken for the MSE's)",
-                                 not fit.consistent_with(-0.5), fit.summary(-0.5))],
+                                 "rejected at m = " + str([m for m, c in zip(ms, wrong_comps) if not c.passed]),
+                                 counterfactual=cf_value),
+                  ControlOutcome("MSE slope -1/2 (the RMSE exponent mistaken for the MSE's)", ctrl_slope,
+                                 fit.summary(-0.5), counterfactual=decide.slope_counterfactual(fit, -1.0, -0.5))],
     )
 
 
@@ -427,7 +454,8 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
     controls=("variance without the -1", "MSE slope -1/2"),
     assumptions="d = 16, one pair x, y ~ 0.125 N(0, I) drawn from the seed (|x+y|^2 ~ 0.5; at the note's scale 0.3 the "
                 "lognormal tails make a mean-based calibrated test unreliable at 2000 trials); 2000 trials per m "
-                "(quick), 6000 (full); per-m calibrated t-test and a log-log slope with delta-method SE",
+                "(quick), 6000 (full); per-m calibrated t-test (batch means of 50 trials where the squared errors are skewed) and a log-log slope "
+                "with delta-method SE (no inflation; a misfitting power law makes the claim INCONCLUSIVE)",
     note_section="§3(c)", figure="liuzhou2026-performer",
 )
 def _performer(config: RunConfig) -> Evidence:
@@ -454,6 +482,8 @@ def _trig(config: RunConfig) -> Evidence:
 @claim(
     id="liu_zhou_2026.kme-rate", paper=PAPER,
     label="MATH, CHECKED (the m^-1 rate); RECONSTRUCTED (that this is the paper's 'dimension-independent' rate)",
+    # the note's own tolerance for this check (§3(d1)): ratio in [0.85, 1.15], slope within 0.1 of -1
+    resolution_required=(0.15, 0.15),
     statement="The empirical kernel mean embedding of m context tokens has mean squared error exactly "
               "(E||v (x) phi||^2 - ||Sigma_mu||^2)/m <= B^2 kappa^2/m, whatever the token dimension d: the MSE slope "
               "in m is -1 for every d.",
@@ -470,25 +500,38 @@ def _kme_rate(config: RunConfig) -> Evidence:
     reps = 200 if config.quick else 600
     ds = (2, 16, 128)
     ok, fits, ratios, ctrl_slope, ctrl_norm, bound_ok, comps_all = True, {}, {}, True, True, True, []
+    rows, cf_points = [], []
     for d in ds:
         pool = rates.make_kme_pool(d, rng=rates.child_rng(config.seed, 7, d))
         errs = rates.simulate_kme_errors(pool, ms, reps, root=config.seed, key=(8, d))
         exact = pool.exact_mse(ms)
-        comps = [compare(t, errs[:, i], bias="both") for i, t in enumerate(exact)]
+        batch = decide.batch_for(errs[:, 0])
+        comps = [compare(t, errs[:, i], bias="both", batch=batch, label=f"d={d}, m={m}")
+                 for i, (t, m) in enumerate(zip(exact, ms))]
         comps_all += comps
-        wrong = [compare(pool.second_moment / m, errs[:, i], bias="both") for i, m in enumerate(ms)]
+        wrong = [compare(pool.second_moment / m, errs[:, i], bias="both", batch=batch, role="control",
+                         label=f"d={d}, m={m}") for i, m in enumerate(ms)]
         fit = rates.loglog_slope(ms, errs)
         fits[d] = fit
         ratios[d] = [c.mean / c.theory for c in comps]
-        ok &= all(c.passed for c in comps) and fit.consistent_with(-1.0)
+        ok &= all(c.passed for c in comps) and fit.test(-1.0, label=f"d={d}: slope -1")
         bound = lz.kme_mse_bound(pool.B, 1.0, np.asarray(ms))
         bound_ok &= bool(np.all(exact <= bound))
-        ctrl_slope &= not fit.consistent_with(-0.5)
+        ctrl_slope &= not fit.test(-0.5, role="control", label=f"d={d}: slope -1/2")
         ctrl_norm &= any(not c.passed for c in wrong)
+        rows += comparison_rows([(f"d={d}, m={m}", c) for m, c in zip(ms, comps)]) + [fit.row(f"d={d} slope", -1.0)]
+        cf_points.append((d, exact, [pool.second_moment / m for m in ms], errs, batch))
     dslope = fits[ds[-1]].slope - fits[ds[0]].slope
     dse = math.hypot(fits[ds[-1]].se, fits[ds[0]].se)
-    dfree = abs(dslope) <= critical_value(reps) * dse
+    crit = critical_value(fits[ds[0]].n_reps)
+    dfree = abs(dslope) <= crit * dse
+    _ledger.record("slope difference t", not dfree, role="claim", label="slope(d=128) - slope(d=2) = 0")
     ok &= dfree and bound_ok
+    # counterfactuals: per d, every control judged as in the claim (slope -1/2 for every d; the norm control at
+    # some m for every d) -- the d = 2 data carry the demonstration
+    d0, exact0, wrong0, errs0, batch0 = cf_points[0]
+    cf_norm = decide.value_counterfactual([(t, w, errs0[:, i]) for i, (t, w) in enumerate(zip(exact0, wrong0))],
+                                          bias="both", batch=batch0)
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
         "; ".join(f"d={d}: {fits[d].summary(-1.0)}, MSE/exact in [{min(ratios[d]):.3f}, {max(ratios[d]):.3f}]"
@@ -499,9 +542,12 @@ def _kme_rate(config: RunConfig) -> Evidence:
         measurements={"m": ms, "slopes": {d: f.as_dict() for d, f in fits.items()}, "ratios": ratios,
                       "slope_difference": dslope, "slope_difference_se": dse,
                       "comparisons": [c.as_dict() for c in comps_all]},
+        comparisons=rows,
         controls=[ControlOutcome("MSE slope -1/2", ctrl_slope, "; ".join(f"d={d}: z={fits[d].z(-0.5):+.1f}"
-                                                                          for d in ds)),
-                  ControlOutcome("theory without -||Sigma||^2", ctrl_norm, "rejected at some m for every d")],
+                                                                          for d in ds),
+                                 counterfactual=decide.slope_counterfactual(fits[ds[0]], -1.0, -0.5)),
+                  ControlOutcome("theory without -||Sigma||^2", ctrl_norm, "rejected at some m for every d",
+                                 counterfactual=cf_norm)],
     )
 
 
@@ -530,7 +576,8 @@ def _first_stage(config: RunConfig) -> Evidence:
     corr = np.array([N / (N - P.D - 1) for N in Ns])
     fit = rates.loglog_slope(Ns, risks / corr)
     ratio = risks.mean(axis=0) / np.array([lz.first_stage_risk_gaussian(P.sigma**2, P.D, N) for N in Ns])
-    ok = fit.consistent_with(-1.0)
+    ok = fit.test(-1.0)
+    ctrl = not fit.test(-0.5, role="control")
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
         f"{fit.summary(-1.0)}; risk / (sigma^2 D/(N-D-1)) = " + ", ".join(f"{r:.3f}" for r in ratio)
@@ -538,7 +585,9 @@ def _first_stage(config: RunConfig) -> Evidence:
         reps=reps, seeds={"root": config.seed, "spawn_key": "(1, i)"},
         measurements={"N": Ns, "slope": fit.as_dict(), "ratio_to_gaussian_formula": ratio.tolist(),
                       "mean_risk": risks.mean(axis=0).tolist()},
-        controls=[ControlOutcome("slope -1/2", not fit.consistent_with(-0.5), fit.summary(-0.5))],
+        comparisons=[fit.row("first-stage slope in N", -1.0)],
+        controls=[ControlOutcome("slope -1/2", ctrl, fit.summary(-0.5),
+                                 counterfactual=decide.slope_counterfactual(fit, -1.0, -0.5))],
     )
 
 
@@ -550,7 +599,7 @@ def _first_stage(config: RunConfig) -> Evidence:
               "(0, 1] (the note's m^-alpha, alpha <= 1).",
     formula="E|<w*, e_hat_m - e>|^2 = w*^T (M2 - C) w* / m;  risk(N, m) ~ m^-q, 0 < q <= 1",
     check=CheckKind.MONTE_CARLO,
-    controls=("oracle variance without the -C term", "no m-dependence (q = 0)", "q = 2"),
+    controls=("oracle variance without the -C term", "q = 2 (trained slope -2)"),
     assumptions="as two-stage-first-stage; oracle: 2000 (quick) / 6000 contexts per m, calibrated t-test per m; "
                 "trained: N = 2000 (quick) / 5000, m in 4..64 (quick) / 4..256, exact excess risk per fit",
     note_section="§3(d2), §2.4",
@@ -561,15 +610,24 @@ def _second_stage(config: RunConfig) -> Evidence:
     n_ctx = 2000 if config.quick else 6000
     oracle = rates.oracle_second_stage_errors(P, ms, n_ctx, root=config.seed)
     ov = P.oracle_variance()
-    comps = [compare(ov / m, oracle[:, i], bias="both") for i, m in enumerate(ms)]
+    batch = decide.batch_for(oracle[:, 0])
+    comps = [compare(ov / m, oracle[:, i], bias="both", batch=batch, label=f"oracle m={m}") for i, m in enumerate(ms)]
     wrong_ov = float(P.w_star @ P.M2 @ P.w_star)
-    wrong = [compare(wrong_ov / m, oracle[:, i], bias="both") for i, m in enumerate(ms)]
+    wrong = [compare(wrong_ov / m, oracle[:, i], bias="both", batch=batch, role="control", label=f"oracle m={m}")
+             for i, m in enumerate(ms)]
     N = 2000 if config.quick else 5000
     reps = 6 if config.quick else 20
     trained = rates.second_stage_risks(P, N, ms, reps, root=config.seed)
     fit = rates.loglog_slope(ms, trained)
     lo, hi = fit.ci
-    in_range = hi < 0 and fit.slope + fit.crit * fit.se >= -1.0
+
+    def q_in_range(f):
+        lo_, hi_ = f.ci
+        return hi_ < 0 and hi_ >= -1.0
+
+    in_range = q_in_range(fit)
+    _ledger.record("slope t interval", not in_range, role="claim", label="trained slope in [-1, 0)")
+    ctrl_q2 = not fit.test(-2.0, role="control", label="trained slope -2")
     ok = all(c.passed for c in comps) and in_range
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
@@ -580,15 +638,20 @@ def _second_stage(config: RunConfig) -> Evidence:
         seeds={"root": config.seed, "oracle_spawn_key": "(3, i)", "trained_spawn_key": "(2, i)"},
         measurements={"m": ms, "oracle": [c.as_dict() for c in comps], "trained_slope": fit.as_dict(),
                       "trained_mean_risk": fit.y},
+        comparisons=comparison_rows([(f"oracle m={m}", c) for m, c in zip(ms, comps)])
+        + [dict(fit.row("trained slope in m (q in (0, 1])", -1.0), passed=in_range)],
         controls=[ControlOutcome("oracle variance without -C", any(not c.passed for c in wrong),
-                                 f"rejected at m = {[m for m, c in zip(ms, wrong) if not c.passed]}"),
-                  ControlOutcome("q = 0", not fit.consistent_with(0.0), fit.summary(0.0)),
-                  ControlOutcome("q = 2", not fit.consistent_with(-2.0), fit.summary(-2.0))],
+                                 f"rejected at m = {[m for m, c in zip(ms, wrong) if not c.passed]}",
+                                 counterfactual=decide.value_counterfactual(
+                                     [(ov / m, wrong_ov / m, oracle[:, i]) for i, m in enumerate(ms)],
+                                     bias="both", batch=batch)),
+                  ControlOutcome("q = 2", ctrl_q2, fit.summary(-2.0),
+                                 counterfactual=decide.slope_counterfactual(fit, -1.0, -2.0, claim_passes=q_in_range))],
     )
 
 
 @claim(
-    id="liu_zhou_2026.two-stage-trained-d-independence", paper=PAPER, expected=False,
+    id="liu_zhou_2026.two-stage-trained-d-independence", paper=PAPER,
     label="RECONSTRUCTED (note §3(d2): 'second-stage exponent independent of d'); CHECKED here",
     statement="The fitted second-stage slope in m of the TRAINED ridge readout (N fixed, train and test contexts of "
               "size m) is the same for d in {2, 8, 32} when the features are norm-controlled (RFF bandwidth "
@@ -598,14 +661,15 @@ def _second_stage(config: RunConfig) -> Evidence:
     controls=("fixed bandwidth at d = 32 (embedding signal ~ e^{-s^2 d/2}, not norm-controlled) claimed to share the "
               "d = 2 slope",),
     assumptions="N = 1000, m in {4, 8, 16, 32}, 10 (quick) / 30 (full) independent fits per (d, m); exact excess risk "
-                "per fit; equivalence test: CONFIRMED only if every pairwise slope difference's CI (suite t critical "
-                "value) lies within +/- 0.1, REFUTED if a difference is significantly nonzero, else INCONCLUSIVE",
+                "per fit; equivalence test: CONFIRMED only if every pairwise slope difference's CI (the ledger's t "
+                "critical value) lies within +/- 0.1; NOT REPRODUCED (our reconstruction) if a difference is "
+                "significantly nonzero; else INCONCLUSIVE",
     note_section="§3(d2)",
-    finding="Not reproduced at these sizes: the pre-asymptotic trained slope (about -0.6 to -0.85) depends on the "
-            "draw of the problem (omega, w*) and on d, even with norm-controlled features, because the "
-            "errors-in-variables attenuation depends on the spectrum of C.  The ORACLE second-stage error is "
-            "exactly m^-1 for every d (claims kme-rate, two-stage-second-stage); with a fixed bandwidth the d = 32 "
-            "slope collapses to about 0 (no signal survives the Gaussian smoothing).",
+    finding="The note lists this as a check to encode (§3(d2)), not as a result.  Where our reconstruction gives "
+            "NOT REPRODUCED, the likely cause is that the pre-asymptotic trained slope depends on the draw of the "
+            "problem (omega, w*) and on d even with norm-controlled features (the errors-in-variables attenuation "
+            "depends on the spectrum of C); the ORACLE second-stage error is exactly m^-1 for every d (claims "
+            "kme-rate, two-stage-second-stage).  The slopes are in the verdict's reason.",
 )
 def _trained_d_independence(config: RunConfig) -> Evidence:
     ms = [4, 8, 16, 32]
@@ -617,32 +681,60 @@ def _trained_d_independence(config: RunConfig) -> Evidence:
     P_fixed = rates.TwoStageProblem(d=32, seed=config.seed, bandwidth=1.0)
     fit_fixed = rates.loglog_slope(ms, rates.second_stage_risks(P_fixed, 1000, ms, reps, root=config.seed, key=70))
     crit = critical_value(reps)
+    margin = 0.1  # equivalence margin on the slope difference (absolute, in exponent units)
 
-    margin = 0.1  # equivalence margin on the slope difference
-
-    def differ(a, b):
+    def differ(a, b, role="claim", label=""):
         diff, se = a.slope - b.slope, math.hypot(a.se, b.se)
-        return abs(diff) > crit * se, diff / se, abs(diff) + crit * se <= margin
+        sig = abs(diff) > crit * se
+        if role:
+            _ledger.record("slope difference t", sig, role=role, label=label)
+        return sig, diff / se if se > 0 else math.inf, abs(diff) + crit * se <= margin, abs(diff) + crit * se
 
-    pairs = {f"{a} vs {b}": differ(fits[a], fits[b]) for a, b in ((2, 8), (2, 32), (8, 32))}
+    pairs = {f"{a} vs {b}": differ(fits[a], fits[b], label=f"slope d={a} = slope d={b}")
+             for a, b in ((2, 8), (2, 32), (8, 32))}
+    misfit = [d for d, f in fits.items() if f.misfit]
     # equivalence (TOST-style): CONFIRMED only if every difference's CI lies inside +/- margin;
-    # REFUTED if some difference is significantly nonzero; otherwise the check lacked power
-    if all(v[2] for v in pairs.values()):
+    # NOT REPRODUCED (our reconstructed setting) if some difference is significantly nonzero; else undecided
+    if misfit:
+        verdict = Verdict.INCONCLUSIVE
+    elif all(v[2] for v in pairs.values()):
         verdict = Verdict.CONFIRMED
     elif any(v[0] for v in pairs.values()):
-        verdict = Verdict.REFUTED
+        verdict = Verdict.NOT_REPRODUCED
     else:
         verdict = Verdict.INCONCLUSIVE
-    ctrl_rejected, zc, _ = differ(fit_fixed, fits[2])
+    ctrl_rejected, zc, _, _ = differ(fit_fixed, fits[2], role="control", label="fixed bandwidth d=32 = d=2")
+
+    def equivalent(pair):
+        return differ(*pair, role="")[2]
+
+    def control_differs(pair):
+        return differ(*pair, role="")[0]
+
+    precise = fits[2].moved(fits[2].slope, margin / (4 * crit))
+    cf = counterfactual(equivalent, control_differs, jointly=lambda: ((precise, precise.moved(precise.slope)),) * 2,
+                        under_control=lambda: (fit_fixed, fits[2]),
+                        detail="two equal slopes known to SE margin/(4 crit): equivalent, and the control's equal slope "
+                               "is not rejected; the control's own fits judged by the equivalence test")
+    rows = [{"point": f"slope difference {k}", "theory": 0.0, "estimate": v[1] * math.hypot(
+        fits[int(k.split()[0])].se, fits[int(k.split()[-1])].se), "resolution": v[3], "passed": v[2], "role": "claim",
+        "method": "difference of WLS slopes, t", "scale_rule": "absolute exponent difference (margin 0.1)",
+        "misfit": bool(fits[int(k.split()[0])].misfit or fits[int(k.split()[-1])].misfit)} for k, v in pairs.items()]
     return Evidence(
         verdict,
         "; ".join(f"d={d}: {f.summary()}" for d, f in fits.items())
         + "; pairwise z: " + ", ".join(f"{k} {v[1]:+.1f}" for k, v in pairs.items()) + f" (crit {crit:.2f}); fixed "
-        f"bandwidth d=32: {fit_fixed.summary()}",
+        f"bandwidth d=32: {fit_fixed.summary()}"
+        + (f"; the trained risk is not a power law in m at these sizes (chi-square misfit at d = {misfit}), so 'the "
+           "second-stage exponent' is not defined here and its d-independence is undecided" if misfit else "")
+        + ("; NOT REPRODUCED in our reconstruction: the trained slopes differ between d" if verdict is
+           Verdict.NOT_REPRODUCED else ""),
         reps=reps, seeds={"root": config.seed, "spawn_key": "(30 + d, i), (70, i)"},
         measurements={"slopes": {d: f.as_dict() for d, f in fits.items()}, "fixed_bandwidth_d32": fit_fixed.as_dict(),
-                      "pairwise_z": {k: v[1] for k, v in pairs.items()}},
-        controls=[ControlOutcome("fixed bandwidth d=32 shares the d=2 slope", ctrl_rejected, f"z = {zc:+.1f}")],
+                      "pairwise_z": {k: v[1] for k, v in pairs.items()}, "equivalence_margin": margin},
+        comparisons=rows, resolution=max(r["resolution"] for r in rows),
+        controls=[ControlOutcome("fixed bandwidth d=32 shares the d=2 slope", ctrl_rejected, f"z = {zc:+.1f}",
+                                 counterfactual=cf)],
     )
 
 
@@ -652,9 +744,12 @@ def _trained_d_independence(config: RunConfig) -> Evidence:
               "shallower than the first-stage rate and it stays above the m = infinity risk.",
     formula="risk(N, m) -> floor(m) > 0 as N -> infinity",
     check=CheckKind.MONTE_CARLO,
-    controls=("no plateau: risk ~ 1/N at fixed m",),
+    controls=("violated assumption: with exact (m = infinity) embeddings the same N sweep must NOT show a plateau "
+              "(fail the same secant-slope test)",),
     assumptions="m = 8, N in {200, 800, 3200} (quick) / {200, 800, 3200, 12800}; 8 (quick) / 24 repeats; the claim is "
-                "'slope significantly above -1/2' and 'floor above the m = infinity risk at the largest N'",
+                "'secant slope of the mean risk between the smallest and largest N significantly above -1/2' (no "
+                "power-law model: a saturating curve is not one) and 'floor above the m = infinity risk at the "
+                "largest N'",
     note_section="§3(d2), §2.4", figure="liuzhou2026-two-stage",
 )
 def _plateau(config: RunConfig) -> Evidence:
@@ -671,19 +766,58 @@ def _plateau(config: RunConfig) -> Evidence:
     rng = rates.child_rng(config.seed, 6)
     for r in range(reps):
         inf_risk[r] = P.excess_risk(P.fit(Ns[-1], math.inf, rng))
-    fit = rates.loglog_slope(Ns, risks)
-    gap = compare(0.0, risks[:, -1] - inf_risk, bias="both")
+    inf_risks = np.empty((reps, len(Ns)))
+    for i, N in enumerate(Ns):
+        rng = rates.child_rng(config.seed, 6, 1, i)
+        for r in range(reps):
+            inf_risks[r, i] = P.excess_risk(P.fit(N, math.inf, rng))
+    crit = critical_value(reps)
+
+    def secant(x):
+        # slope of log(mean risk) between the smallest and largest N, delta-method SE (no power-law model)
+        m1, m2 = x[:, 0].mean(), x[:, -1].mean()
+        se1, se2 = x[:, 0].std(ddof=1) / math.sqrt(x.shape[0]), x[:, -1].std(ddof=1) / math.sqrt(x.shape[0])
+        span = math.log(Ns[-1] / Ns[0])
+        return math.log(m2 / m1) / span, math.hypot(se1 / m1, se2 / m2) / span
+
+    def is_shallow(x, role="diagnostic", label=""):
+        sl, se = secant(x)
+        ok = sl - crit * se > -0.5
+        if role != "diagnostic" or label:
+            _ledger.record("secant slope t", sl + crit * se <= -0.5, role=role, label=label)
+        return ok
+
+    sl, sl_se = secant(risks)
+    shallow = is_shallow(risks, "claim", "secant slope > -1/2")
+    ctrl = not is_shallow(inf_risks, "control", "m = inf: secant slope > -1/2")
+    sl_inf, _ = secant(inf_risks)
+    gap = compare(0.0, risks[:, -1] - inf_risk, bias="both", role="diagnostic", scale=float(inf_risk.mean()),
+                  label="floor - m=inf risk")
     floor_pos = gap.mean - gap.crit * gap.se > 0
-    shallow = fit.slope - fit.crit * fit.se > -0.5
+    _ledger.record("t", not floor_pos and gap.mean + gap.crit * gap.se < 0, role="claim", label="floor above m=inf")
     ok = floor_pos and shallow
+    cf = counterfactual(is_shallow, lambda x: not is_shallow(x), jointly=lambda: (risks, risks),
+                        under_control=lambda: inf_risks,
+                        detail="the m = infinity sweep producing the m = 8 risks would plateau too; its own risks "
+                               "judged by the claim's secant test")
+    res = (crit * sl_se) / 0.5
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
-        f"fixed m = {m}: {fit.summary(-1.0)}; mean risks {np.round(risks.mean(axis=0), 5).tolist()} at N = {Ns}; "
-        f"floor minus m=inf risk at N = {Ns[-1]}: {gap.mean:.4g} +/- {gap.se:.2g} (> 0: {floor_pos})",
-        reps=reps, seeds={"root": config.seed, "spawn_key": "(5, i), (6,)"},
-        measurements={"N": Ns, "m": m, "slope": fit.as_dict(), "mean_risk": risks.mean(axis=0).tolist(),
-                      "inf_risk_at_max_N": float(inf_risk.mean())},
-        controls=[ControlOutcome("risk ~ 1/N at fixed m", not fit.consistent_with(-1.0), fit.summary(-1.0))],
+        f"fixed m = {m}: secant slope {sl:+.3f} +/- {sl_se:.3f} (crit {crit:.2f}) between N = {Ns[0]} and {Ns[-1]}; "
+        f"mean risks {np.round(risks.mean(axis=0), 5).tolist()}; m = infinity: secant slope {sl_inf:+.3f}; floor "
+        f"minus m=inf risk at N = {Ns[-1]}: {gap.mean:.4g} +/- {gap.se:.2g} (> 0: {floor_pos})",
+        reps=reps, seeds={"root": config.seed, "spawn_key": "(5, i), (6,), (6, 1, i)"},
+        measurements={"N": Ns, "m": m, "secant_slope": sl, "secant_slope_se": sl_se, "mean_risk":
+                      risks.mean(axis=0).tolist(), "m_inf_mean_risk": inf_risks.mean(axis=0).tolist(),
+                      "inf_risk_at_max_N": float(inf_risk.mean()),
+                      "resolution_rule": "secant slope: half-width of its interval relative to the 1/2 threshold"},
+        comparisons=[{"point": "secant slope in N at fixed m (> -1/2)", "theory": -0.5, "estimate": sl,
+                      "interval": [sl - crit * sl_se, sl + crit * sl_se], "resolution": res, "passed": shallow,
+                      "role": "claim", "method": "secant slope, delta-method SE, t",
+                      "scale_rule": "half-width / 0.5"}, gap.row("floor minus m = inf risk")],
+        resolution=res,
+        controls=[ControlOutcome("m = infinity shows no plateau", ctrl, f"secant slope {sl_inf:+.3f}",
+                                 counterfactual=cf)],
     )
 
 
@@ -805,12 +939,21 @@ def _mimicry_cached(seed: int, quick: bool) -> mim.MimicryResult:
     return mim.run_mimicry(seed=config.seed, n_train=40, n_test=120, R=32, maxiter=200)
 
 
-def _paired_less(a: np.ndarray, b: np.ndarray):
-    """One-sided calibrated paired test of ``mean(a) < mean(b)`` across test sequences."""
-    diff = np.asarray(a) - np.asarray(b)
-    se = diff.std(ddof=1) / math.sqrt(diff.size)
-    crit = critical_value(diff.size)
-    return bool(diff.mean() + crit * se < 0), float(diff.mean()), float(se)
+def _hedgehog_decisions(M: dict, H_soft: np.ndarray, role: str = "claim") -> dict:
+    """The claim's six paired decisions on per-test-sequence metrics ``M`` (ledger-counted under ``role``)."""
+    pl = decide.paired_less
+    return {
+        "CE-trained KL < init KL": pl(M["hedgehog-ce"]["kl"], M["hedgehog-init"]["kl"], role=role),
+        "MSE-trained output MSE < init": pl(M["hedgehog-mse"]["mse"], M["hedgehog-init"]["mse"], role=role),
+        "CE-trained KL < elu+1": pl(M["hedgehog-ce"]["kl"], M["elu+1"]["kl"], role=role),
+        "CE-trained KL < ReLU": pl(M["hedgehog-ce"]["kl"], M["relu"]["kl"], role=role),
+        "CE-trained KL < Performer": pl(M["hedgehog-ce"]["kl"], M["performer"]["kl"], role=role),
+        "entropy moves toward softmax": pl(np.abs(M["hedgehog-ce"]["entropy"] - H_soft),
+                                           np.abs(M["hedgehog-init"]["entropy"] - H_soft), role=role),
+    }
+
+
+_BASELINES = ("elu+1", "relu", "performer")
 
 
 @claim(
@@ -822,43 +965,66 @@ def _paired_less(a: np.ndarray, b: np.ndarray):
               "(it does not on isotropic random q, k).",
     formula="KL_trained < KL_init, KL_trained < KL_{elu+1, ReLU, Performer}, |H_trained - H_soft| < |H_init - H_soft|",
     check=CheckKind.TRAINED,
-    controls=("the reversed inequalities (init beats trained, elu+1 / ReLU / Performer beat trained)",),
+    controls=("wrong statement: the CE-trained map also beats Taylor-2 in KL (must be refuted by the same paired "
+              "interval)",
+              "violated assumption: the untrained (initial) map already beats elu+1, ReLU and Performer in KL (must "
+              "fail the same paired tests)"),
     assumptions="d = 8, L = 32, q, k ~ N(0, 1.5^2 I), logits q.k/sqrt(d); quick: 24 train / 80 test sequences, "
-                "W 16x8, 80 L-BFGS iterations; full: 40 / 120, 32x8, 200; one-sided paired t-tests across test "
-                "sequences at the suite's per-comparison rate",
+                "W 16x8, 80 L-BFGS iterations; full: 40 / 120, 32x8, 200; paired t intervals across test sequences "
+                "(batch means where skewed) at the ledger's per-test rate, each a ledger test",
     note_section="§3(e), §2.6",
 )
 def _hedgehog(config: RunConfig) -> Evidence:
     res = _mimicry(config)
     M = res.metrics
     H_soft = res.softmax_entropy
-    tests = {
-        "CE-trained KL < init KL": _paired_less(M["hedgehog-ce"]["kl"], M["hedgehog-init"]["kl"]),
-        "MSE-trained output MSE < init": _paired_less(M["hedgehog-mse"]["mse"], M["hedgehog-init"]["mse"]),
-        "CE-trained KL < elu+1": _paired_less(M["hedgehog-ce"]["kl"], M["elu+1"]["kl"]),
-        "CE-trained KL < ReLU": _paired_less(M["hedgehog-ce"]["kl"], M["relu"]["kl"]),
-        "CE-trained KL < Performer": _paired_less(M["hedgehog-ce"]["kl"], M["performer"]["kl"]),
-        "entropy moves toward softmax": _paired_less(np.abs(M["hedgehog-ce"]["entropy"] - H_soft),
-                                                     np.abs(M["hedgehog-init"]["entropy"] - H_soft)),
-    }
-    reversed_ = {
-        "init KL < CE-trained": _paired_less(M["hedgehog-init"]["kl"], M["hedgehog-ce"]["kl"]),
-        "elu+1 KL < CE-trained": _paired_less(M["elu+1"]["kl"], M["hedgehog-ce"]["kl"]),
-        "ReLU KL < CE-trained": _paired_less(M["relu"]["kl"], M["hedgehog-ce"]["kl"]),
-        "Performer KL < CE-trained": _paired_less(M["performer"]["kl"], M["hedgehog-ce"]["kl"]),
-    }
-    ok = all(v[0] for v in tests.values())
-    # a failed assertion whose reverse is not significant either is a lack of power, not a refutation
-    refuted = any(not v[0] and v[1] - critical_value(len(H_soft)) * v[2] > 0 for v in tests.values())
+    tests = _hedgehog_decisions(M, H_soft)
+    ok = all(v.confirmed for v in tests.values())
+    refuted = any(v.refuted for v in tests.values())
+    d_t2 = decide.paired_less(M["hedgehog-ce"]["kl"], M["taylor2"]["kl"], role="control",
+                              label="CE-trained KL < Taylor-2")
+    d_init = {b: decide.paired_less(M["hedgehog-init"]["kl"], M[b]["kl"], role="control", label=f"init KL < {b}")
+              for b in _BASELINES}
+
+    def passes(metrics):
+        return all(v.confirmed for v in _hedgehog_decisions(metrics, H_soft, role="diagnostic").values())
+
+    def with_(name, **kw):
+        out = {k: dict(v) for k, v in M.items()}
+        out[name].update(kw)
+        return out
+
+    # Taylor-2's KL scattered around the trained map's (mean difference 0, spread of the elu+1 column x 3):
+    # neither 'beats' nor 'is beaten' is decided, so the control is not refuted
+    spread = 3.0 * (M["elu+1"]["kl"] - M["elu+1"]["kl"].mean())
+    t2_equal = with_("taylor2", kl=M["hedgehog-ce"]["kl"] + spread)
+    cf_t2 = counterfactual(passes, lambda m: decide.paired_less(m["hedgehog-ce"]["kl"], m["taylor2"]["kl"],
+                                                                role="diagnostic").refuted,
+                           jointly=lambda: (t2_equal, t2_equal),
+                           detail="Taylor-2's KL scattered around the trained map's: the claim passes, 'beats "
+                                  "Taylor-2' is not refuted")
+    far = {k: dict(v) for k, v in M.items()}
+    for b in _BASELINES:
+        far[b]["kl"] = M[b]["kl"] + 1.0
+    cf_init = counterfactual(passes, lambda m: not all(decide.paired_less(m["hedgehog-init"]["kl"], m[b]["kl"],
+                                                                           role="diagnostic").confirmed
+                                                       for b in _BASELINES),
+                             jointly=lambda: (far, far),
+                             detail="baselines' KL raised by 1: the claim passes and the initial map beats them too")
     table = mim.mean_table(res)
     return Evidence(
         Verdict.CONFIRMED if ok else (Verdict.REFUTED if refuted else Verdict.INCONCLUSIVE),
-        "; ".join(f"{k}: {'yes' if v[0] else 'NO'} (diff {v[1]:+.3f} +/- {v[2]:.3f})" for k, v in tests.items())
-        + f"; Taylor-2 KL {table['taylor2']['kl']:.3f} vs CE-trained {table['hedgehog-ce']['kl']:.3f} (reported, not "
+        "; ".join(f"{k}: {'yes' if v.confirmed else 'NO'} (diff {v.estimate:+.3f}, interval [{v.lo:+.3f}, {v.hi:+.3f}])"
+                  for k, v in tests.items())
+        + f"; Taylor-2 KL {table['taylor2']['kl']:.3f} vs CE-trained {table['hedgehog-ce']['kl']:.3f} (a control, not "
           "asserted)",
         reps=len(H_soft), seeds={"root": config.seed},
-        measurements={"table": table, "tests": {k: list(v) for k, v in tests.items()}},
-        controls=[ControlOutcome(k, not v[0], f"diff {v[1]:+.3f} +/- {v[2]:.3f}") for k, v in reversed_.items()],
+        measurements={"table": table, "tests": {k: [v.confirmed, v.estimate, v.lo, v.hi] for k, v in tests.items()}},
+        comparisons=[v.row(k) for k, v in tests.items()], resolution=max(v.resolution for v in tests.values()),
+        controls=[ControlOutcome("CE-trained beats Taylor-2", d_t2.refuted, d_t2.text, counterfactual=cf_t2),
+                  ControlOutcome("untrained map beats elu+1 / ReLU / Performer",
+                                 not all(d.confirmed for d in d_init.values()),
+                                 "; ".join(d.text for d in d_init.values()), counterfactual=cf_init)],
     )
 
 
@@ -893,11 +1059,17 @@ def _pinsker(config: RunConfig) -> Evidence:
 # =======================================================================================
 # (f) which feature maps keep information about the context
 
+#: A two-point context with mean 0 and variance 1 like the 2-point Gauss-Hermite rule, but third moment 3/2:
+#: the pair (GH2, SKEW2) is matched to order 2 only (it separates "order p + 1" from the wrong "order p").
+SKEW2 = (np.array([-0.5, 2.0]), np.array([0.8, 0.2]))
+
+
 def moment_blindness_outputs(seed: int, *, D: int = 6) -> dict:
     """float64 outputs of unnormalised attention for the 2- and 3-point Gauss-Hermite contexts.
 
     Feature maps: random linear combinations of monomials of degree <= p (p = 1, 2, 3), and
-    the exp kernel ``exp(q z)``; values ``v(z) = z``; 16 queries in [-2, 2].
+    the exp kernel ``exp(q z)``; values ``v(z) = z``; 16 queries in [-2, 2].  ``poly2_skew`` is the
+    degree-2 map on the pair (GH2, :data:`SKEW2`), matched to order 2 only.
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(110,)))
     gh2 = (np.array([-1.0, 1.0]), np.array([0.5, 0.5]))
@@ -915,11 +1087,31 @@ def moment_blindness_outputs(seed: int, *, D: int = 6) -> dict:
             sigma = lz.kernel_mean_embedding(phi(z, Wk), z[:, None], weights=w)
             res.append(lz.attention_operator(sigma, phi(qs, Wq)))
         out[f"poly{p}"] = float(np.max(np.abs(res[0] - res[1])))
+        if p == 2:
+            z, w = SKEW2
+            skew = lz.attention_operator(lz.kernel_mean_embedding(phi(z, Wk), z[:, None], weights=w), phi(qs, Wq))
+            out["poly2_skew"] = float(np.max(np.abs(res[0] - skew)))
     res = []
     for z, w in (gh2, gh3):
         res.append(lz.kernel_smoother(np.exp(np.outer(qs, z)), z[:, None], normalized=False, weights=w))
     out["exp"] = float(np.max(np.abs(res[0] - res[1])))
     return out
+
+
+def _skew_pair_difference_degree2() -> sp.Expr:
+    """Symbolic degree-2 output for GH2 minus :data:`SKEW2` (generic coefficients; v(z) = z)."""
+    c, g = sp.symbols("c0:3", real=True), sp.symbols("g0:3", real=True)
+
+    def out(rule):
+        return sum(w * z * sum(c[n] * g[n] * z**n for n in range(3)) for z, w in rule)
+
+    gh2 = ((sp.Integer(-1), sp.Rational(1, 2)), (sp.Integer(1), sp.Rational(1, 2)))
+    skew = ((sp.Rational(-1, 2), sp.Rational(4, 5)), (sp.Integer(2), sp.Rational(1, 5)))
+    return sp.expand(out(gh2) - out(skew))
+
+
+def _blindness_passes(out: dict) -> bool:
+    return out["poly1"] <= 1e-13 and out["poly2"] <= 1e-13 and out["poly3"] > 1e-3 and out["exp"] > 1e-3
 
 
 @claim(
@@ -929,8 +1121,9 @@ def moment_blindness_outputs(seed: int, *, D: int = 6) -> dict:
               "identical outputs for p <= 2, while degree 3 and the exp (softmax) kernel separate them.",
     formula="A[mu](x) = sum_n c_n(x) E_mu[z^{n+1}], n <= p",
     check=CheckKind.SYMBOLIC,
-    controls=("a degree-2 polynomial map claimed to separate the moment-matched contexts",
-              "the exp kernel claimed blind to them"),
+    controls=("wrong exponent: the map sees moments only up to order p (the value factor z dropped), so a degree-2 "
+              "map would be blind to two contexts matched to order 2 (GH2 and a skewed two-point context with the "
+              "same mean and variance); must be rejected by a nonzero output difference",),
     assumptions="values v(z) = z; generic symbolic coefficients (sympy) and random coefficients / 16 queries (float64)",
     note_section="§3(f), §2.2 (F3)",
 )
@@ -938,13 +1131,20 @@ def _moment_blindness(config: RunConfig) -> Evidence:
     sym_blind = all(der.is_zero(der.moment_blindness_difference("poly", p)) for p in (0, 1, 2))
     sym_sep3 = not der.is_zero(der.moment_blindness_difference("poly", 3))
     out = moment_blindness_outputs(config.seed)
-    num_ok = out["poly1"] <= 1e-13 and out["poly2"] <= 1e-13 and out["poly3"] > 1e-3 and out["exp"] > 1e-3
+    num_ok = _blindness_passes(out)
+    sym_skew = not der.is_zero(_skew_pair_difference_degree2())
+    ctrl = sym_skew and out["poly2_skew"] > 1e-3
+    cf = counterfactual(_blindness_passes, lambda o: o["poly2_skew"] > 1e-3,
+                        jointly=lambda: ({**out, "poly2_skew": 0.0},) * 2,
+                        detail="the measured outputs with the order-2-matched pair's difference set to 0 (a map that "
+                               "reads moments up to order p only there) still pass the claim; the control then "
+                               "stands: its rejection rests on a number the claim's check does not constrain")
     return Evidence(
         _identity_verdict(sym_blind and sym_sep3, num_ok),
         f"sympy: degree <= 2 difference == 0 ({sym_blind}), degree 3 != 0 ({sym_sep3}); float64 max |difference|: "
         + ", ".join(f"{k} {v:.2e}" for k, v in out.items()),
         seeds={"root": config.seed, "spawn_key": [110]}, measurements=out,
-        controls=[ControlOutcome("degree-2 map separates", out["poly2"] <= 1e-13,
-                                 f"max |difference| {out['poly2']:.1e}: nothing to separate"),
-                  ControlOutcome("exp kernel blind", out["exp"] > 1e-3, f"max |difference| {out['exp']:.3f}")],
+        controls=[ControlOutcome("moments only up to order p", ctrl,
+                                 f"degree-2 map on (GH2, skewed two-point): sympy difference nonzero ({sym_skew}), "
+                                 f"float64 max |difference| {out['poly2_skew']:.3f}", counterfactual=cf)],
     )

@@ -39,6 +39,7 @@ __all__ = [
     "claim_scope",
     "test_alpha",
     "record",
+    "observe",
 ]
 
 #: Probability that at least one correct statement is reported REFUTED in one run.
@@ -125,6 +126,19 @@ class TestLedger:
 
 
 _DEFAULT = TestLedger()
+#: Ledgers that see every record of the process besides the active one (e.g. the test suite's session ledger).
+_OBSERVERS: list[TestLedger] = []
+
+
+@contextlib.contextmanager
+def observe(ledger: TestLedger) -> Iterator[TestLedger]:
+    """Let ``ledger`` also count every test recorded in this process inside the block, whatever ledger is
+    active (used by the pytest plugin to sum the tests a whole suite makes; see its terminal summary)."""
+    _OBSERVERS.append(ledger)
+    try:
+        yield ledger
+    finally:
+        _OBSERVERS.remove(ledger)
 _ACTIVE: contextvars.ContextVar[TestLedger | None] = contextvars.ContextVar("iclverify_ledger", default=None)
 _CLAIM: contextvars.ContextVar[str] = contextvars.ContextVar("iclverify_ledger_claim", default="")
 
@@ -178,4 +192,8 @@ def record(kind: str, rejected: bool, *, role: str = "claim", alpha: float | Non
     if role not in _ROLES:
         raise ValueError(f"role={role!r} is outside the domain of role: {set(_ROLES)}")
     led = current_ledger()
-    led.add(TestRecord(_CLAIM.get(), role, kind, led.alpha if alpha is None else float(alpha), bool(rejected), label))
+    rec = TestRecord(_CLAIM.get(), role, kind, led.alpha if alpha is None else float(alpha), bool(rejected), label)
+    led.add(rec)
+    for obs in _OBSERVERS:
+        if obs is not led:
+            obs.add(rec)

@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from iclverify.checks.simcache import stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
 
 __all__ = ["Prompts", "IIDModel", "DriftModel", "RAGModel", "AlignmentModel", "predict_pgd", "mc_risk",
@@ -190,6 +191,7 @@ def mc_risk_of(model: Any, predictor: Callable[[Prompts], np.ndarray], *, size: 
     return out
 
 
+@stored_simulation("li2024_finegrained.mc_risk")
 def mc_risk(model: Any, W: np.ndarray, omega: Any = None, *, size: int = 2000, batches: int = 50,
             rng: np.random.Generator) -> np.ndarray:
     """Per-batch Monte Carlo risk of (W)PGD with preconditioner ``W`` and weights ``omega``.
@@ -210,6 +212,7 @@ def _features(p: Prompts, omega=None):
     return np.einsum("bj,bk->bjk", p.x, h).reshape(p.size, -1)  # φ_(j,k) = x_j h_k, so xᵀWh = vec_row(W)·φ
 
 
+@stored_simulation("li2024_finegrained.first_order_statistics")
 def first_order_statistics(model: Any, W: np.ndarray, omega: Any = None, *, size: int = 2000, batches: int = 50,
                            rng: np.random.Generator, directions: Any = None) -> np.ndarray:
     """Per-batch means of the negative half-gradient e = φ (y − xᵀWh), shape ``(batches, d*d)``.
@@ -235,6 +238,7 @@ def first_order_statistics(model: Any, W: np.ndarray, omega: Any = None, *, size
     return out
 
 
+@stored_simulation("li2024_finegrained.regression_optimum")
 def regression_optimum(model: Any, omega: Any = None, *, size: int = 2000, batches: int = 50,
                        rng: np.random.Generator) -> tuple:
     """The note's §8 ground truth: vec W* = G⁻¹g, L* = E[y²] − gᵀG⁻¹g from fresh prompts.

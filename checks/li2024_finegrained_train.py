@@ -25,6 +25,7 @@ import numpy as np
 from scipy import optimize
 
 from iclverify.checks.li2024_finegrained_sim import Prompts
+from iclverify.checks.simcache import StatefulModel, stored_call, stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
 
 __all__ = ["LinearAttention", "LoRAAttention", "H3Model", "adam_train", "gradient_check", "test_risk",
@@ -37,7 +38,7 @@ def _tokens(p: Prompts):
     return Z, q
 
 
-class _Model:
+class _Model(StatefulModel):
     params: dict
 
     def predict(self, p: Prompts) -> np.ndarray:
@@ -240,8 +241,25 @@ def adam_train(model: _Model, data: Any, *, steps: int, batch: int, lr: float, r
                betas: tuple = (0.9, 0.999), warmup: int = 0, fixed: tuple = ()) -> np.ndarray:
     """Adam on fresh prompts each step, cosine-decayed learning rate; returns the per-step batch losses.
 
-    ``fixed`` names parameters not to train.
+    ``fixed`` names parameters not to train.  Store-backed (:mod:`iclverify.checks.simcache`): with a
+    store active, a training run already done from the same model state, data model, settings and
+    generator state sets the trained parameters from the store instead of training again.
     """
+    args = {"model": model, "data": data, "steps": steps, "batch": batch, "lr": lr, "betas": betas,
+            "warmup": warmup, "fixed": fixed}
+
+    def compute():
+        hist = _adam_train(model, data, steps=steps, batch=batch, lr=lr, rng=rng, betas=betas, warmup=warmup,
+                           fixed=fixed)
+        return hist, dict(model.params)
+
+    hist, params = stored_call("li2024_finegrained.adam_train", _adam_train, args, rng, compute)
+    model.params.update(params)
+    return hist
+
+
+def _adam_train(model: _Model, data: Any, *, steps: int, batch: int, lr: float, rng: np.random.Generator,
+                betas: tuple, warmup: int, fixed: tuple) -> np.ndarray:
     b1, b2 = betas
     m = {k: np.zeros_like(v) for k, v in model.params.items()}
     s = {k: np.zeros_like(v) for k, v in model.params.items()}
@@ -262,6 +280,7 @@ def adam_train(model: _Model, data: Any, *, steps: int, batch: int, lr: float, r
     return hist
 
 
+@stored_simulation("li2024_finegrained.test_risk")
 def test_risk(model: _Model, data: Any, *, size: int, batches: int, rng: np.random.Generator) -> np.ndarray:
     """Per-batch mean squared error of a trained model on fresh test prompts (independent batches)."""
     out = np.empty(batches)
@@ -305,6 +324,7 @@ def _bfgs_factorised(W0, r, d, n, noise_var, Sx, Sb, restarts, rng):
     return best
 
 
+@stored_simulation("li2024_finegrained.bfgs_lowrank")
 def bfgs_lowrank(r: int, d: int, n: int, noise_var: float = 0.0, sigma_x: Any = None, sigma_beta: Any = None, *,
                  restarts: int = 5, rng: np.random.Generator) -> tuple:
     """min over W = UVᵀ (U, V ∈ ℝ^{d×r}) of the exact population loss, BFGS with restarts.
@@ -318,6 +338,7 @@ def bfgs_lowrank(r: int, d: int, n: int, noise_var: float = 0.0, sigma_x: Any = 
     return _bfgs_factorised(np.zeros((d, d)), r, d, n, noise_var, Sx, Sb, restarts, rng)
 
 
+@stored_simulation("li2024_finegrained.bfgs_lora")
 def bfgs_lora(r: int, W_old: np.ndarray, n: int, noise_var: float = 0.0, sigma_x: Any = None,
               sigma_beta_new: Any = None, *, restarts: int = 5, rng: np.random.Generator) -> tuple:
     """min over W = W_old + UVᵀ of the exact population loss under Σ_β^new, BFGS with restarts."""

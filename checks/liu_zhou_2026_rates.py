@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from iclverify.checks.compare import PER_COMPARISON_ALPHA, critical_value
+from scipy import stats
+
+from iclverify.checks import ledger as _ledger
+from iclverify.checks.compare import critical_value, resolution_of
+from iclverify.checks.decide import SKEW_LIMIT, skewness
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
 
@@ -47,10 +51,14 @@ class SlopeFit:
     """Weighted least-squares fit ``log y = c + slope * log x`` with known per-point variances.
 
     ``se`` is the slope's standard error propagated from the per-point standard errors of
-    the means (delta method: ``sd(log ybar) = se(ybar)/ybar``), inflated by the Birge ratio
-    ``sqrt(chi2/dof)`` when the power law misfits (``chi2 > dof``); ``crit`` is the Student-t
-    critical value of the suite's per-comparison false-alarm rate with ``n_reps - 1``
-    degrees of freedom; ``chi2`` (with ``dof``) is the goodness of fit of the power law.
+    the means (delta method: ``sd(log ybar) = se(ybar)/ybar``), never inflated: a power law
+    that does not fit is reported as a misfit (``misfit``: the chi-square of the fit exceeds
+    its quantile at the ledger's per-test rate), and a claim resting on a misfitting fit is
+    INCONCLUSIVE, not passed with a wider interval.  ``crit`` is the Student-t critical value
+    of the ledger's per-test rate with ``n_reps - 1`` degrees of freedom (``n_reps`` counts
+    batches when the samples were batched because they are skewed: ``batch``).
+    **Resolution** of a slope test: the smallest error in the exponent that the interval
+    rejects on both sides, relative to ``|exponent|`` (:meth:`resolution`).
     """
 
     slope: float
@@ -63,6 +71,41 @@ class SlopeFit:
     x: list = field(default_factory=list)
     y: list = field(default_factory=list)
     yerr: list = field(default_factory=list)
+    misfit_p: float = 1.0
+    misfit_alpha: float = 0.0
+    batch: int = 1
+    max_skewness: float = 0.0
+
+    @property
+    def misfit(self) -> bool:
+        """The power law is rejected by its chi-square at the per-test rate (the slope means nothing then)."""
+        return self.misfit_p < self.misfit_alpha
+
+    def test(self, exponent: float, *, role: str = "claim", label: str = "") -> bool:
+        """:meth:`consistent_with`, counted in the active ledger (``rejected`` = not consistent)."""
+        ok = self.consistent_with(exponent)
+        _ledger.record("slope t interval", not ok, role=role, label=label or f"slope vs {exponent:+g}")
+        return ok
+
+    def resolution(self, exponent: float) -> float:
+        """Smallest relative error in ``exponent`` rejected on both sides (scale ``|exponent|``, or 1 at 0)."""
+        return resolution_of(exponent, self.slope, self.crit * self.se, scale=abs(exponent) or 1.0)
+
+    def row(self, label: str, exponent: float) -> dict:
+        """An evidence row for the slope test against ``exponent`` (with the misfit flag)."""
+        lo, hi = self.ci
+        return {"point": label, "theory": exponent, "estimate": self.slope, "se": self.se, "crit": self.crit,
+                "interval": [lo, hi], "resolution": self.resolution(exponent), "passed": self.consistent_with(exponent),
+                "role": "claim", "method": "WLS log-log slope, delta-method SE" + (
+                    f", batch means of {self.batch}" if self.batch > 1 else ""),
+                "scale_rule": "smallest exponent error rejected, relative to |exponent|", "misfit": self.misfit,
+                "chi2": self.chi2, "dof": self.dof}
+
+    def moved(self, slope: float, se: float | None = None) -> "SlopeFit":
+        """The same fit with another slope (and SE): counterfactual data for a control."""
+        from dataclasses import replace
+
+        return replace(self, slope=float(slope), se=float(self.se if se is None else se))
 
     @property
     def ci(self) -> tuple[float, float]:
@@ -78,6 +121,8 @@ class SlopeFit:
     def summary(self, exponent: float | None = None) -> str:
         lo, hi = self.ci
         text = f"slope {self.slope:+.4f} +/- {self.se:.4f} (CI [{lo:+.3f}, {hi:+.3f}], crit {self.crit:.2f})"
+        if self.misfit:
+            text += f" [MISFIT: power law chi2 = {self.chi2:.1f} on {self.dof} dof, p = {self.misfit_p:.1e}]"
         if exponent is not None:
             text += f", z vs {exponent:+g} = {self.z(exponent):+.2f}"
         return text
@@ -85,10 +130,11 @@ class SlopeFit:
     def as_dict(self) -> dict:
         lo, hi = self.ci
         return {"slope": self.slope, "se": self.se, "ci_low": lo, "ci_high": hi, "crit": self.crit,
-                "chi2": self.chi2, "dof": self.dof, "n_reps": self.n_reps}
+                "chi2": self.chi2, "dof": self.dof, "n_reps": self.n_reps, "misfit": self.misfit,
+                "misfit_p": self.misfit_p, "batch": self.batch, "max_skewness": self.max_skewness}
 
 
-def loglog_slope(x, samples, *, alpha: float = PER_COMPARISON_ALPHA) -> SlopeFit:
+def loglog_slope(x, samples, *, alpha: float | None = None, batch: int | None = None) -> SlopeFit:
     """Fit the exponent of ``E[Y(x)] ~ C x^slope`` from independent repeats.
 
     Parameters
@@ -97,6 +143,13 @@ def loglog_slope(x, samples, *, alpha: float = PER_COMPARISON_ALPHA) -> SlopeFit
         Grid (e.g. context sizes ``m``).
     samples : array (reps, k)
         Independent repeats at each grid point (columns may come from different draws).
+    alpha : float, optional
+        Per-test rate (default: the active ledger's).
+    batch : int, optional
+        Batch size for batch means.  By default, when some column's sample skewness exceeds
+        :data:`~iclverify.checks.decide.SKEW_LIMIT` (squared errors are skewed) and there are at
+        least 80 repeats, the repeats are grouped into 40 batches and the means of the batches
+        are the repeats (the t critical value is then calibrated for skewed samples).
 
     Examples
     --------
@@ -110,6 +163,13 @@ def loglog_slope(x, samples, *, alpha: float = PER_COMPARISON_ALPHA) -> SlopeFit
     s = np.asarray(samples, dtype=float)
     if s.ndim != 2 or s.shape[1] != x.size or s.shape[0] < 2:
         raise ValueError(f"samples must have shape (reps >= 2, {x.size}); got {s.shape}")
+    alpha = _ledger.test_alpha() if alpha is None else alpha
+    skew = float(max(abs(skewness(s[:, j])) for j in range(s.shape[1])))
+    if batch is None:
+        batch = s.shape[0] // 40 if (skew > SKEW_LIMIT and s.shape[0] >= 80) else 1
+    if batch > 1:
+        nb = s.shape[0] // batch
+        s = s[: nb * batch].reshape(nb, batch, s.shape[1]).mean(axis=1)
     mean = s.mean(axis=0)
     se = s.std(axis=0, ddof=1) / math.sqrt(s.shape[0])
     if np.any(mean <= 0):
@@ -122,11 +182,11 @@ def loglog_slope(x, samples, *, alpha: float = PER_COMPARISON_ALPHA) -> SlopeFit
     resid = ly - X @ coef
     chi2 = float(np.sum(w * resid**2))
     dof = int(x.size - 2)
-    # a power law that misfits (chi2/dof > 1) gets its slope SE inflated by the Birge ratio
-    birge = math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
-    return SlopeFit(float(coef[1]), float(math.sqrt(cov[1, 1])) * birge, float(coef[0]),
-                    critical_value(s.shape[0], alpha), chi2, int(x.size - 2), int(s.shape[0]),
-                    x.tolist(), mean.tolist(), se.tolist())
+    # No inflation: a misfitting power law is reported as a misfit (chi-square p-value below the per-test rate).
+    p_fit = float(stats.chi2.sf(chi2, dof)) if dof > 0 else 1.0
+    return SlopeFit(float(coef[1]), float(math.sqrt(cov[1, 1])), float(coef[0]),
+                    critical_value(s.shape[0], alpha), chi2, dof, int(s.shape[0]),
+                    x.tolist(), mean.tolist(), se.tolist(), p_fit, float(alpha), int(batch), skew)
 
 
 def bootstrap_slope(x, samples, *, n_boot: int = 400, rng=None) -> tuple[float, float]:

@@ -34,11 +34,27 @@ def test_bootstrap_se_agrees_with_delta_method():
     assert 0.7 < boot / fit.se < 1.4
 
 
-def test_birge_ratio_inflates_se_for_a_misfit():
+def test_a_misfitting_power_law_is_reported_not_inflated():
+    """A curved log-log relation is flagged as a misfit (chi-square), and its SE is the plain delta-method SE."""
     x = np.array([1.0, 2, 4, 8, 16])
     curved = np.exp(-np.log(x) ** 2)[None, :] * (1 + 0.01 * np.random.default_rng(3).standard_normal((50, 5)))
     fit = rates.loglog_slope(x, curved)
-    assert fit.chi2 > fit.dof
+    assert fit.chi2 > fit.dof and fit.misfit and "MISFIT" in fit.summary()
+    assert fit.row("curved", -1.0)["misfit"] is True
+    straight = (1 / x)[None, :] * (1 + 0.01 * np.random.default_rng(3).standard_normal((50, 5)))
+    assert not rates.loglog_slope(x, straight).misfit
+    # no inflation: the SE is the weighted least-squares SE from the per-point SEs alone
+    mean, se = curved.mean(axis=0), curved.std(axis=0, ddof=1) / math.sqrt(50)
+    X = np.column_stack([np.ones(5), np.log(x)])
+    w = (mean / se) ** 2
+    assert math.isclose(fit.se, math.sqrt(np.linalg.inv(X.T @ (w[:, None] * X))[1, 1]), rel_tol=1e-9)
+
+
+def test_skewed_repeats_are_batched():
+    x = np.array([10.0, 20, 40, 80])
+    s = (1 / x) * np.random.default_rng(1).exponential(size=(400, 4))
+    fit = rates.loglog_slope(x, s)
+    assert fit.max_skewness > 0.5 and fit.batch == 10 and fit.n_reps == 40
 
 
 def test_kme_pool_exact_mse_passes_and_control_is_rejected():

@@ -59,7 +59,7 @@ def test_calibration_light():
 
     ex = calibration.exact_truth_calibration(60)
     k = ex["counts"]
-    assert k["false alarm (suite level)"] == 0
+    assert k["false alarm (per-test alpha)"] == 0
     assert k["false alarm (nominal 5%)"] <= 10          # 60 seeds at 5 %: P(>10) < 0.3 %
     assert k["power: c-term dropped"] == 60
     assert k["power: (1+rho)^2 -> 1+rho^2"] >= 30      # measured 86 % at 100 seeds

@@ -16,6 +16,7 @@ EXPECTED = {
     "lu2024.ridgeless-icl-code-form": PROVED,
     "lu2024.idg-tau-ratio": PROVED,
     "lu2024.tau-inf-limit": PROVED,
+    "lu2024.tau-inf-limit-ridge": CHECKED,
     "lu2024.kappa-inf-limit": PROVED,
     "lu2024.epsilon0-identity": (PROVED, CHECKED),
     "lu2024.ridge-to-ridgeless": CHECKED,

@@ -24,6 +24,10 @@ Running the battery on your own claims (see ``docs/extending.md``):
 
 ``pytest --pyargs iclverify`` runs the package's own property suite
 (:mod:`iclverify.selftest`) against the installed package.
+
+Suite-level accounting: a session ledger (:func:`iclverify.checks.ledger.observe`) counts every
+statistical test recorded while pytest runs, and the terminal summary prints the counts and the
+Bonferroni bound they imply for this session (the run-wide budget is planned for one report run).
 """
 
 from __future__ import annotations
@@ -113,3 +117,45 @@ def pytest_runtest_call(item) -> None:  # noqa: D103 - pytest hook; runs after t
     expect = marker.kwargs.get("expect", "CONFIRMED")
     for claim_id in marker.args:
         assert_battery(claim_id, expect=expect, **_options(item.config))
+
+
+# ---------------------------------------------------------------------------------------
+# Suite-level accounting of statistical tests
+
+_SESSION_LEDGER = "_iclverify_session_ledger"
+
+
+def pytest_sessionstart(session) -> None:  # noqa: D103 - pytest hook
+    from iclverify.checks import ledger
+
+    led = ledger.TestLedger()
+    cm = ledger.observe(led)
+    cm.__enter__()
+    setattr(session.config, _SESSION_LEDGER, (led, cm))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: D103 - pytest hook
+    held = getattr(config, _SESSION_LEDGER, None)
+    if held is None:
+        return
+    led, cm = held
+    cm.__exit__(None, None, None)
+    delattr(config, _SESSION_LEDGER)
+    if not led.records:
+        return
+    s = led.summary()
+    by_role = {r: led.count(r) for r in ("claim", "control", "diagnostic")}
+    false_alarms = sum(r.rejected for r in led.records if r.role == "claim")
+    tr = terminalreporter
+    tr.section("iclverify statistical tests (this pytest session)")
+    tr.write_line(
+        f"{by_role['claim']} primary, {by_role['control']} control and {by_role['diagnostic']} diagnostic tests "
+        f"recorded by the claims and checks this session ran, each at alpha = {s['per_test_alpha']:.1e}; "
+        f"primary tests that rejected: {false_alarms} (these include statements that are not expected to hold "
+        f"and tests that feed deliberately wrong formulas).")
+    tr.write_line(
+        f"Scope: this counts every ledger-recorded test of this process (claim runs, repeated runs of the same claim, "
+        f"counterfactual re-checks), not tests that bypass the ledger (plain numpy assertions, hypothesis "
+        f"properties). The run-wide budget {s['family_wise_budget']} is planned for ONE report run "
+        f"({s['planned_primary_tests']} primary tests); for this session the Bonferroni bound on any false alarm is "
+        f"{by_role['claim']} x {s['per_test_alpha']:.1e} = {min(1.0, by_role['claim'] * s['per_test_alpha']):.3g}.")

@@ -16,7 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from iclverify.derivations.registry import FAILED, derivations, run_derivation
+    from iclverify.derivations.registry import FAILED, SHARED, derivations, run_derivation
 
     if args.paper is not None:
         from iclverify._commands._validate import check_choice
@@ -33,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([{"name": r.name, "paper": r.paper, "statement": r.statement, "status": r.status,
                            "detail": r.detail, "runtime_s": r.runtime_s} for r in results], indent=2))
     else:
-        n_bad = sum(r.status == FAILED for r in results)
+        n_bad = sum(r.status in (FAILED, SHARED) for r in results)
         print(f"{len(results)} derivations, {n_bad} failed")
-    return 1 if any(r.status == FAILED for r in results) else 0
+    return 1 if any(r.status in (FAILED, SHARED) for r in results) else 0

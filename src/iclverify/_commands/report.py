@@ -42,6 +42,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
                         "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--store", default=None, metavar="PATH",
+                   help="result store (SQLite file) backing every simulation: a second run with the same "
+                        "seed and scale reuses them all (default: none)")
+    p.add_argument("--mutation-summary", default=None, metavar="FILE",
+                   help="JSON written by `iclverify mutate --json FILE`: its kill rate joins the summary")
 
 
 def _list(sel) -> int:
@@ -76,6 +81,10 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
         parts.append("--no-derivations")
     if args.strict:
         parts.append("--strict")
+    if args.store:
+        parts += ["--store", args.store]
+    if args.mutation_summary:
+        parts += ["--mutation-summary", args.mutation_summary]
     parts += ["--out", args.out]
     return shlex.join(parts)
 
@@ -110,11 +119,27 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--timeout: expected seconds >= 0 (0: no limit), got {args.timeout!r}")
     if not args.list:
         check_output_dir(args.out)  # before any claim runs: a bad --out must not cost the whole run
+    if args.store is not None:
+        from iclverify._commands._validate import check_store_path
+        from iclverify.checks.store import ResultStore
+
+        check_store_path(args.store)
+        ResultStore(args.store)  # a corrupt, foreign or unwritable store stops the run before any work
     seed = args.seed
+    mutation = None
+    if args.mutation_summary:
+        from iclverify.mutation.summary import read_summary
+
+        try:
+            mutation = read_summary(args.mutation_summary)
+        except (OSError, ValueError) as err:
+            print(f"iclverify report: --mutation-summary: {err}", file=sys.stderr)
+            return 2
     opts = ReportOptions(quick=args.quick, seed=seed,
                          jobs=args.jobs, only=tuple(args.only), claims_specs=tuple(args.claims),
                          figures=args.figures, derivations=args.derivations, out_dir=args.out,
-                         strict=args.strict, command=_canonical_command(args, seed), timeout_s=args.timeout)
+                         strict=args.strict, command=_canonical_command(args, seed), store=args.store,
+                         timeout_s=args.timeout)
     try:
         sel = select(opts)
     except (KeyError, FileNotFoundError, ImportError) as err:
@@ -134,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
 
         data = run_report(replace(opts, out_dir=staging), progress=None if args.quiet else sys.stderr,
                           selection=sel)
+        data.mutation = mutation
         write_report(data, staging)
         # judged while the figure files are still where the data points to them
         failures, summary, status = data.failures(), data.summary_line(), data.exit_status()

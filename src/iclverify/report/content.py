@@ -153,8 +153,13 @@ def limitations(r: ClaimResult) -> list[str]:
         out.append("Statistical confirmation: agreement within the calibrated band at the stated d and repeats "
                    "(see the statistical budget in the legend), not a proof; finite-d effects are bounded by the stated allowance.")
     if not c.expected:
-        out.append("Registered with expected=False: the research note did not reproduce this statement, so its "
-                   "verdict never fails the run.")
+        out.append(f"Registered with expected=False: the research note did not reproduce this statement "
+                   f"({c.not_reproduced_in}), so its verdict never fails the run." if c.not_reproduced_in else
+                   "Registered with expected=False (no research note is cited for it), so its verdict never fails "
+                   "the run.")
+    if ev.verdict is Verdict.NOT_REPRODUCED:
+        out.append("NOT REPRODUCED here: our reconstruction of the setting failed the statement; the numbers are in "
+                   "the verdict's reason (a finding about the reconstruction, not a refutation of the paper).")
     if ev.verdict is Verdict.INCONCLUSIVE:
         out.append("The check lacked power this time; see the verdict's reason.")
     if not ev.controls and ev.verdict is not Verdict.ERROR:
@@ -176,7 +181,9 @@ def claim_fields(r: ClaimResult) -> list[Field]:
     fields += [
         Field("Assumptions and domain", c.assumptions or "(none stated)"),
         Field("Check", c.check.value),
-        Field("Expected to hold", "yes" if c.expected else "no (the note did not reproduce it)"),
+        Field("Expected to hold", "yes" if c.expected else
+              (f"no (the note did not reproduce it: {c.not_reproduced_in})" if c.not_reproduced_in
+               else "no (registered so; no note cited)")),
     ]
     return fields
 

@@ -55,6 +55,9 @@ DERIVATION_LEGEND: dict[str, str] = {
     "PROVED": "sympy re-derived the formula from first principles and reduced the difference to zero.",
     "CHECKED-NUMERICALLY": "sympy could not close the argument; the two sides agree at high precision at the "
                            "points stated.",
+    "SHARED-CONSTRUCTION": "the two sides reduce to each other, but one is built from the other (a theory function "
+                           "that builds one side is called while building the other): nothing was shown; not "
+                           "counted as PROVED.",
     "FAILED": "the re-derivation disagrees with the encoded formula, or crashed.",
 }
 

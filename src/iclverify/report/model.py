@@ -23,13 +23,13 @@ from typing import Any
 
 from iclverify.checks import ledger
 from iclverify.checks.claims import Claim, Evidence, Verdict, _jsonable
-from iclverify.derivations.registry import FAILED, DerivationResult
+from iclverify.derivations.registry import FAILED, SHARED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
 __all__ = ["ClaimResult", "FigureResult", "ReportData", "VERDICT_ORDER", "DERIVATION_ORDER", "fmt_number"]
 
 VERDICT_ORDER = tuple(v.value for v in Verdict)
-DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "FAILED")
+DERIVATION_ORDER = ("PROVED", "CHECKED-NUMERICALLY", "SHARED-CONSTRUCTION", "FAILED")
 
 
 def fmt_number(x: Any, digits: int = 6) -> str:
@@ -82,12 +82,14 @@ class ClaimResult:
 
     @property
     def outcome(self) -> str:
-        """``ok``, ``FAIL``, ``attention`` or ``expected-failure``/``unexpected-pass`` for ``expected=False``."""
+        """``ok``, ``FAIL``, ``attention``, ``not-reproduced``, or ``expected-failure``/``unexpected-pass`` for ``expected=False``."""
         v = self.evidence.verdict
         if not self.claim.expected:
             return "unexpected-pass" if v.holds else "expected-failure"
         if v.holds:
             return "ok"
+        if v is Verdict.NOT_REPRODUCED:
+            return "not-reproduced"
         return "FAIL" if self.fails_run else "attention"
 
     @property
@@ -96,8 +98,11 @@ class ClaimResult:
             "ok": "holds, as the note expects",
             "FAIL": "should hold but did not: fails the run",
             "attention": "not decided: the check lacked power (does not fail the run)",
-            "expected-failure": "registered as not expected to hold (the note did not reproduce it); "
-                                "does not fail the run",
+            "not-reproduced": "not reproduced by our reconstruction of the setting (a finding, see the reason); "
+                              "does not fail the run",
+            "expected-failure": ("registered as not expected to hold (the note did not reproduce it: "
+                                 f"{self.claim.not_reproduced_in}); does not fail the run" if self.claim.not_reproduced_in
+                                 else "registered as not expected to hold (no note cited); does not fail the run"),
             "unexpected-pass": "registered as not expected to hold, yet the check confirmed it: "
                                "worth a look; does not fail the run",
         }[self.outcome]
@@ -173,6 +178,7 @@ class ReportData:
     notes: list[str] = field(default_factory=list)  # e.g. "figure renderer unavailable"
     strict: bool = False
     load_errors: list[tuple[str, str]] = field(default_factory=list)  # (what, traceback) that failed to import
+    mutation: dict | None = None  # summary of an `iclverify mutate --json` run (report --mutation-summary)
 
     # -- counts -----------------------------------------------------------------------------
     def verdict_counts(self) -> dict[str, int]:
@@ -226,7 +232,7 @@ class ReportData:
         if self.strict:
             out += [f"claim {r.claim.id}: INCONCLUSIVE (--strict)" for r in self.claims
                     if r.claim.expected and r.evidence.verdict is Verdict.INCONCLUSIVE]
-        out += [f"derivation {d.name}: FAILED" for d in self.derivations if d.status == FAILED]
+        out += [f"derivation {d.name}: {d.status}" for d in self.derivations if d.status in (FAILED, SHARED)]
         if self.strict:
             out += [f.problem + " (--strict)" for f in self.figures if f.problem]
         return out
@@ -237,7 +243,7 @@ class ReportData:
 
     def attention(self) -> list[ClaimResult]:
         """Claims that do not fail the run but a reader should look at."""
-        return [r for r in self.claims if r.outcome in ("attention", "unexpected-pass")]
+        return [r for r in self.claims if r.outcome in ("attention", "not-reproduced", "unexpected-pass")]
 
     @property
     def passed(self) -> bool:
@@ -260,6 +266,8 @@ class ReportData:
         line += f"; {_plural(len(self.derivations), 'derivation')} ({dparts or 'none'})"
         n_fig_ok = sum(f.ok for f in self.figures)
         line += f"; {n_fig_ok}/{len(self.figures)} figures drawn; {self.wall_s:.1f} s"
+        if self.mutation:
+            line += f"; {self.mutation['line']}"
         return line
 
     # -- machine form -------------------------------------------------------------------------
@@ -286,6 +294,7 @@ class ReportData:
                 "figure_problems": self.figure_problems(),
                 "notes": self.notes,
                 "load_errors": [{"what": w, "traceback": tb} for w, tb in self.load_errors],
+                "mutation": self.mutation,
             },
             "claims": [r.as_dict() for r in self.claims],
             "derivations": [_derivation_dict(d) for d in self.derivations],

@@ -58,6 +58,8 @@ class ReportOptions:
         Also fail the run on INCONCLUSIVE claims that should hold.
     command : str
         The command line, recorded in the report.
+    store : str, optional
+        Result store backing the simulations (``RunConfig.store``); a rerun reuses them.
     """
 
     quick: bool = True
@@ -70,6 +72,7 @@ class ReportOptions:
     out_dir: str = "report"
     strict: bool = False
     command: str = ""
+    store: str | None = None
     timeout_s: float | None = None
 
 
@@ -426,7 +429,7 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     if figures_to_draw and not have_renderer:
         notes.append(f"figure renderer iclverify.figures.render is not installed: {len(figures_to_draw)} "
                      "figure(s) not drawn")
-    config = RunConfig(quick=options.quick, jobs=1, seed=options.seed)
+    config = RunConfig(quick=options.quick, jobs=1, seed=options.seed, store=options.store)
 
     # Figures first: they are likely the longest tasks, and a parallel pool should start them early.
     tasks: list[tuple[str, tuple, str]] = []
@@ -528,6 +531,6 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
         claims=claim_results, derivations=deriv_results, figures=figures,
         config={"quick": options.quick, "seed": options.seed, "jobs": jobs, "only": _split(options.only),
                 "claims_specs": list(options.claims_specs), "figures": options.figures,
-                "derivations": options.derivations, "strict": options.strict},
+                "derivations": options.derivations, "strict": options.strict, "store": options.store},
         environment=environment(), command=options.command, started=started, wall_s=wall, notes=notes,
         strict=options.strict, load_errors=list(sel.load_errors))
