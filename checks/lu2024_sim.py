@@ -56,6 +56,7 @@ import numpy as np
 from iclverify._version import __version__
 from iclverify.checks._lu2024_fit import SOLVERS, fit_gamma
 from iclverify.checks.array_backend import get_backend
+from iclverify.theory.resources import require_memory
 from iclverify.checks.sweep import run_sweep, seed_sequence
 from iclverify.theory._domains import Interval, validated
 from iclverify.theory.domains import COMMON, LU2024
@@ -351,7 +352,46 @@ class SimulationResult:
         return out
 
 
-_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"])
+#: Labels have variance 1 + rho and their squares are summed over a context: beyond this float64 overflows.
+SIM_RHO = LU2024["rho"].with_(high=1e100, high_open=False,
+                              description="label-noise variance (simulation: float64 squares the labels)")
+_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"], rho=SIM_RHO)
+
+
+def simulation_bytes(alpha: float, kappa: float, tau: float, d: int, *, reps: int = 1, method: str = "fast",
+                     assignment: str = "balanced") -> float:
+    """Estimated peak memory (bytes) of one repeat plus the per-repeat records.
+
+    Fast method: a few ``n x (d+1)`` float64 arrays of features, and the fit's ``m x m`` system with
+    ``m = min(n, p)``, ``p = d(d+1)`` (dual kernel for n <= p, Gram matrix otherwise).  Reference
+    method: the ``n x p`` design matrix.  Sizes in floating point, so an absurd input gives a huge
+    number, not an overflow.
+    """
+    ell = max(1.0, alpha * d)
+    n = tau * float(d) ** 2
+    if not math.isinf(kappa) and assignment == "balanced":
+        n = max(n, kappa * d)
+    n = max(1.0, n)
+    p = float(d) * (d + 1)
+    features = 8.0 * (8 * n * (d + 1) + max(kappa * d if math.isfinite(kappa) else n, 1.0) * d)
+    fit = 8.0 * min(n, p) ** 2 * 2 + (8.0 * n * p if method == "reference" else 0.0)
+    context = 8.0 * ell if method == "reference" else 0.0
+    return features + fit + context + 4096.0 * reps
+
+
+def check_simulation_memory(alpha, kappa, tau, d, *, reps: int = 1, method: str = "fast",
+                            assignment: str = "balanced") -> None:
+    """``ValueError`` naming --d/--tau/--kappa/--alpha/--reps when one repeat cannot fit in memory."""
+    one = simulation_bytes(float(alpha), float(kappa), float(tau), int(d), reps=0, method=method,
+                           assignment=assignment)
+    records = simulation_bytes(0.0, 0.0, 0.0, 1, reps=int(reps)) - simulation_bytes(0.0, 0.0, 0.0, 1, reps=0)
+    # name the parameter that makes the estimate large: the one whose term dominates
+    terms = {"reps": records, "tau": 8.0 * 8 * float(tau) * float(d) ** 3,
+             "kappa": 8.0 * 8 * float(kappa) * float(d) ** 2 if math.isfinite(kappa) else 0.0,
+             "d": 8.0 * 2 * (float(d) * (d + 1)) ** 2}
+    culprit = max(terms, key=terms.get)
+    require_memory(one + records, f"a d = {d} simulation (alpha = {alpha:g}, kappa = {kappa:g}, tau = {tau:g}, "
+                                  f"{reps} repeats)", culprit)
 
 
 @validated(_SIM_SPACE)
@@ -408,6 +448,7 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     _choice("assignment", assignment, ASSIGNMENTS)
     _choice("solver", solver, SOLVERS)
     _choice("discretisation", discretisation, DISCRETISATIONS)
+    check_simulation_memory(alpha, kappa, tau, d, reps=reps, method=method, assignment=assignment)
     t0 = time.perf_counter()
     params = {"alpha": float(alpha), "kappa": float(kappa), "tau": float(tau), "rho": float(rho),
               "lam": float(lam), "d": int(d), "method": method, "tasks": tasks, "assignment": assignment,

@@ -359,4 +359,6 @@ def test_both_cli_prefixes_listed(capsys):
     out = capsys.readouterr().out
     for name in ("optimal_risk", "lowrank_optimal_risk", "lora_risk", "rag_optimal_risk", "alignment_optimal_risk",
                  "heteroscedastic_risks", "ar1_drift_risks", "wpgd_optimal_risk"):
-        assert f"li2024.{name} " in out and f"li2024_finegrained.{name} " in out
+        # one line per formula; the second prefix is listed as its alias (issue 17: no duplicate entries)
+        line = next(ln for ln in out.splitlines() if ln.startswith(f"li2024.{name} "))
+        assert f"li2024_finegrained.{name}" in line

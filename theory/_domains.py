@@ -182,6 +182,35 @@ class ParameterSpace:
         return out
 
 
+#: Digits of the mpmath re-evaluation of a scalar whose float64 value came out non-finite.
+_RESCUE_DPS = 30
+
+
+def _finite_or_mpmath(func: Callable, bound: inspect.BoundArguments, out: Any) -> Any:
+    """A scalar float64 result that is NaN or ±inf is re-evaluated with the function's own ``dps`` path.
+
+    Inside the declared domain a NaN is never the right answer: it comes from an intermediate that
+    overflowed or an ``inf - inf`` (e.g. ``b*b`` with ``b = 1e160``).  The mpmath path has no
+    overflow; its value, rounded to float64, replaces the float64 one when it is finite (a true
+    value beyond float64's range stays ±inf).  Only scalar inputs and results (matrix-valued
+    functions are left alone).
+    """
+    if isinstance(out, (bool, np.bool_)) or np.ndim(out) != 0:
+        return out
+    try:
+        value = float(out)
+    except (TypeError, ValueError):
+        return out
+    if math.isfinite(value):
+        return out
+    try:
+        redo = func(*bound.args, **{**bound.kwargs, "dps": _RESCUE_DPS})
+        better = float(redo)
+    except Exception:  # noqa: BLE001 - no better value: keep float64's
+        return out
+    return better if (math.isfinite(better) or math.isnan(value)) else out
+
+
 def validated(space: ParameterSpace, **overrides: Interval) -> Callable:
     """Decorator: validate every argument of the function that ``space`` declares.
 
@@ -197,14 +226,36 @@ def validated(space: ParameterSpace, **overrides: Interval) -> Callable:
 
     def deco(func: Callable) -> Callable:
         sig = inspect.signature(func)
+        has_dps = "dps" in sig.parameters
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             bound = sig.bind(*args, **kwargs)
+            shaped = {}
             for k, v in list(bound.arguments.items()):
-                if k in spc.domains and v is not None:
+                # None is accepted only where it is the declared default (e.g. dps=None: float64)
+                if k in spc.domains and not (v is None and sig.parameters[k].default is None):
                     bound.arguments[k] = check_value(k, v, spc.domains[k])
-            return func(*bound.args, **bound.kwargs)
+                    if np.ndim(bound.arguments[k]) > 0:
+                        shaped[k] = np.shape(bound.arguments[k])
+            if len(shaped) > 1:
+                try:
+                    np.broadcast_shapes(*shaped.values())
+                except ValueError:
+                    raise ValueError("array parameters do not broadcast together: " + ", ".join(
+                        f"{k} has shape {sh}" for k, sh in shaped.items())) from None
+            try:
+                out = func(*bound.args, **bound.kwargs)
+            except (ZeroDivisionError, OverflowError) as err:  # float64 ran out of range: mpmath has none
+                if not (has_dps and bound.arguments.get("dps") is None and not shaped):
+                    raise ValueError(f"{func.__name__}: the inputs leave the floating-point range "
+                                     f"({type(err).__name__}: {err}); "
+                                     + ", ".join(f"{k}={v!r}" for k, v in bound.arguments.items())) from None
+                out = func(*bound.args, **{**bound.kwargs, "dps": _RESCUE_DPS})
+                return float(out) if np.ndim(out) == 0 else out
+            if has_dps and bound.arguments.get("dps") is None and not shaped:
+                out = _finite_or_mpmath(func, bound, out)
+            return out
 
         wrapper.__parameter_space__ = spc  # type: ignore[attr-defined]
         return wrapper

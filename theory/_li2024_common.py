@@ -142,6 +142,11 @@ def resolve_covariance(name: str, value: Any, d: int | None) -> np.ndarray:
         Naming ``name`` if the matrix is not square of size ``d``, not finite, not
         symmetric, or not positive definite.
     """
+    if d is not None and (value is None or isinstance(value, (str, CovarianceSpec))):
+        from iclverify.theory.resources import require_memory
+
+        # the d x d matrix and the O(d^2) workspace of its eigen/Cholesky factorisations
+        require_memory(8.0 * 4 * float(d) ** 2, f"a {d} x {d} covariance ({name})", "d")
     if value is None:
         if d is None:
             raise ValueError(f"{name}: give d or a matrix")

@@ -22,6 +22,9 @@ Each public function
 
 from __future__ import annotations
 
+import fractions
+import functools
+import inspect
 import math
 from typing import Any
 
@@ -78,6 +81,8 @@ def _mp(v: Any):
     """A scalar as mpf at the current precision; exact for ints, Rationals, decimal strings."""
     if isinstance(v, mpmath.mpf):
         return +v
+    if isinstance(v, fractions.Fraction):  # exact: a ratio of integers
+        return mpmath.mpf(v.numerator) / v.denominator
     if isinstance(v, sp.Basic):
         if v is sp.oo or v == sp.oo:
             return mpmath.inf
@@ -94,17 +99,123 @@ def _mp(v: Any):
     return mpmath.mpf(v)
 
 
+#: Guard digits added to the requested precision before the first evaluation.
+_GUARD_DIGITS = 15
+#: Working precision is doubled at most this many times (dps + 15 digits up to 2^8 times that).
+_MAX_DOUBLINGS = 8
+
+
+def _spread_digits(values) -> int:
+    """Digits that cancellation may cost: twice the largest decimal exponent among the inputs.
+
+    The formulas combine q = (1+ρ)/α, 1/κ, λ and their squares, so terms up to about
+    ``max|x|^2 / min|x|^2`` cancel; starting there keeps two successive precisions from agreeing
+    on a value whose digits all cancelled (at α = 1e-300 a 64-digit evaluation returns 1+ρ at
+    every precision below ~600 digits).
+    """
+    top = 0.0
+    for v in values:
+        try:
+            x = abs(float(v))
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if x > 0 and math.isfinite(x):
+            top = max(top, abs(math.log10(x)))
+    return int(2 * top)
+
+
+def _mp_adaptive(fn, dps: int, *values):
+    """``fn`` (scalar mpf -> mpf) correct to ``dps`` digits, whatever cancellation it suffers.
+
+    The closed forms subtract terms that grow like q = (1+ρ)/α, 1/λ or 1/κ (e.g. 1 - νM at large ν),
+    so a fixed working precision loses as many digits as those terms have above the result: at
+    α = 1e-50 a 30-digit evaluation returns 1.01 instead of 2.02.  Here the evaluation is repeated at
+    doubling working precision (first ``dps + 15`` digits plus :func:`_spread_digits` of the inputs)
+    until two successive values agree to
+    ``dps + 2`` digits; a division by an intermediate that vanished at low precision
+    (ZeroDivisionError) also moves on to the next precision.  The accepted value is rounded to ``dps``.
+
+    Raises
+    ------
+    ArithmeticError
+        If no two successive precisions up to ``(dps + 15) * 2**8`` digits agree.
+    """
+    spread = _spread_digits(values)
+    work = dps + _GUARD_DIGITS + spread
+    prev = None
+    for _ in range(_MAX_DOUBLINGS + 1):
+        with mpmath.workdps(work):
+            tol = mpmath.mpf(10) ** (-(dps + 2))
+            # rounding noise of the previous (half) precision on terms up to 10^spread: a value
+            # that stays below it at two precisions is zero to every digit asked for
+            noise = mpmath.mpf(10) ** (spread + 3 - work // 2)
+            try:
+                val = fn(*(_mp(v) for v in values))
+            except ZeroDivisionError:
+                val = None
+            if val is not None and prev is not None:
+                if val == prev or (mpmath.isfinite(val) and abs(val - prev) <= tol * abs(val)):
+                    with mpmath.workdps(dps):
+                        return +val
+                if mpmath.isfinite(val) and max(abs(val), abs(prev)) <= noise:
+                    return mpmath.mpf(0)
+            prev = val
+        work *= 2
+    raise ArithmeticError(f"no {dps}-digit value reached within {work // 2} working digits "
+                          f"(inputs {', '.join(repr(v) for v in values)})")
+
+
 def _mp_loop(fn, dps: int, *values):
-    """Apply a scalar mpmath evaluator at ``dps`` digits over broadcast inputs (object array if not scalar)."""
+    """Apply a scalar mpmath evaluator, correct to ``dps`` digits, over broadcast inputs (object array if not scalar)."""
     if all(np.ndim(v) == 0 for v in values):
-        with mpmath.workdps(dps):
-            return +fn(*(_mp(v) for v in values))
+        return _mp_adaptive(fn, dps, *values)
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=object) for v in values))
     out = np.empty(arrays[0].shape, dtype=object)
     for idx in np.ndindex(out.shape):
-        with mpmath.workdps(dps):
-            out[idx] = +fn(*(_mp(a[idx]) for a in arrays))
+        out[idx] = _mp_adaptive(fn, dps, *(a[idx] for a in arrays))
     return out
+
+
+#: Inputs whose magnitude leaves [1e-6, 1e6] (or a non-finite float64 result) send a point to mpmath.
+_F64_SAFE = (1e-6, 1e6)
+
+
+def _guard_float64(func):
+    """Decorator for a public function with a ``dps`` path: float64 results it cannot trust are redone in mpmath.
+
+    A point is redone (at 17 digits, :func:`_mp_adaptive`) when its float64 value is not finite, or
+    when an input's magnitude leaves :data:`_F64_SAFE`, where terms of the closed forms cancel or
+    overflow (measured against ``dps=100`` over log-uniform draws in tests/test_theory_extremes.py).
+    """
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        out = func(*args, **kwargs)
+        bound = sig.bind(*args, **kwargs)
+        if bound.arguments.get("dps") is not None:
+            return out
+        names = [k for k in bound.arguments if k != "dps"]
+        try:
+            arrays = np.broadcast_arrays(*(np.asarray(bound.arguments[k], dtype=float) for k in names),
+                                         np.asarray(out, dtype=float))
+        except (TypeError, ValueError):
+            return out
+        ins, res = arrays[:-1], arrays[-1]
+        lo, hi = _F64_SAFE
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(res)
+            for x in ins:
+                ax = np.abs(x)
+                bad |= (ax != 0) & np.isfinite(ax) & ((ax < lo) | (ax > hi))
+        if not np.any(bad):
+            return out
+        res = np.array(res, dtype=float)
+        for idx in zip(*np.nonzero(bad)) if res.ndim else [()]:
+            res[idx] = float(func(**{k: x[idx] for k, x in zip(names, ins)}, dps=_F64_DPS))
+        return float(res) if np.ndim(out) == 0 else res
+
+    return wrapper
 
 
 def _reject_ridgeless_tau_one(tau, lam) -> None:
@@ -221,7 +332,32 @@ def _np_error_flat(kind: str, a, k, t, r, l_):
             # ridge IDG: [DERIVED-HERE] (docs/lu2024_ridge_idg.md); at kappa = inf it equals the ridge ICL
             name = "ridge_icl" if kind == "icl" else "ridge_idg"
             out[ridge] = _np_ridge(name, q[ridge], u[ridge], t[ridge], r[ridge], l_[ridge])
+    redo = np.nonzero(_float64_unreliable(q, u, t, l_, out))[0]
+    for i in redo:  # few points, far out in the domain: exact enough in mpmath, one at a time
+        out[i] = float(_mp_adaptive(lambda *v: _mp_error(kind, *v, _F64_DPS), _F64_DPS, a[i], k[i], t[i], r[i], l_[i]))
     return out
+
+
+#: Digits asked of the mpmath fallback of the float64 path (float64 itself carries ~16).
+_F64_DPS = 17
+#: Box of (q, u = 1/kappa, tau, lam / nu) inside which the float64 kernels are accurate to ~1e-10
+#: relative (measured against dps=100 over log-uniform draws: tests/test_theory_extremes.py).  Outside
+#: it, terms of size q, 1/lam or 1/kappa cancel down to an O(1) result, or intermediates overflow.
+_F64_BOX = {"q": (1e-6, 1e5), "u": (0.0, 1e6), "tau": (1e-8, 1e8), "lam": (1e-6, 1e6)}
+
+
+def _float64_unreliable(q, u, tau, lam, out) -> np.ndarray:
+    """Points whose float64 value is not trusted: non-finite, or inputs outside :data:`_F64_BOX`."""
+    bad = ~np.isfinite(out)
+    lo, hi = _F64_BOX["q"]
+    bad |= (q < lo) | (q > hi)
+    bad |= u > _F64_BOX["u"][1]
+    lo, hi = _F64_BOX["tau"]
+    finite_tau = np.isfinite(tau)
+    bad |= finite_tau & ((tau < lo) | (tau > hi) | (np.abs(tau - 1.0) < 1e-6))
+    lo, hi = _F64_BOX["lam"]
+    bad |= (lam > 0) & ((lam < lo) | (lam > hi))
+    return bad
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +380,7 @@ def _mp_error(kind: str, alpha, kappa, tau, rho, lam, dps: int):
         if kind == "icl":
             return F.OUTER["ridgeless_icl_gt1"].mpmath(q, rho, tau, _m_mp(q, u), _dm_mp(q, u))
         return F.OUTER["ridgeless_idg_gt1"].mpmath(q, rho, tau, _m_mp(q, u))
-    e = solve_epsilon_mp(q, u, tau, lam, dps)
+    e = solve_epsilon_mp(q, u, tau, lam, mpmath.mp.dps)
     nu = q + e
     name = "ridge_icl" if kind == "icl" else "ridge_idg"  # ridge IDG: [DERIVED-HERE]
     return F.OUTER[name].mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
@@ -329,6 +465,7 @@ def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps
 
 @expose("lu2024.task_generalization_gap")
 @validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+@_guard_float64
 def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *,
                             dps: int | None = None) -> Any:
     """Task-generalisation gap :math:`g_{\\rm task}=e^{\\rm ICL}-e^{\\rm IDG}` ([CODE] ``gtask_mean``, note §1, Fig. 4).
@@ -438,6 +575,7 @@ def ridgeless_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int 
 
 @expose("lu2024.self_consistent_epsilon")
 @validated(LU2024, dps=_DPS)
+@_guard_float64
 def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
     """The unique positive root ε of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)` (note §3.2).
 
@@ -460,7 +598,7 @@ def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
                 return mpmath.mpf(0)
             if l__ == 0 and t_ == 1:
                 raise ValueError("tau=1 with lam=0 is outside the domain of tau: no ridgeless root at tau = 1")
-            return solve_epsilon_mp((1 + r_) / a_, inverse_kappa(k_), t_, l__, dps)
+            return solve_epsilon_mp((1 + r_) / a_, inverse_kappa(k_), t_, l__, mpmath.mp.dps)
         return _mp_loop(one, dps, alpha, kappa, tau, rho, lam)
     _reject_ridgeless_tau_one(t, l_)
     q = (1.0 + r) / a
@@ -504,6 +642,7 @@ def idg_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: 
 
 @expose("lu2024.icl_error_kappa_inf")
 @validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@_guard_float64
 def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """κ → ∞ ridgeless ICL (= IDG) error in closed form ([DERIVED], note §3.5a).
 
@@ -550,6 +689,7 @@ def idg_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
 
 @expose("lu2024.bayes_ridge_icl_error")
 @validated(LU2024, dps=_DPS)
+@_guard_float64
 def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Bayes-optimal (posterior-mean ridge) ICL error :math:`\\rho(1+S_W(\\rho,\\alpha))` ([CODE] ``bayes_estimator.py``, §3.5f).
 
@@ -582,6 +722,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
 
 @expose("lu2024.context_divergence_slope")
 @validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@_guard_float64
 def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Slope of the ridgeless ICL error's linear growth in α: :math:`\\frac{\\rho(\\min(\\tau,1)-\\kappa)_+}{(1+\\rho)|\\tau-1|}`.
 
@@ -609,6 +750,7 @@ def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None 
 
 @expose("lu2024.memorization_limit_icl_error")
 @validated(LU2024, dps=_DPS)
+@_guard_float64
 def memorization_limit_icl_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
     """ICL error as α, τ → ∞ with α/τ → c: :math:`\\rho+(1-\\kappa)_+(1+\\frac{c\\rho}{1+\\rho})` ([DERIVED], note §3.5e).
 
@@ -649,6 +791,7 @@ def memorization_limit_idg_error(kappa: Any, rho: Any, c: Any, *, dps: int | Non
 
 @expose("lu2024.optimal_ridge")
 @validated(LU2024, dps=_DPS)
+@_guard_float64
 def optimal_ridge(alpha: Any, rho: Any, tau: Any, *, dps: int | None = None) -> Any:
     """Optimal ridge at κ = ∞: :math:`\\lambda_{\\rm opt}=(1+q)[(1+\\rho)(1+q)-1]/\\tau`.
 

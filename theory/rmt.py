@@ -105,19 +105,33 @@ def _m_numpy(x: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Stable M for x > 0, u >= 0 (arrays, broadcast)."""
     x, u = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(u, dtype=float))
     b = x + 1.0 - u
-    root = np.sqrt(b * b + 4.0 * x * u)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
+        root = np.sqrt(b * b + 4.0 * x * u)
+    # where b^2 or 4xu overflows (|b| > 1e154): hypot, which never squares b; elsewhere the plain form,
+    # so that ordinary values keep their bits
+    far = ~np.isfinite(root)
+    if np.any(far):
+        root = np.where(far, np.hypot(b, 2.0 * np.sqrt(x) * np.sqrt(u)), root)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # b >= 0: 2/(b+root) has no cancellation; b < 0 (then u > 1 > 0): the other form of the
-        # same positive root, (root - b)/(2xu), has none either.
-        out = np.where(b >= 0, 2.0 / (b + root), (root - b) / (2.0 * x * u))
+        # same positive root, (root - b)/(2xu), has none either (divided by u first: with b < 0, u > 1).
+        plain = (root - b) / (2.0 * x * u)
+        out = np.where(b >= 0, 2.0 / (b + root),
+                       np.where(np.isfinite(plain) & (plain != 0), plain, (root - b) / u / (2.0 * x)))
     return out
 
 
 def _dm_numpy(x: np.ndarray, u: np.ndarray, m: np.ndarray | None = None) -> np.ndarray:
     x, u = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(u, dtype=float))
     m = _m_numpy(x, u) if m is None else m
-    root = np.sqrt((x + 1.0 - u) ** 2 + 4.0 * x * u)
-    return -0.5 * m * m * (1.0 + (x + 1.0 + u) / root)
+    with np.errstate(over="ignore", invalid="ignore"):
+        root = np.sqrt((x + 1.0 - u) ** 2 + 4.0 * x * u)
+        far = ~np.isfinite(root)
+        if np.any(far):  # as in _m_numpy: hypot only where the plain form overflows
+            root = np.where(far, np.hypot(x + 1.0 - u, 2.0 * np.sqrt(x) * np.sqrt(u)), root)
+        out = -0.5 * m * m * (1.0 + (x + 1.0 + u) / root)
+        # m^2 alone overflows for x -> 0 with u large: m * (m * ...) there
+        return np.where(np.isfinite(out), out, -0.5 * m * (m * (1.0 + (x + 1.0 + u) / root)))
 
 
 def _m_mp(x: Any, u: Any) -> mpmath.mpf:

@@ -2,17 +2,52 @@
 
 Each sub-command lives in its own module of :mod:`iclverify._commands`, defining
 ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``; this file only
-collects them.
+collects them, and turns every input error into one line on stderr and exit status 2
+(an interrupt into exit status 130), never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
+import warnings
 
 from iclverify._version import __version__
+
+#: Exit status of bad input (argparse's convention) and of Ctrl-C (128 + SIGINT).
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
+
+
+class UsageError(ValueError):
+    """An input error found by a command: printed as one line, exit status 2."""
+
+
+class Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Every option's help shows its default; descriptions keep their line breaks."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.nargs == 0:  # flags (store_true/false, help, version): their "default" says nothing useful
+            return text
+        if action.default in (None, False, [], argparse.SUPPRESS) or "%(default)" in text or "default" in text:
+            return text
+        if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):
+            return text + " (default: %(default)s)"
+        return text
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: ``iclverify CMD: argument --x: ...``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):  # noqa: D102 - argparse API
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def _command_modules() -> list:
@@ -24,12 +59,12 @@ def _command_modules() -> list:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="iclverify",
         description="Hold closed-form ICL theory against Monte Carlo simulation of one-layer attention.",
     )
     parser.add_argument("--version", action="version", version=f"iclverify {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for mod in _command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
@@ -37,17 +72,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warnings() -> None:
+    """Warnings (e.g. a read-only result store) as ``iclverify: warning: ...`` lines, no source excerpt."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"iclverify: warning: {message}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv:
         parser.print_help()
-        return 2
-    args, extra = parser.parse_known_args(argv)
-    if extra and not getattr(args, "_accepts_extra", False):
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args._extra = extra
-    return int(args._run(args) or 0)
+        return EXIT_USAGE
+    _one_line_warnings()
+    prog = "iclverify"
+    try:
+        args, extra = parser.parse_known_args(argv)
+        prog = f"iclverify {getattr(args, 'command', '') or ''}".strip()
+        if extra and not getattr(args, "_accepts_extra", False):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        if not hasattr(args, "_run"):
+            parser.error(f"choose a command: {', '.join(m.NAME for m in _command_modules())}")
+        args._extra = extra
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted (Ctrl-C); results computed so far are in the result store, if one was used",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as stop:  # argparse errors and --help: already printed
+        return int(stop.code or 0) if isinstance(stop.code, int) or stop.code is None else EXIT_USAGE
+    except Exception as err:  # noqa: BLE001 - the command line prints one line, never a traceback
+        if os.environ.get("ICLVERIFY_DEBUG"):
+            raise
+        from iclverify.checks.store import StoreError
+
+        text = " ".join(str(err).split()) or type(err).__name__
+        if isinstance(err, (ValueError, StoreError, ArithmeticError, MemoryError, NotImplementedError,
+                            FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
+            print(f"{prog}: {text}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"{prog}: internal error ({type(err).__name__}): {text}; set ICLVERIFY_DEBUG=1 for the traceback",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

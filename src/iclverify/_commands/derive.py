@@ -18,6 +18,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from iclverify.derivations.registry import FAILED, SHARED, derivations, run_derivation
 
+    if args.paper is not None:
+        from iclverify._commands._validate import check_choice
+
+        check_choice("--paper", args.paper, {d.paper for d in derivations()})
     results = []
     for d in derivations(args.paper):
         res = run_derivation(d)

@@ -20,7 +20,9 @@ ORDER = 40
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="figures_cmd", metavar="ACTION")
+    from iclverify._commands._validate import default_jobs, int_at_least, jobs_value, seed_value
+
+    sub = p.add_subparsers(dest="figures_cmd", metavar="ACTION", parser_class=type(p))
     ls = sub.add_parser("list", help="list registered figure ids")
     ls.add_argument("--paper", default=None, help="only this paper's figures (e.g. lu2024)")
     mk = sub.add_parser("make", help="build figures: ID... or 'all'")
@@ -29,10 +31,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     mode.add_argument("--quick", dest="quick", action="store_true", default=True,
                       help="small d, few repeats, coarser grids (default)")
     mode.add_argument("--full", dest="quick", action="store_false", help="the papers' d, repeats and grids")
-    mk.add_argument("--d", type=int, default=None, help="override the dimension of simulated points")
-    mk.add_argument("--reps", type=int, default=None, help="override the number of repeats per simulated point")
-    mk.add_argument("--jobs", type=int, default=1, help="parallel workers for the simulations (default 1)")
-    mk.add_argument("--seed", type=int, default=None, help="root seed (default: FigureConfig's)")
+    mk.add_argument("--d", type=int_at_least(1), default=None,
+                    help="override the dimension of simulated points (default: the figure's own)")
+    mk.add_argument("--reps", type=int_at_least(1), default=None,
+                    help="override the number of repeats per simulated point (default: the figure's own)")
+    mk.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
+                    help="parallel workers for the simulations, one BLAS thread each ('auto': one per core)")
+    mk.add_argument("--seed", type=seed_value, default=None, help="root seed (default: FigureConfig's)")
     mk.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
                     help="array backend of the ridge fits: cpu (numpy, default), gpu (PyTorch on CUDA) or "
                          "torch:cpu (the same torch code on the CPU); pip install 'icl-verifier[gpu]'")
@@ -42,6 +47,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _style_arguments(mk)
     st = mk.add_mutually_exclusive_group()
     st.add_argument("--store", default=None, help="result-store file (default: $ICLVERIFY_STORE or the user cache)")
+    mk.add_argument("--repair", action="store_true",
+                    help="recompute stored records that fail their checksum instead of stopping")
     st.add_argument("--no-store", action="store_true", help="simulate afresh and keep nothing")
     rp = sub.add_parser("replot", help="re-draw figures from their CSV files (no computation)")
     rp.add_argument("csv", nargs="+", help="CSV files written by 'figures make'")
@@ -68,7 +75,10 @@ def _select(ids: list[str]) -> list[str]:
         else:
             matches = [k for k in known if k.startswith(i + "-") or k.split("-")[0] == i]
         if not matches:
-            raise KeyError(f"no figure {i!r}; see `iclverify figures list`")
+            from iclverify._commands._validate import did_you_mean
+
+            raise KeyError(f"no figure {i!r}{did_you_mean(i, known + sorted({k.split('-')[0] for k in known}))}; "
+                           "see `iclverify figures list`")
         chosen += [m for m in matches if m not in chosen]
     return chosen
 
@@ -77,6 +87,10 @@ def _list(args) -> int:
     from iclverify.figures.registry import all_figures
 
     specs = [s for s in all_figures() if args.paper is None or s.paper == args.paper or s.id.startswith(args.paper)]
+    if args.paper is not None and not specs:
+        from iclverify._commands._validate import check_choice
+
+        check_choice("--paper", args.paper, {s.paper for s in all_figures()} | {s.id.split("-")[0] for s in all_figures()})
     width = max((len(s.id) for s in specs), default=10)
     for s in specs:
         print(f"{s.id:<{width}}  {s.paper:<18}  {s.title}")
@@ -92,11 +106,15 @@ def _make(args) -> int:
     from iclverify.figures.registry import FigureConfig
     from iclverify.figures.render import make_figure
 
+    from iclverify._commands._validate import check_output_dir, check_store_path, interactive
+
     try:
         ids = _select(args.ids)
     except KeyError as e:
-        print(e.args[0], file=sys.stderr)
+        print(f"iclverify figures make: {e.args[0]}", file=sys.stderr)
         return 2
+    check_output_dir(args.out)
+    check_store_path(args.store)
     kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "device": args.device,
           "scheduler": args.scheduler, "style": args.style, "title": args.title}
     if args.device != "cpu":  # fail before any figure is built, with the backend's own message
@@ -109,21 +127,28 @@ def _make(args) -> int:
             return 2
     if args.seed is not None:
         kw["seed"] = args.seed
+    from iclverify.checks.store import ResultStore, StoreError
+
     if args.no_store:
         kw["store"] = False
-    elif args.store:
-        from iclverify.checks.store import ResultStore
-
-        kw["store"] = ResultStore(args.store)
+    else:  # opened now, so that a corrupt, foreign or unwritable store stops the run before any work
+        kw["store"] = ResultStore(args.store, repair=args.repair) if args.store else ResultStore(repair=args.repair)
     config = FigureConfig(**kw)
     mode = "quick" if args.quick else "full"
     print(f"making {len(ids)} figure(s), {mode} mode, into {args.out}", flush=True)
     t0, c0 = time.perf_counter(), time.process_time()
     failed = []
-    for fid in ids:
+    live = interactive()
+    for n_done, fid in enumerate(ids):
+        if live and n_done:  # an ETA on a terminal; CI logs get the plain per-figure lines only
+            left = (time.perf_counter() - t0) / n_done * (len(ids) - n_done)
+            sys.stderr.write(f"\r[{n_done}/{len(ids)}] ~{left:.0f} s left, now {fid} ")
+            sys.stderr.flush()
         c1 = time.process_time()
         try:
             res = make_figure(fid, config, args.out)
+        except StoreError:  # a corrupt record: stop the run (one line, exit 2), never draw around it
+            raise
         except Exception as e:  # one broken figure must not stop the others; report it and fail at the end
             failed.append(fid)
             print(f"  FAILED {fid}: {type(e).__name__}: {e}", flush=True)
@@ -141,10 +166,24 @@ def _make(args) -> int:
 
 
 def _replot(args) -> int:
+    import os
+
+    from iclverify._commands._validate import check_output_dir
     from iclverify.figures.render import replot_from_csv
 
+    for path in args.csv:  # every input checked before anything is drawn
+        if not os.path.isfile(path):
+            raise ValueError(f"figures replot {path}: no such file")
+        if os.path.getsize(path) == 0:
+            raise ValueError(f"figures replot {path}: the file is empty")
+    if args.out is not None:
+        check_output_dir(args.out)
     for path in args.csv:
-        res = replot_from_csv(path, args.out, style_name=args.style, title=args.title)
+        try:
+            res = replot_from_csv(path, args.out, style_name=args.style, title=args.title)
+        except (OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError) as err:
+            raise ValueError(f"figures replot {path}: not a figure CSV written by `iclverify figures make` "
+                             f"({type(err).__name__}: {' '.join(str(err).split())[:120]})") from None
         print(f"  {res['id']:<24} {res['runtime_s']:7.2f} s  -> {res['png']}, {res['pdf']}")
     return 0
 

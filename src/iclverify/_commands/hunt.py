@@ -13,14 +13,20 @@ ORDER = 35
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", nargs="?", default="lu2024", choices=("lu2024",), help="model (default lu2024)")
-    p.add_argument("--d", type=int, default=12, help="simulation dimension (small: each example simulates)")
-    p.add_argument("--reps", type=int, default=6, help="repeats per example")
-    p.add_argument("--examples", type=int, default=30, help="hypothesis examples (bounded search)")
-    p.add_argument("--seed", type=int, default=0, help="hypothesis and Monte Carlo seed")
-    p.add_argument("--top", type=int, default=5, help="how many worst points to print")
+    from iclverify._commands._validate import int_at_least, seed_value
+
+    p.add_argument("--d", type=int_at_least(1), default=12,
+                   help="simulation dimension (small: each example simulates)")
+    p.add_argument("--reps", type=int_at_least(2), default=6,
+                   help="repeats per example (>= 2: the score divides by a standard error)")
+    p.add_argument("--examples", type=int_at_least(1), default=30, help="hypothesis examples (bounded search)")
+    p.add_argument("--seed", type=seed_value, default=0, help="hypothesis and Monte Carlo seed")
+    p.add_argument("--top", type=int_at_least(1), default=5, help="how many worst points to print")
     p.add_argument("--score", choices=("z", "relative"), default="z",
                    help="z: (sim - theory)/SE; relative: (sim - theory)/theory")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help='print {"probed": N, "worst": [...]} as JSON, each point with its parameters, seed, '
+                        "theory, mean, SE, z and relative error (NaN/inf as null)")
 
 
 def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: str = "z") -> list[dict]:
@@ -59,9 +65,10 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
         best = None
         for k, t in th.items():
             mean, se = sims[k]
-            z = (mean - t) / se if se > 0 else math.inf
+            z = (mean - t) / se if se > 0 else math.nan  # no spread: no z, never ranked first
             rel = (mean - t) / t
             s = abs(z) if score == "z" else abs(rel)
+            s = s if math.isfinite(s) else -1.0
             if best is None or s > best["score"]:
                 best = {"score": s, "which": k, "theory": t, "mean": mean, "se": se, "z": z, "relative": rel,
                         "excess_times_d": (mean - t) * d}
@@ -78,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     found = hunt(args.d, args.reps, args.examples, args.seed, args.score)
     top = found[: args.top]
     if args.json:
-        print(json.dumps({"probed": len(found), "worst": top}, default=str))
+        from iclverify._commands.simulate import json_safe
+
+        print(json.dumps(json_safe({"probed": len(found), "worst": top}), allow_nan=False))
         return 0
     print(f"hunt {args.model}: {len(found)} points probed at d = {args.d}, {args.reps} repeats each; "
           f"score = |{args.score}|. Worst:")

@@ -13,6 +13,9 @@ ORDER = 5
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from iclverify._commands._validate import default_jobs, jobs_value, seed_value
+    from iclverify.checks.claims import RunConfig
+
     scale = p.add_mutually_exclusive_group()
     scale.add_argument("--quick", dest="quick", action="store_true", default=True,
                        help="small d and few repeats: minutes on 2 cores (default)")
@@ -21,14 +24,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="+", action="extend", default=[], metavar="PAPER|CLAIM",
                    help="run only these papers, claim ids, derivation names or figure ids (comma or space "
                         "separated)")
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="worker processes over claims, derivations and figures (default 1; -1: one per core)")
+    p.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(), metavar="N",
+                   help="worker processes over claims, derivations and figures, one BLAS thread each "
+                        "('auto' or -1: one per available core; default: one per available core, here "
+                        "%(default)s)")
     p.add_argument("--claims", nargs="+", action="extend", default=[], metavar="FILE_OR_MODULE",
                    help="also load claims from these Python files or modules")
     p.add_argument("--list", action="store_true", help="list the selected claims and exit without running them")
     p.add_argument("--no-figures", dest="figures", action="store_false", help="do not draw figures")
     p.add_argument("--no-derivations", dest="derivations", action="store_false", help="do not run derivations")
-    p.add_argument("--seed", type=int, default=None, metavar="S", help="root seed of every check and figure")
+    p.add_argument("--seed", type=seed_value, default=RunConfig().seed, metavar="S",
+                   help="root seed of every check and figure (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="per-claim time limit; a claim over it is ERROR with the reason and the rest still run "
+                        "(default: 600 s with --quick, 6 h with --full; 0: none)")
     p.add_argument("--strict", action="store_true",
                    help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
                         "could not be drawn")
@@ -66,8 +75,8 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
         parts += ["--only", *args.only]
     if args.claims:
         parts += ["--claims", *args.claims]
-    if args.jobs != 1:
-        parts += ["--jobs", str(args.jobs)]
+    if args.timeout is not None:
+        parts += ["--timeout", f"{args.timeout:g}"]
     if not args.figures:
         parts.append("--no-figures")
     if not args.derivations:
@@ -84,18 +93,43 @@ def _canonical_command(args: argparse.Namespace, seed: int) -> str:
     return shlex.join(parts)
 
 
+def _publish(staging: str, out: str) -> None:
+    """Move the finished report from ``staging`` to ``out``, replacing a previous one only now."""
+    import shutil
+    import tempfile
+
+    out_abs = os.path.abspath(out)
+    if os.path.isdir(out_abs):
+        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(out_abs))
+        os.rmdir(old)
+        os.rename(out_abs, old)
+        os.rename(staging, out_abs)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, out_abs)
+
+
 def run(args: argparse.Namespace) -> int:
-    from iclverify.checks.claims import RunConfig
+    import shutil
+    import tempfile
+
+    from iclverify._commands._validate import check_output_dir
     from iclverify.report import write_report
     from iclverify.report.runner import ReportOptions, run_report, select
 
-    if args.jobs == -1:
-        args.jobs = os.cpu_count() or 1
-    if args.jobs < 1:
-        print(f"iclverify report: --jobs must be at least 1 (or -1 for every core), got {args.jobs}",
-              file=sys.stderr)
-        return 2
-    seed = RunConfig().seed if args.seed is None else args.seed
+    if any(not str(o).strip(" ,") for o in args.only):
+        raise ValueError("--only: empty name; give a paper, claim id, derivation or figure (see --list)")
+    if args.timeout is not None and not args.timeout >= 0:
+        raise ValueError(f"--timeout: expected seconds >= 0 (0: no limit), got {args.timeout!r}")
+    if not args.list:
+        check_output_dir(args.out)  # before any claim runs: a bad --out must not cost the whole run
+    if args.store is not None:
+        from iclverify._commands._validate import check_store_path
+        from iclverify.checks.store import ResultStore
+
+        check_store_path(args.store)
+        ResultStore(args.store)  # a corrupt, foreign or unwritable store stops the run before any work
+    seed = args.seed
     mutation = None
     if args.mutation_summary:
         from iclverify.mutation.summary import read_summary
@@ -108,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     opts = ReportOptions(quick=args.quick, seed=seed,
                          jobs=args.jobs, only=tuple(args.only), claims_specs=tuple(args.claims),
                          figures=args.figures, derivations=args.derivations, out_dir=args.out,
-                         strict=args.strict, command=_canonical_command(args, seed), store=args.store)
+                         strict=args.strict, command=_canonical_command(args, seed), store=args.store,
+                         timeout_s=args.timeout)
     try:
         sel = select(opts)
     except (KeyError, FileNotFoundError, ImportError) as err:
@@ -117,12 +152,32 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.list:
         return _list(sel)
-    data = run_report(opts, progress=None if args.quiet else sys.stderr, selection=sel)
-    data.mutation = mutation
-    written = write_report(data, args.out, junit=args.junit)
+    # Everything is written into a staging folder next to --out and moved into place at the end, so an
+    # interrupted or crashed run leaves the previous report as it was.
+    out_abs = os.path.abspath(args.out)
+    parent = os.path.dirname(out_abs)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(out_abs)}.partial-", dir=parent)
+    try:
+        from dataclasses import replace
+
+        data = run_report(replace(opts, out_dir=staging), progress=None if args.quiet else sys.stderr,
+                          selection=sel)
+        data.mutation = mutation
+        write_report(data, staging)
+        # judged while the figure files are still where the data points to them
+        failures, summary, status = data.failures(), data.summary_line(), data.exit_status()
+        _publish(staging, args.out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if args.junit:  # after publishing, so that a --junit path inside --out is not replaced by the move
+        from iclverify.report.junit import write_junit
+
+        write_junit(data, args.junit)
     print(f"wrote {os.path.join(args.out, 'index.html')}, report.md, summary.md, claims.json"
-          + (f", {written['junit']}" if args.junit else ""))
-    for line in data.failures():
+          + (f", {args.junit}" if args.junit else ""))
+    for line in failures:
         print(f"FAIL {line}")
-    print(data.summary_line())  # last, so that `tail -1` of a CI log says it all
-    return data.exit_status()
+    print(summary)  # last, so that `tail -1` of a CI log says it all
+    return status

@@ -14,28 +14,42 @@ MODELS = ("lu2024",)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from iclverify._commands._validate import default_jobs, int_at_least, jobs_value, seed_value
+    from iclverify._commands.theory import number
+
     p.add_argument("model", choices=MODELS, help="which model (lu2024: ridge-trained linear attention)")
-    p.add_argument("--d", type=int, default=40, help="token dimension (default 40)")
-    p.add_argument("--alpha", type=float, default=10.0, help="context length l/d")
-    p.add_argument("--kappa", type=float, default=0.5, help="task diversity k/d (inf: fresh task per context)")
-    p.add_argument("--tau", type=float, default=0.5, help="pretraining contexts n/d^2")
-    p.add_argument("--rho", type=float, default=0.01, help="label-noise variance")
-    p.add_argument("--lam", type=float, default=0.0, help="ridge strength (0: minimum-norm)")
-    p.add_argument("--reps", type=int, default=8, help="independent repeats")
-    p.add_argument("--seed", type=int, default=0, help="root seed")
-    p.add_argument("--jobs", type=int, default=1, help="parallel workers")
-    p.add_argument("--method", choices=("fast", "reference"), default="fast")
-    p.add_argument("--tasks", choices=("normalized", "gaussian"), default="normalized")
-    p.add_argument("--assignment", choices=("balanced", "iid"), default="balanced")
-    p.add_argument("--solver", choices=("auto", "dual", "cholesky", "lstsq", "cg"), default="auto")
+    p.add_argument("--d", type=int_at_least(1), default=40, help="token dimension")
+    p.add_argument("--alpha", type=number, default=10.0, help="context length l/d")
+    p.add_argument("--kappa", type=number, default=0.5, help="task diversity k/d (inf: fresh task per context)")
+    p.add_argument("--tau", type=number, default=0.5, help="pretraining contexts n/d^2")
+    p.add_argument("--rho", type=number, default=0.01, help="label-noise variance")
+    p.add_argument("--lam", type=number, default=0.0, help="ridge strength (0: minimum-norm)")
+    p.add_argument("--reps", type=int_at_least(1), default=8,
+                   help="independent repeats (>= 2 for a standard error)")
+    p.add_argument("--seed", type=seed_value, default=0, help="root seed")
+    p.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
+                   help="parallel workers, one BLAS thread each ('auto': one per available core); results "
+                        "are bit-identical for any worker count")
+    p.add_argument("--method", choices=("fast", "reference"), default="fast",
+                   help="fast: exact O(d)-per-context feature draws and structured fits; reference: the "
+                        "literal d^2-feature regression (slow, for cross-checks)")
+    p.add_argument("--tasks", choices=("normalized", "gaussian"), default="normalized",
+                   help="task vectors: normalized to norm sqrt(d) (the authors' code) or i.i.d. Gaussian")
+    p.add_argument("--assignment", choices=("balanced", "iid"), default="balanced",
+                   help="contexts per task: balanced (n = r k, each task r times) or drawn i.i.d.")
+    p.add_argument("--solver", choices=("auto", "dual", "cholesky", "lstsq", "cg"), default="auto",
+                   help="ridge-fit solver of the fast method (auto: dual kernel for n <= d(d+1), Cholesky "
+                        "of the Gram matrix otherwise, CG for n >> d^2)")
     p.add_argument("--store", default=None,
-                   help="result store: a path, or 'default' for the user cache (default: no store)")
+                   help="result store: a file path, or 'default' for the user cache (default: no store)")
+    p.add_argument("--repair", action="store_true",
+                   help="recompute stored records that fail their checksum instead of stopping")
     p.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
-                   help="array backend of the fit: cpu (numpy, default) or gpu (PyTorch on CUDA; `torch:cpu` runs "
+                   help="array backend of the fit: cpu (numpy), gpu (PyTorch on CUDA; `torch:cpu` runs "
                         "the same torch code on the CPU)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="run the repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (NaN/inf as null)")
 
 
 def theory_values(alpha, kappa, tau, rho, lam) -> dict:
@@ -57,23 +71,46 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
     return out
 
 
-def run(args: argparse.Namespace) -> int:
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+def json_safe(v):
+    """Non-finite floats as ``null``, so that the output is valid JSON (RFC 8259 has no NaN)."""
+    import numpy as np
 
-    store = None if args.store is None else (True if args.store == "default" else args.store)
-    try:
-        res = simulate_lu2024(args.alpha, args.kappa, args.tau, args.rho, args.lam, args.d, reps=args.reps,
-                              seed=args.seed, jobs=args.jobs, store=store, method=args.method, tasks=args.tasks,
-                              assignment=args.assignment, solver=args.solver, device=args.device,
-                              scheduler=args.scheduler)
-    except ValueError as err:
-        print(f"iclverify simulate: {err}", file=sys.stderr)
-        return 2
+    if isinstance(v, dict):
+        return {str(k): json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [json_safe(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return json_safe(v.tolist())
+    if isinstance(v, (float, np.floating)):
+        return float(v) if math.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (str, int, bool)) or v is None:
+        return v
+    return str(v)
+
+
+def run(args: argparse.Namespace) -> int:
+    from iclverify._commands._validate import check_store_path
+    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.store import open_store
+
+    if args.store != "default":
+        check_store_path(args.store)
+    # open the store first: a corrupt, foreign or unwritable store is reported before any work
+    store = open_store(None if args.store is None else (True if args.store == "default" else args.store),
+                      repair=args.repair)
+    res = simulate_lu2024(args.alpha, args.kappa, args.tau, args.rho, args.lam, args.d, reps=args.reps,
+                          seed=args.seed, jobs=args.jobs, store=store, method=args.method, tasks=args.tasks,
+                          assignment=args.assignment, solver=args.solver, device=args.device,
+                          scheduler=args.scheduler)
+    if store is not None and store.repaired:
+        print(f"repaired {store.repaired} corrupt record(s) in {store.path}", file=sys.stderr)
     th = theory_values(args.alpha, args.kappa, args.tau, args.rho, args.lam)
     if args.json:
         out = res.as_dict()
         out["theory"] = th
-        print(json.dumps(out, default=lambda o: str(o)))
+        print(json.dumps(json_safe(out), allow_nan=False))
         return 0
     print(f"lu2024 linear attention, d = {res.d}: l = {res.ell}, k = {res.k}, n = {res.n} "
           f"(tau_eff = {res.tau_eff:.4g}), {res.reps} repeats, method = {args.method}, "
@@ -82,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
         t = th[key.lower()]
         tt = f"{t:.6g}" if t is not None else "n/a"
         diff = f"  (sim - theory = {mean - t:+.4g})" if t is not None else ""
-        print(f"{key}: {mean:.6g} +/- {se:.3g} (SE)   theory (d -> inf): {tt}{diff}")
+        err = f"+/- {se:.3g} (SE)" if math.isfinite(se) else "(no SE: one repeat)"
+        print(f"{key}: {mean:.6g} {err}   theory (d -> inf): {tt}{diff}")
     if th["note"]:
         print(th["note"].strip())
     if not math.isnan(res.gap_se):

@@ -75,6 +75,52 @@ class ReportOptions:
     strict: bool = False
     command: str = ""
     store: str | None = None
+    timeout_s: float | None = None
+
+
+#: Default per-claim time limit (seconds) at quick and at full scale: far above a healthy claim
+#: (quick claims take well under QUICK_CLAIM_BUDGET_S), low enough that a runaway one does not
+#: hold the whole report.
+DEFAULT_TIMEOUT_S = {True: 600.0, False: 6 * 3600.0}
+
+
+class TaskTimeout(BaseException):
+    """Raised inside a task by the alarm of :func:`_time_limit` (a BaseException, so that a check's
+    own ``except Exception`` does not swallow it)."""
+
+
+def _time_limit(seconds: float | None):
+    """Context manager: raise :class:`TaskTimeout` after ``seconds`` of wall time (POSIX main thread only)."""
+    import contextlib
+    import signal
+    import threading
+
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def limit():
+        def alarm(signum, frame):
+            raise TaskTimeout(seconds)
+
+        old = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0.0)
+            signal.signal(signal.SIGALRM, old)
+
+    return limit()
+
+
+def _timed_out_claim(seconds: float, runtime_s: float):
+    from iclverify.checks.claims import Evidence, Verdict
+
+    ev = Evidence(Verdict.ERROR, f"stopped after {runtime_s:.0f} s: over the per-claim time limit of {seconds:g} s "
+                                 "(iclverify report --timeout SECONDS)")
+    ev.runtime_s = runtime_s
+    return ev
 
 
 @dataclass
@@ -142,11 +188,21 @@ def select(options: ReportOptions) -> Selection:
         When an entry matches nothing.
     """
     sources: dict[str, str] = {}
-    for spec in options.claims_specs:
-        for cid in _claims.load_claims(spec):
-            sources[cid] = spec
     notes: list[str] = []
     load_errors: list[tuple[str, str]] = []
+    for spec in options.claims_specs:
+        try:
+            loaded = _claims.load_claims(spec)
+        except (FileNotFoundError, ModuleNotFoundError):
+            if os.path.isfile(spec):  # the file exists but imports something missing: its own error
+                load_errors.append((f"claims file {spec}", traceback.format_exc(limit=6)))
+                continue
+            raise  # a path or module that does not exist: an input error of the command line
+        except Exception:  # e.g. a RegistrationError: an ERROR entry for that file, the rest still runs
+            load_errors.append((f"claims file {spec}", traceback.format_exc(limit=6)))
+            continue
+        for cid in loaded:
+            sources[cid] = spec
     claims = _discover_claims(load_errors)
     derivs = _discover_derivations(load_errors)
     figs = _all_figures(notes)
@@ -202,10 +258,31 @@ def _renderer() -> Callable | None:
     return make_figure
 
 
-def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
+_LOADED_SPECS: set[str] = set()
+
+
+def _load_specs_here(specs: tuple[str, ...]) -> None:
+    """Load ``--claims`` files in this process once (a worker process needs the figures they register)."""
+    for spec in specs:
+        if spec not in _LOADED_SPECS:
+            _LOADED_SPECS.add(spec)
+            try:
+                _claims.load_claims(spec)
+            except Exception:  # reported by the parent's selection already
+                pass
+
+
+def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str, specs: tuple[str, ...] = ()) -> dict:
     import logging
 
     from iclverify.figures.registry import FigureConfig
+
+    if specs:
+        from iclverify.figures import registry as _figreg
+
+        known = {f.id for f in _figreg.all_figures()} if hasattr(_figreg, "all_figures") else set()
+        if fig_id not in known:
+            _load_specs_here(specs)
 
     # fontTools warns about every embedded font's timestamp while matplotlib writes a PDF;
     # in a report those lines would drown the progress output.
@@ -225,10 +302,15 @@ def _draw_figure(fig_id: str, quick: bool, seed: int, out_dir: str) -> dict:
         return {"error": traceback.format_exc(limit=4), "runtime_s": time.perf_counter() - t0}
 
 
-def _run_task(kind: str, payload: tuple) -> Any:
+def _run_task(kind: str, payload: tuple, timeout_s: float | None = None) -> Any:
     if kind == "claim":
         c, config = payload
-        return run_claim(c, config)
+        t0 = time.perf_counter()
+        try:
+            with _time_limit(timeout_s):
+                return run_claim(c, config)
+        except TaskTimeout:
+            return _timed_out_claim(float(timeout_s or 0), time.perf_counter() - t0)
     if kind == "derivation":
         from iclverify.derivations.registry import run_derivation
 
@@ -238,8 +320,8 @@ def _run_task(kind: str, payload: tuple) -> Any:
     raise ValueError(kind)  # pragma: no cover
 
 
-def _indexed(i: int, kind: str, payload: tuple) -> tuple[int, Any]:
-    return i, _run_task(kind, payload)
+def _indexed(i: int, kind: str, payload: tuple, timeout_s: float | None = None) -> tuple[int, Any]:
+    return i, _run_task(kind, payload, timeout_s)
 
 
 def _pickle_by_value(claims: list[Claim]) -> None:
@@ -266,6 +348,10 @@ class _Progress:
     def __init__(self, total: int, stream: TextIO | None) -> None:
         self.total, self.stream, self.done = total, stream, 0
         self.width = len(str(total))
+        self.t0 = time.perf_counter()
+        # an ETA on an interactive terminal; plain, reproducible lines in CI logs and files
+        self.eta = bool(stream is not None and getattr(stream, "isatty", lambda: False)()
+                        and not os.environ.get("CI"))
 
     def line(self, text: str) -> None:
         if self.stream is not None:
@@ -273,8 +359,12 @@ class _Progress:
 
     def finished(self, status: str, seconds: float, kind: str, name: str, extra: str = "") -> None:
         self.done += 1
+        eta = ""
+        if self.eta and self.done < self.total:
+            left = (time.perf_counter() - self.t0) / self.done * (self.total - self.done)
+            eta = f"  [~{left:.0f} s left]"
         self.line(f"[{self.done:>{self.width}}/{self.total}] {status:<19} {seconds:8.2f} s  {kind:<10} {name}"
-                  + (f"  ({extra})" if extra else ""))
+                  + (f"  ({extra})" if extra else "") + eta)
 
 
 def claim_command(c: Claim, options: ReportOptions, spec: str | None = None) -> str:
@@ -402,7 +492,8 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
     drawable = [f for f in figures_to_draw if not isinstance(f, _MissingFigure)] if have_renderer else []
     if drawable:
         os.makedirs(fig_dir, exist_ok=True)
-    tasks += [("figure", (f.id, options.quick, options.seed, fig_dir), f.id) for f in drawable]
+    tasks += [("figure", (f.id, options.quick, options.seed, fig_dir, tuple(options.claims_specs)), f.id)
+              for f in drawable]
     tasks += [("claim", (c, config), c.id) for c in sel.claims]
     tasks += [("derivation", (d,), d.name) for d in sel.derivations]
 
@@ -425,14 +516,16 @@ def run_report(options: ReportOptions, progress: TextIO | None = sys.stderr,
             prog.finished("ERROR" if res.get("error") else "drawn", float(res.get("runtime_s", 0.0)), kind, name)
 
     jobs = max(1, int(options.jobs))
+    timeout = options.timeout_s if options.timeout_s is not None else DEFAULT_TIMEOUT_S[bool(options.quick)]
+    timeout = None if timeout <= 0 or timeout == float("inf") else timeout
     if jobs == 1 or len(tasks) <= 1:
         for i, (kind, payload, _) in enumerate(tasks):
-            on_done(i, _run_task(kind, payload))
+            on_done(i, _run_task(kind, payload, timeout))
     else:
         from joblib import Parallel, delayed
 
         _pickle_by_value(sel.claims)
-        calls = [delayed(_indexed)(i, kind, payload) for i, (kind, payload, _) in enumerate(tasks)]
+        calls = [delayed(_indexed)(i, kind, payload, timeout) for i, (kind, payload, _) in enumerate(tasks)]
         try:  # joblib >= 1.4 hands results back as they finish, so progress is live
             pool = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator_unordered")
         except (TypeError, ValueError):  # older joblib: all results at the end, still correct
