@@ -388,3 +388,37 @@ def test_property_mp_transform_whole_domain(x, kappa):
             assert got == truth
         else:
             assert got == pytest.approx(truth, rel=1e-10, abs=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(xy=st.floats(-800, 800), ssum=LOGU, nx=LOGU, ny=LOGU, sdiff=LOGU, m=st.integers(1, 10**6))
+def test_property_feature_map_variances_whole_domain(xy, ssum, nx, ny, sdiff, m):
+    """FAVOR+ and trigonometric variances in float64 vs mpmath at 100 digits over their whole domains.
+
+    Float64 is evaluated in log space (expm1, logs summed before exp), so its relative error is about
+    |log V| x 1e-16: 1e-12 relative covers |log V| up to ~1e4; inf / 0 only where the true value is out
+    of float64's range.
+    """
+    from iclverify.theory import feature_maps as fm
+
+    for got, truth in ((fm.performer_prf_variance(xy, ssum, m), fm.performer_prf_variance(xy, ssum, m, dps=100)),
+                       (fm.trig_rf_variance(nx, ny, sdiff, m), fm.trig_rf_variance(nx, ny, sdiff, m, dps=100))):
+        t = float(truth)  # inf / 0 where the 100-digit value is out of float64's range
+        if math.isinf(t) or t == 0:
+            assert got == t
+        else:
+            assert got == pytest.approx(t, rel=1e-12, abs=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(T=LOGU, a=LOGU, b=LOGU, p=LOGU, q=LOGU)
+def test_property_compute_optimal_m_whole_domain(T, a, b, p, q):
+    """m* = (bq/(ap))^(1/(p+q)) T^(p/(p+q)) in float64 (log space) vs mpmath at 100 digits."""
+    from iclverify.theory.liu_zhou_2026 import compute_optimal_m
+
+    t = float(compute_optimal_m(T, a, b, p, q, dps=100))
+    got = compute_optimal_m(T, a, b, p, q)
+    if math.isinf(t) or t == 0:
+        assert got == t
+    else:
+        assert got == pytest.approx(t, rel=1e-12, abs=0)

@@ -258,13 +258,37 @@ def _lambdified(which: str, backend: str):
     return sp.lambdify(args, expr, modules=backend)
 
 
+def _log_variance(which: str, args: tuple) -> np.ndarray:
+    """log of the PRF / trigonometric variance in float64, free of cancellation and of inf * 0.
+
+    ``e^s - 1`` and ``1 - e^{-t}`` lose every digit for tiny ``s``, ``t`` (``expm1`` keeps them), and
+    ``e^{2 x.y}`` or ``e^{|x|^2 + |y|^2}`` overflow where the product need not: summing logs first
+    gives the correctly rounded float64 result (``inf`` or ``0`` only where the true value is out
+    of float64's range).
+    """
+    if which == "prf":
+        xy, ssum, m = (np.asarray(a, dtype=float) for a in args)
+        return 2.0 * xy + np.log(np.expm1(ssum)) - np.log(m)
+    nx, ny, sdiff, m = (np.asarray(a, dtype=float) for a in args)
+    return nx + ny + 2.0 * np.log(-np.expm1(-sdiff)) - np.log(2.0 * m)
+
+
 def _evaluate(which: str, args: tuple, dps: int | None):
     if dps is None:
-        out = np.asarray(_lambdified(which, "numpy")(*[np.asarray(a, dtype=float) for a in args]), dtype=float)
+        if which in ("prf", "trig"):
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                out = np.exp(_log_variance(which, args))
+        else:
+            out = np.asarray(_lambdified(which, "numpy")(*[np.asarray(a, dtype=float) for a in args]), dtype=float)
         return float(out) if out.ndim == 0 else out
     with mpmath.workdps(dps):
-        return _lambdified(which, "mpmath")(*[mpmath.mpf(a) if not isinstance(a, mpmath.mpf) else a
-                                              for a in args])
+        v = [mpmath.mpf(a) if not isinstance(a, mpmath.mpf) else a for a in args]
+        # the variances through expm1, as in float64: e^s - 1 at tiny s would cancel every digit of dps
+        if which == "prf":
+            return mpmath.exp(2 * v[0]) * mpmath.expm1(v[1]) / v[2]
+        if which == "trig":
+            return mpmath.exp(v[0] + v[1]) * mpmath.expm1(-v[2]) ** 2 / (2 * v[3])
+        return _lambdified(which, "mpmath")(*v)
 
 
 @expose("liu_zhou_2026.taylor2_kernel")

@@ -146,8 +146,20 @@ def _scalar(x):
     return float(x) if x.ndim == 0 else x
 
 
+def _log_mstar(T, a, b, p, q):
+    """log m* in float64: the ratios and powers of m* over- or underflow long before m* itself does."""
+    T, a, b, p, q = (np.asarray(v, dtype=float) for v in (T, a, b, p, q))
+    s = p + q
+    # (p/s, q/s) as weights, so that huge or tiny exponents do not overflow the sum p + q first
+    w = np.where(np.isfinite(s), p / s, 0.5)
+    return (np.log(b) + np.log(q) - np.log(a) - np.log(p)) / s + w * np.log(T)
+
+
 def _run(which: str, args: tuple, dps: int | None):
     if dps is None:
+        if which == "mstar":
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                return _scalar(np.exp(_log_mstar(*args)))
         return _scalar(_lam(which, "numpy")(*[np.asarray(a, dtype=float) for a in args]))
     with mpmath.workdps(dps):
         return _lam(which, "mpmath")(*[mpmath.mpf(a) for a in args])
