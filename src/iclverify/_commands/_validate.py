@@ -17,7 +17,7 @@ __all__ = ["int_at_least", "seed_value", "did_you_mean", "check_choice", "check_
            "jobs_value", "default_jobs", "interactive"]
 
 
-def _parse_int(text: str) -> int | None:
+def parse_int(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
@@ -33,7 +33,7 @@ def int_at_least(low: int, what: str = "integer") -> Callable[[str], int]:
     """An argparse type: an integer >= ``low`` (``1e3`` accepted when whole)."""
 
     def conv(text: str) -> int:
-        value = _parse_int(text)
+        value = parse_int(text)
         if value is None or value < low:
             raise argparse.ArgumentTypeError(f"expected an {what} >= {low}, got {text!r}")
         return value
@@ -44,7 +44,7 @@ def int_at_least(low: int, what: str = "integer") -> Callable[[str], int]:
 
 def seed_value(text: str) -> int:
     """An argparse type: a root seed, an integer in [0, 2**63)."""
-    value = _parse_int(text)
+    value = parse_int(text)
     if value is None or not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"expected a seed, an integer in [0, 2**63), got {text!r}")
     return value
@@ -56,7 +56,7 @@ def jobs_value(text: str) -> int:
         from iclverify.checks.sweep import available_cores
 
         return available_cores()
-    value = _parse_int(text)
+    value = parse_int(text)
     if value is None or value < 1:
         raise argparse.ArgumentTypeError(f"expected a worker count >= 1 (or 'auto' / -1 for one per core), got {text!r}")
     return value

@@ -41,16 +41,11 @@ def number(text: str) -> float:
 
 def integer(text: str) -> int:
     """An integer from the command line (``1e3`` accepted when it is a whole number)."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if math.isfinite(value) and value == int(value):
-        return int(value)
+    from iclverify._commands._validate import parse_int
+
+    value = parse_int(text)
+    if value is not None:
+        return value
     raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
 
 
