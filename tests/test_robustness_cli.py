@@ -422,3 +422,15 @@ def test_property_compute_optimal_m_whole_domain(T, a, b, p, q):
         assert got == t
     else:
         assert got == pytest.approx(t, rel=1e-12, abs=0)
+
+
+def test_published_report_folder_has_ordinary_permissions(tmp_path):
+    """The staged report is created by mkdtemp (mode 0700); the published folder must follow the umask."""
+    from iclverify.cli import main
+
+    out = tmp_path / "report"
+    assert main(["report", "--only", "lu2024.memorization-limit", "--no-figures", "--no-derivations",
+                 "--out", str(out), "-q", "--jobs", "1"]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)

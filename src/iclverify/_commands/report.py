@@ -158,6 +158,9 @@ def run(args: argparse.Namespace) -> int:
     parent = os.path.dirname(out_abs)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(out_abs)}.partial-", dir=parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp's 0700 would otherwise become the published report's mode
     try:
         from dataclasses import replace
 
