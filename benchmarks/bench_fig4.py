@@ -52,7 +52,8 @@ def run_workload(d: int, *, method: str, jobs: int, seed: int, solver: str, dmms
         res = simulate_lu2024(ALPHA, kappa, TAU, RHO, LAM, d, reps=FITS, seed=child, jobs=jobs, method=method,
                               tasks="normalized", assignment="balanced",
                               solver=solver if method == "fast" else "auto", progress=False,
-                              discretisation=discretisation)
+                              discretisation=discretisation,
+                              test_tasks="normalized" if discretisation == "authors" else "gaussian")
         row = {"kappa": kappa, "gap_mean": res.gap_mean, "gap_std": float(res.gap.std(ddof=1)),
                "icl": res.icl_mean, "idg": res.idg_mean, "solver": res.records[0]["solver"], "k": res.k}
         saved = [r for r in authors_fig4_rows() if r["d"] == d and np.isclose(r["kappa"], kappa)]

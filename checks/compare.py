@@ -298,6 +298,9 @@ def compare_extrapolated(
         raise ValueError(f"max_order={max_order!r} is outside the domain of max_order: {{1, 2}}")
     if int(min_order) not in (1, 2) or int(min_order) > int(max_order):
         raise ValueError(f"min_order={min_order!r} is outside the domain of min_order: {{1, 2}}, <= max_order")
+    if ds.size < int(min_order) + 2:
+        raise ValueError(f"ds={list(ds)} is outside the domain of ds: an order-{int(min_order)} extrapolation needs "
+                         f"at least {int(min_order) + 2} dimensions (one degree of freedom to test its fit)")
     means, ses, ns = [], [], []
     for s in samples_by_d:
         x = np.asarray(s, dtype=float).ravel()

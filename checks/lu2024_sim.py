@@ -235,7 +235,7 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     """One pretraining draw and fit; returns the exact finite-d ICL and IDG errors of Γ*.
 
     ``params`` holds ``alpha, kappa, tau, rho, lam, d, method, tasks, assignment, solver`` and
-    optionally ``discretisation`` (``kappa`` may be ``"inf"``).  Top-level and picklable, for :func:`run_sweep`.
+    optionally ``discretisation`` and ``test_tasks`` (``kappa`` may be ``"inf"``).  Top-level and picklable, for :func:`run_sweep`.
     """
     alpha, tau, rho, lam = (float(params[k]) for k in ("alpha", "tau", "rho", "lam"))
     kappa, d = float(params["kappa"]), int(params["d"])
@@ -260,7 +260,7 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     else:
         raise ValueError(f"method={method!r} is outside the domain of method: {set(METHODS)}")
     t2 = time.perf_counter()
-    icl = float(finite_d_icl_error(gamma, rho, ell))
+    icl = float(finite_d_icl_error(gamma, rho, ell, test_tasks=params.get("test_tasks", "gaussian")))
     idg = float(finite_d_idg_error(gamma, W, rho, ell))
     return {"icl": icl, "idg": idg, "n": n, "k": k, "ell": ell, "train_mse": info["train_mse"],
             "solver": info["solver"], "iterations": info.get("iterations"),
@@ -399,7 +399,8 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
                     store: Any = None, method: str = "fast", tasks: str = "normalized",
                     assignment: str = "balanced", solver: str = "auto", backend: str = "loky",
                     progress: bool | None = None, device: str = "cpu",
-                    scheduler: str | None = None, discretisation: str = "nearest") -> SimulationResult:
+                    scheduler: str | None = None, discretisation: str = "nearest",
+                    test_tasks: str = "gaussian") -> SimulationResult:
     """Simulate ``reps`` independent pretraining draws and fits of Γ* at dimension ``d``.
 
     Parameters
@@ -430,6 +431,10 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     discretisation : {"nearest", "authors"}
         How ``k`` and ``ℓ`` are rounded (see :func:`sizes`); ``"authors"`` reproduces the
         authors' ``errors_from_DATA``.  Part of the store key only when not the default.
+    test_tasks : {"gaussian", "normalized"}
+        Law of the fresh task of the ICL error (:func:`~iclverify.theory.lu2024_finite_d.finite_d_icl_error`):
+        the paper's ``w ~ N(0, I_d)``, or the sphere ``‖w‖ = √d`` of the authors'
+        ``gen_err_analytical_NEW``.  Part of the store key only when not the default.
 
     Returns
     -------
@@ -457,6 +462,9 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
         params["device"] = device
     if discretisation != "nearest":  # default keys stay as they were, so stored results are reused
         params["discretisation"] = discretisation
+    _choice("test_tasks", test_tasks, TASKS)
+    if test_tasks != "gaussian":
+        params["test_tasks"] = test_tasks
     root = seed_sequence(seed)
     recs = run_sweep(simulate_once, [params] * int(reps), seed=root, jobs=jobs, backend=backend, store=store,
                      model=f"lu2024.simulate.{method}", progress=progress, scheduler=scheduler)

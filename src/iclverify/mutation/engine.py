@@ -218,6 +218,8 @@ def _relative(base: Any, new: Any) -> float:
         with np.errstate(all="ignore"):
             diff = np.abs(n - b)
             rel = np.where(diff == 0, 0.0, diff / np.abs(b))
+            # a mutant that turns a finite value into NaN (or back) changes it infinitely, not "not at all"
+            rel = np.where(np.isnan(n) != np.isnan(b), np.inf, rel)
         if rel.size:
             worst = max(worst, float(np.nanmax(rel)) if not np.all(np.isnan(rel)) else math.inf)
     return worst
@@ -264,10 +266,16 @@ def _effects(form: Any, mutants: list[MutantSpec], points_by_claim: dict[str, li
 
 
 # -- the run ----------------------------------------------------------------------------------------------
+#: Verdicts that mean a test rejected the mutated statement.  INCONCLUSIVE (e.g. a resolution that grew
+#: because the discrepancy adds to the half-width, or a control the mutant also fed) and ERROR (a crash)
+#: are not rejections, so they are not kills.
+_REJECTING = ("REFUTED", "NOT REPRODUCED")
+
+
 def _kills(claim: Any, base: dict, mut: dict) -> bool:
     if not claim.expected:
-        return mut["verdict"] != base["verdict"]
-    return base["verdict"] in ("PROVED", "CONFIRMED") and mut["verdict"] not in ("PROVED", "CONFIRMED")
+        return mut["verdict"] != base["verdict"] and mut["verdict"] not in ("INCONCLUSIVE", "ERROR")
+    return base["verdict"] in ("PROVED", "CONFIRMED") and mut["verdict"] in _REJECTING
 
 
 def _can_kill(claim: Any, base: dict) -> bool:
