@@ -455,8 +455,12 @@ def run_claim(c: Claim, config: RunConfig | None = None) -> Evidence:
                      "records": [{"role": r.role, "kind": r.kind, "rejected": r.rejected, "label": r.label}
                                  for r in led.records]}
     primary = [r for r in ev.comparisons if r.get("role", "claim") == "claim"]
-    if ev.resolution is None and primary:
-        ev.resolution = float(max(float(r["resolution"]) for r in primary))
+    if primary:
+        # The claim's resolution is never finer than its coarsest primary row; a missing or NaN row is
+        # infinitely coarse (a NaN would otherwise drop out of max() depending on its position).
+        coarsest = max(_row_resolution(r) for r in primary)
+        if ev.resolution is None or not float(ev.resolution) >= coarsest:
+            ev.resolution = coarsest
     if c.resolution_required is not None:
         ev.resolution_required = float(c.resolution_required[0] if config.quick else c.resolution_required[1])
     if ev.verdict is Verdict.CONFIRMED and c.check in STATISTICAL_KINDS:
@@ -495,6 +499,15 @@ def _apply_counterfactuals(ev: Evidence) -> None:
         if why:
             k.rejected = False
             k.detail = (k.detail + "; " if k.detail else "") + "not counted: " + "; ".join(why)
+
+
+def _row_resolution(row: dict) -> float:
+    v = row.get("resolution")
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return math.inf
+    return math.inf if math.isnan(v) else v
 
 
 def comparison_rows(comparisons) -> list[dict]:

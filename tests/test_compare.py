@@ -43,3 +43,24 @@ def test_bad_samples_raise():
         compare(1.0, [1.0])
     with pytest.raises(ValueError, match="bias"):
         compare(1.0, [1.0, 2.0], bias="up")
+
+
+def test_claim_resolution_is_never_finer_than_its_coarsest_row():
+    """A check-supplied resolution finer than its rows, or a NaN row, cannot make a claim CONFIRMED."""
+    from iclverify.checks.claims import CheckKind, Claim, ControlOutcome, Evidence, RunConfig, Verdict, run_claim
+
+    def make(rows, supplied):
+        def run(config):
+            return Evidence(Verdict.CONFIRMED, "toy", comparisons=rows, resolution=supplied,
+                            controls=[ControlOutcome("wrong", True)])
+        return Claim(id="toy.res", paper="toy", label="DERIVED", statement="s", formula="f",
+                     check=CheckKind.MONTE_CARLO, run=run, controls=("wrong",), resolution_required=(0.05, 0.02))
+
+    coarse = [{"role": "claim", "resolution": 0.01}, {"role": "claim", "resolution": 0.30}]
+    ev = run_claim(make(coarse, 0.01), RunConfig())
+    assert ev.resolution == 0.30 and ev.verdict is Verdict.INCONCLUSIVE
+    nan_row = [{"role": "claim", "resolution": 0.01}, {"role": "claim", "resolution": float("nan")}]
+    ev = run_claim(make(nan_row, None), RunConfig())
+    assert ev.verdict is Verdict.INCONCLUSIVE
+    fine = [{"role": "claim", "resolution": 0.01}, {"role": "control", "resolution": 0.9}]
+    assert run_claim(make(fine, None), RunConfig()).verdict is Verdict.CONFIRMED
