@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -84,15 +86,44 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_BLAS_LOCK = threading.Lock()
+_BLAS_USERS = 0
+_BLAS_LIMITER: Any = None
+
+
+@contextmanager
+def _one_blas_thread():
+    """Hold every BLAS/OpenMP pool of the process at one thread while any task runs.
+
+    Reference-counted across threads: threaded workers (Dask with ``processes=False``) share the
+    process's BLAS settings, and a plain ``threadpool_limits`` per task would restore the old
+    thread count when one task ends while another is still computing -- which then runs with a
+    multi-threaded BLAS and differs in the last bits (seen in CI: 4e-16 on one repeat).
+    """
+    global _BLAS_USERS, _BLAS_LIMITER
+    from threadpoolctl import threadpool_limits
+
+    with _BLAS_LOCK:
+        if _BLAS_USERS == 0:
+            _BLAS_LIMITER = threadpool_limits(limits=1)
+        _BLAS_USERS += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS_USERS -= 1
+            if _BLAS_USERS == 0:
+                _BLAS_LIMITER.restore_original_limits()
+                _BLAS_LIMITER = None
+
+
 def _call(func: Callable, params: dict, entropy: Any, spawn_key: tuple) -> dict:
     # One BLAS thread per task on every path (serial, loky, Dask): a multi-threaded BLAS splits
     # reductions differently, so results would differ in the last bits with the thread count
     # (issue 18: up to 1.1e-15 between --jobs 1 and --jobs 2), and oversubscribing a worker's
     # core slowed the fits 2.7x on a loaded machine.  Parallelism comes from the workers.
-    from threadpoolctl import threadpool_limits
-
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=spawn_key))
-    with threadpool_limits(limits=1):
+    with _one_blas_thread():
         return func(params, rng)
 
 

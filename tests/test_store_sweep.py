@@ -158,3 +158,32 @@ def test_bad_backend_and_jobs():
         run_sweep(draw, [{"mu": 0.0}], seed=0, backend="mpi")
     with pytest.raises(ValueError, match="jobs"):
         run_sweep(draw, [{"mu": 0.0}], seed=0, jobs=0)
+
+
+def test_one_blas_thread_holds_while_any_threaded_task_runs():
+    # Two threaded tasks overlap; when the first ends, the second must still see one BLAS thread
+    # (a per-task threadpool_limits restored the old count under it: CI saw a 4e-16 difference).
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from iclverify.checks import sweep
+
+    a_in, a_out, seen = threading.Event(), threading.Event(), []
+
+    def task_a():
+        with sweep._one_blas_thread():
+            a_in.set()
+            a_out.wait(10)
+
+    def task_b():
+        a_in.wait(10)
+        with sweep._one_blas_thread():
+            a_out.set()
+            t.join(10)  # task a has left its context
+            seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+
+    t = threading.Thread(target=task_a)
+    t.start()
+    task_b()
+    assert seen and all(n == 1 for n in seen)
