@@ -95,12 +95,19 @@ def _transparent(frame) -> bool:
 def build_side(build: Callable[[], Any]) -> Side:
     """Build one side of an identity, recording which theory functions it was built from.
 
-    A profiler hook sees every Python call made while ``build()`` runs; calls into a module of
+    The sympy cache is cleared first (see the comment below).  A profiler hook sees every Python call made while
+    ``build()`` runs; calls into a module of
     :mod:`iclverify.theory` are recorded, and those whose caller is not itself a theory function are
     the side's *builders*.  :func:`shared_construction` compares the two sides' records.
     """
+    from sympy.core.cache import clear_cache
+
     builders: set[str] = set()
     calls: set[str] = set()
+    # sympy hash-conses: with its cache warm, an equal expression built independently comes back as the *same*
+    # object, so "same object" would not tell a captured expression from a rebuilt one.  Cleared, a side is the
+    # other's object only when its builder hands back an expression that already existed (a shared construction).
+    clear_cache()
 
     def prof(frame, event, arg):
         if event != "call":
