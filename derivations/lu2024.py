@@ -201,7 +201,7 @@ def epsilon0_identity() -> DerivationResult:
     """
     mu = sp.Symbol("mu", positive=True)
     lhs = build_side(lambda: (lambda e0: _quadratic(_q + e0, _u, (1 - _tau) / e0))(F.epsilon0(_q, _tau, mu)))
-    rhs = Side(_tau * _quadratic(_q, _u * _tau, mu / _q))
+    rhs = build_side(lambda: _tau * _quadratic(_q, _u * _tau, mu / _q))
     proof = prove_sides(lhs, rhs, "Q_u(q + eps0; (1-tau)/eps0) - tau Q_{u tau}(q; mu/q)")
     cases = ((10, "0.5", "0.5", "0.01"), (1, "0.1", "0.9", "0.5"), (3, "4", "0.2", "0"), ("0.3", "1", "0.7", "1"),
              (50, "0.05", "0.05", "0.1"))

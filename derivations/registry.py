@@ -143,7 +143,11 @@ def shared_construction(lhs: Side, rhs: Side, common: tuple[str, ...] = ()) -> l
     why = []
     # Equal srepr alone is not a shared construction: two expanded polynomials built independently (Isserlis
     # moments against the note's formula) have the same canonical form exactly when the identity holds.
-    if lhs.expr is rhs.expr:
+    if lhs is rhs:
+        why.append("both sides are the same object")
+    elif lhs.expr is rhs.expr and not getattr(lhs.expr, "is_Number", False):
+        # a sympy number is a singleton (two sides that both reduce to 0 are one object), anything else that is
+        # the same object was handed to both sides (build_side clears sympy's cache before each build)
         why.append("both sides are the same object")
 
     def free(names):
