@@ -72,10 +72,12 @@ def wishart_isserlis() -> DerivationResult:
 
     def esas(A):
         # E[S_ik S_lj] = n E[x_i x_k x_l x_j] + n(n-1) Σ_ik Σ_lj  (same / different demonstrations)
-        return sp.Matrix(d, d, lambda i, j: sum(A[k, l] * (_n * _m4(mom, i, k, l, j) + _n * (_n - 1) * Sig[i, k] * Sig[l, j])
-                                                for k in range(d) for l in range(d)))
+        return sp.Matrix(d, d, lambda i, j: sum(
+            A[k, l] * (_n * _m4(mom, i, k, l, j) + _n * (_n - 1) * Sig[i, k] * Sig[l, j])
+            for k in range(d) for l in range(d)))
 
-    general = _expanded(lambda: esas(A), lambda: _n**2 * Sig * A * Sig + _n * Sig * A.T * Sig + _n * (A * Sig).trace() * Sig,
+    general = _expanded(lambda: esas(A),
+                        lambda: _n**2 * Sig * A * Sig + _n * Sig * A.T * Sig + _n * (A * Sig).trace() * Sig,
                         "E[SAS] - (n²ΣAΣ + nΣAᵀΣ + n tr(AΣ)Σ)")
     As = _sym_matrix("a", d)
     symmetric = _expanded(lambda: esas(As), lambda: _n * (_n + 1) * Sig * As * Sig + _n * (As * Sig).trace() * Sig,
@@ -230,7 +232,8 @@ def att_reduces_to_pgd() -> DerivationResult:
         _expanded(lambda: _flip(junk2, X, xq), lambda: -junk2, "junk 2 under the flip + junk 2"),
         _expanded(lambda: _flip(cross, X, xq), lambda: -cross, "cross term under the flip + cross term"),
         _expanded(lambda: _flip(self_term, X, xq), lambda: -self_term, "query-self term under the flip + itself"),
-        _expanded(lambda: att[n, 0], lambda: yhat + self_term, "attention with the query among the keys - (ŷ + xᵀAxxᵀv_x)"),
+        _expanded(lambda: att[n, 0], lambda: yhat + self_term,
+                  "attention with the query among the keys - (ŷ + xᵀAxxᵀv_x)"),
     ]
     return combine(parts, "polynomial identity and parities (d = 2, n = 2). Minimising: b = 0, v_x = 0, W = v_yA "
                           "attains min L_PGD")

@@ -6,7 +6,8 @@ an optional perturbation), so the claims in :mod:`iclverify.checks.claims_liu_zh
 run the same algebra on the right formula (must reduce to 0) and on its negative control
 (must not).  The registered derivations build the two sides separately (``*_sides``, through
 :func:`iclverify.derivations.registry.build_side`) and reduce them with
-:func:`~iclverify.derivations.registry.prove_sides`; a negative control that reduces to 0 fails the derivation.  Symbolic sizes are small but generic (symbols for every entry); the float64
+:func:`~iclverify.derivations.registry.prove_sides`; a negative control that reduces to 0 fails the
+derivation.  Symbolic sizes are small but generic (symbols for every entry); the float64
 checks at hypothesis-drawn sizes live in the claims and tests.
 """
 
@@ -102,8 +103,10 @@ def kernel_smoother_sides(m: int = 3, D: int = 2, dv: int = 2, *, normalized: bo
             statement="phi(q)^T Sigma_mu (/ phi(q)^T z_mu) equals sum_j w_j k(q,k_j) v_j (/ sum_j w_j k(q,k_j)) "
                       "with k = <phi(.),phi(.)>: linear attention = kernel smoother = KME inner product [MATH]")
 def _derive_kernel_smoother() -> DerivationResult:
-    """Sides: phi(q)ᵀ(Σ_j w_j phi(k_j) v_jᵀ) through the mean embedding against Σ_j w_j k(q, k_j) v_j token by token."""
-    parts = [_sides(lambda: kernel_smoother_sides(normalized=norm)[0], lambda: kernel_smoother_sides(normalized=norm)[1],
+    """Sides: phi(q)ᵀ(Σ_j w_j phi(k_j) v_jᵀ) through the mean embedding against Σ_j w_j k(q, k_j) v_j, token by
+    token."""
+    parts = [_sides(lambda norm=norm: kernel_smoother_sides(normalized=norm)[0],
+                    lambda norm=norm: kernel_smoother_sides(normalized=norm)[1],
                     f"{'normalised' if norm else 'unnormalised'} linear attention - kernel smoother")
              for norm in (False, True)]
     res = combine(parts, "m=3 tokens, D=2, dv=2, generic symbols and weights")
@@ -223,8 +226,8 @@ def cosformer_sides(m: int = 3, D: int = 2, *, drop_sin: bool = False) -> tuple[
 def _derive_cosformer() -> DerivationResult:
     """Sides: the re-weighted smoother with cos(a_i - a_j) token by token against the two linear attentions
     through the prefix sums S_c, S_s; reduced by expand_trig."""
-    res = _sides(lambda: cosformer_sides()[0], lambda: cosformer_sides()[1], "re-weighted smoother - (cos + sin blocks)",
-                 simplify=lambda e: _simplify_expanded(sp.expand_trig(e)))
+    res = _sides(lambda: cosformer_sides()[0], lambda: cosformer_sides()[1],
+                 "re-weighted smoother - (cos + sin blocks)", simplify=lambda e: _simplify_expanded(sp.expand_trig(e)))
     res.detail = "m=3, D=2 generic angles: " + res.detail
     return _with_controls(res, [("sin block dropped", is_zero(cosformer_difference(drop_sin=True)))])
 
@@ -374,7 +377,8 @@ def _derive_performer() -> DerivationResult:
              prove_sides(Side(var), closed, "variance (Gaussian integrals) - theory closed form",
                          simplify=_powsimp_simplify)]
     _, dv_bad = performer_moment_differences(2, drop_minus_one=True)
-    return _with_controls(combine(parts, "d=2, sympy Gaussian integrals"), [("closed form without '-1'", is_zero(dv_bad))])
+    return _with_controls(combine(parts, "d=2, sympy Gaussian integrals"),
+                          [("closed form without '-1'", is_zero(dv_bad))])
 
 
 def trig_moment_differences(d: int = 2, *, factor=sp.Rational(1, 2)) -> tuple[sp.Expr, sp.Expr]:
@@ -430,7 +434,8 @@ def _derive_trig() -> DerivationResult:
              prove_sides(Side(var), closed, "variance (characteristic functions) - theory closed form",
                          simplify=_simplify_expanded)]
     _, bad = trig_moment_differences(2, factor=1)
-    return _with_controls(combine(parts, "d=2, sympy characteristic functions"), [("1/m instead of 1/(2m)", is_zero(bad))])
+    return _with_controls(combine(parts, "d=2, sympy characteristic functions"),
+                          [("1/m instead of 1/(2m)", is_zero(bad))])
 
 
 # ---------------------------------------------------------------------------------------

@@ -173,7 +173,8 @@ def kappa_inf_limit() -> DerivationResult:
     general = build_side(lambda: F.ridgeless_icl_gt1(_q, _rho, _tau, mp_transform_expr(_q, _u),
                                                      mp_transform_derivative_expr(_q, _u)))
     parts = [
-        prove_sides(build_side(lambda: F.ridgeless_icl_lt1(_q, _rho, _tau, mu0())), lt1, "ICL tau < 1 at u = 0 - §3.5a"),
+        prove_sides(build_side(lambda: F.ridgeless_icl_lt1(_q, _rho, _tau, mu0())), lt1,
+                    "ICL tau < 1 at u = 0 - §3.5a"),
         prove_sides(build_side(lambda: F.ridgeless_idg_lt1(_q, _rho, _tau, z, mu0())), lt1,
                     "IDG tau < 1 at u = 0 - §3.5a ICL"),
         prove_sides(build_side(lambda: F.ridgeless_icl_gt1(_q, _rho, _tau, mp_transform_expr(_q, z),
@@ -235,7 +236,8 @@ def ridge_to_ridgeless() -> DerivationResult:
         return (mpmath.mpf(a), mpmath.inf if k == "inf" else mpmath.mpf(k), mpmath.mpf(t), mpmath.mpf(r))
 
     with mpmath.workdps(50):
-        ridge = build_side(lambda: [L.ridge_icl_error(*args(c), mpmath.mpf(lam), dps=50) for c in cases for lam in lams])
+        ridge = build_side(lambda: [L.ridge_icl_error(*args(c), mpmath.mpf(lam), dps=50)
+                                    for c in cases for lam in lams])
         ridgeless = build_side(lambda: [L.ridgeless_icl_error(*args(c), dps=50) for c in cases for _ in lams])
         gaps = [abs(a - b) for a, b in zip(ridge.expr, ridgeless.expr)]
         at_smallest = check_sides(_side_of(ridge, ridge.expr[2::3]), _side_of(ridgeless, ridgeless.expr[2::3]),

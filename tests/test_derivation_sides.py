@@ -132,5 +132,6 @@ def test_the_compute_optimal_split_rejects_a_wrong_exponent(monkeypatch):
     from iclverify.derivations import liu_zhou_2026 as der
 
     a, b, p, q_, T = (sp.Symbol(n, positive=True) for n in ("a", "b", "p", "q", "T"))
-    monkeypatch.setattr(der.lz, "compute_optimal_m_expr", lambda: (b * q_ / (a * p)) ** (1 / (p + q_)) * T ** (q_ / (p + q_)))
+    wrong = (b * q_ / (a * p)) ** (1 / (p + q_)) * T ** (q_ / (p + q_))  # T^{q/(p+q)} instead of T^{p/(p+q)}
+    monkeypatch.setattr(der.lz, "compute_optimal_m_expr", lambda: wrong)
     assert der._derive_split().status == FAILED
