@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 __all__ = ["PROVED", "CHECKED", "FAILED", "SHARED", "DerivationResult", "Derivation", "Side", "derivation",
-           "derivations", "run_derivation", "build_side", "shared_construction", "prove_sides", "check_sides",
-           "combine", "side_pairs"]
+           "derivations", "registered_derivations", "run_derivation", "build_side", "shared_construction",
+           "prove_sides", "check_sides", "combine", "side_pairs"]
 
 PROVED = "PROVED"
 CHECKED = "CHECKED-NUMERICALLY"
@@ -295,6 +295,11 @@ def derivations(paper: str | None = None) -> list[Derivation]:
     """All registered derivations (optionally of one paper), in name order."""
     _discover()
     return [d for _, d in sorted(_REGISTRY.items()) if paper is None or d.paper == paper]
+
+
+def registered_derivations() -> list[Derivation]:
+    """The derivations registered so far (no discovery), in name order."""
+    return [d for _, d in sorted(_REGISTRY.items())]
 
 
 def run_derivation(d: Derivation) -> DerivationResult:
