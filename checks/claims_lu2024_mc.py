@@ -40,6 +40,13 @@ Every control comparison is shown as a row of its :class:`ControlOutcome`.  The 
 ``tests/test_claims_lu2024_mc.py`` checks that no control's rejection is implied by the pass:
 samples shifted to the control's values make the claim's own check fail.
 
+**Near controls.**  A far control (10-200 % from theory) is rejected whenever the claim passes at any
+spread within a large factor of the observed one.  Every value claim therefore also carries the
+coefficient slip "every value x(1 + 2r)" (:func:`coefficient_slip`, r the required resolution at the
+run's scale): its rejection does not follow from the pass at the observed spread whenever the claim's
+half-width is at least r.  The counterfactual hook states the exact smallest spread factor ``k*`` at
+which claim and control both pass (:func:`spread_factor_for_both`).
+
 **Trend statements** (claims 9, 10) are tested by one-sided sign tests of the extrapolated
 difference between two points, at the run ledger's per-test rate.  Every statistical test goes
 through the run's ledger (:mod:`iclverify.checks.ledger`).
@@ -73,8 +80,8 @@ EXTRAPOLATION_MIN_ORDER = 2
 SLIP_NAME = "coefficient slip: every value x(1 + 2 x resolution required), x1.10 quick / x1.04 full"
 
 __all__ = ["perturbed_mu_kappa", "kstar_dropped", "Series", "Plan", "PLANS", "judge", "run_plan", "shifted_to",
-           "RESOLUTION_REQUIRED", "EXTRAPOLATION_MIN_ORDER", "SLIP_NAME", "coefficient_slip", "control_distance", "spread_factor_for_both",
-           "required_resolution"]
+           "RESOLUTION_REQUIRED", "EXTRAPOLATION_MIN_ORDER", "SLIP_NAME", "judge_control", "counterfactual_hook",
+           "coefficient_slip", "spread_factor_for_both", "required_resolution"]
 
 
 # --- perturbed formulas for negative controls, built from the theory module's own pieces -----
@@ -187,7 +194,7 @@ def shifted_to(series: list, values: dict) -> list:
                                             for x in s.samples], s.scale, s.scale_rule) for s in series]
 
 
-def _control(name: str, series: list, values: dict) -> ControlOutcome:
+def judge_control(name: str, series: list, values: dict) -> ControlOutcome:
     """Rejected when (a) the claim's check, applied to the control's values, fails, and (b) the claim's
     check fails on the same samples moved to the control's values (see the module doc).
 
@@ -201,9 +208,10 @@ def _control(name: str, series: list, values: dict) -> ControlOutcome:
     under = judge(shifted_to(series, values), role="diagnostic")
     under_control = any(not c.passed and not c.misfit for _, c in under)
     detail = (f"claim's check on the control's values: {'fails' if by_value else 'passes'}; on the samples moved to "
-              f"the control's values: {'fails' if under_control else 'passes'}; " + "; ".join(f"{n}: {c}" for n, c in comps))
+              f"the control's values: {'fails' if under_control else 'passes'}; "
+              + "; ".join(f"{n}: {c}" for n, c in comps))
     return ControlOutcome(name, by_value and under_control, detail, comparisons=comparison_rows(comps),
-                          counterfactual=_counterfactual_hook(series, values))
+                          counterfactual=counterfactual_hook(series, values))
 
 
 def spread_factor_for_both(series: list, values: dict) -> tuple[dict, float]:
@@ -227,7 +235,7 @@ def spread_factor_for_both(series: list, values: dict) -> tuple[dict, float]:
     return {lbl: c.mean for lbl, c in comps.items()}, k
 
 
-def _counterfactual_hook(series: list, values: dict):
+def counterfactual_hook(series: list, values: dict):
     """Hook for the registry-wide control test (:func:`iclverify.checks.claims.counterfactual`).
 
     Jointly possible: the same samples moved so that every intercept sits half-way between theory and
@@ -258,9 +266,9 @@ def _counterfactual_hook(series: list, values: dict):
 
     def run():
         cf = counterfactual(passes, rejected, jointly=jointly, under_control=lambda: shifted_to(series, values))()
-        return replace(cf, detail=f"samples moved to the midpoint of theory and control with their spread x{state['k']:.3g} "
-                     f"(the smallest factor at which both pass; 1 = the observed spread) (jointly); moved to the "
-                     f"control's values (under it)")
+        return replace(cf, detail=f"samples moved to the midpoint of theory and control with their spread "
+                                  f"x{state['k']:.3g} (the smallest factor at which both pass; 1 = the observed spread) "
+                                  f"(jointly); moved to the control's values (under it)")
 
     return run
 
@@ -273,25 +281,21 @@ def required_resolution(config: RunConfig) -> float:
 def coefficient_slip(series: list, resolution_required: float, factor: float = 2.0) -> tuple[str, dict]:
     """A near control: every value of the claim multiplied by ``1 + factor * resolution_required``.
 
-    The wrong statement sits ``factor`` times the required resolution from theory (relative to each series'
-    scale at the series whose scale is its own value; less at series compared on a larger common scale),
-    so unlike a far control its rejection is not implied by the pass at the observed spread.
+    The wrong statement sits ``factor`` times the required resolution r from theory (relative to the series'
+    scale where that is its own value; less at series compared on a larger common scale).  Unlike a far control
+    (25-200 % away) its rejection does not follow from the pass at the observed spread whenever the claim's
+    half-width crit·SE is at least r (``k* = 1``); at a finer resolution it follows from the pass only at spreads
+    below ``k* = r / (crit·SE)`` times the observed one, which the counterfactual hook states.
     """
     m = 1.0 + factor * resolution_required
     return SLIP_NAME, {s.label: m * s.theory for s in series}
-
-
-def control_distance(series: list, values: dict) -> float:
-    """Largest distance of a control's values from theory, relative to each series' scale (or |theory|)."""
-    return max(abs(float(values[s.label]) - s.theory) / abs(s.scale if s.scale is not None else s.theory)
-               for s in series if s.label in values)
 
 
 def run_plan(plan: Plan) -> Evidence:
     """Judge a plan: primary comparisons, trend tests, controls; return the claim's Evidence."""
     comps = judge(plan.series)
     signs = [sign_test(sg, dict(comps)) for sg in plan.signs]
-    ctl = [_control(name, plan.series, values) for name, values in plan.controls]
+    ctl = [judge_control(name, plan.series, values) for name, values in plan.controls]
     failed = [n for n, c in comps if not c.passed and not c.misfit]
     misfit = [n for n, c in comps if c.misfit]
     sfailed = [s["label"] for st, s in signs if st == "refuted"]

@@ -134,7 +134,7 @@ def variance_dropped(alpha, kappa, tau, rho, lam) -> float:
 
 # --- claim: IDG = ICL at kappa = inf ---------------------------------------------------------
 
-_KINF_CONTROLS = ("IDG at κ = ∞ is the ridgeless IDG (λ ignored)", "λ -> 2λ in the IDG",
+KINF_CONTROLS = ("IDG at κ = ∞ is the ridgeless IDG (λ ignored)", "λ -> 2λ in the IDG",
                   "IDG at κ = ∞ is the τ = ∞ ridge form (finite-τ variance dropped)",
                   "IDG = (1 - 2 x resolution required) x ICL at κ = ∞ (gap 10 % of e_ICL quick, 4 % full)")
 
@@ -146,13 +146,13 @@ def plan_idg_equals_icl_kappa_inf(config: RunConfig) -> Plan:
     seeds: dict = {"root": config.seed}
     reps: dict = {}
     series, meas, diag = [], {}, []
-    wrong_by: dict = {name: {} for name in _KINF_CONTROLS}
+    wrong_by: dict = {name: {} for name in KINF_CONTROLS}
     ds = DS[_scale(config)]
     slip = 2.0 * required_resolution(config)
     for idx, (label, p, base) in enumerate(KAPPA_INF_POINTS):
         sim = _simulate(config, 1, idx, p, base, seeds, reps, label)
         e_icl = float(icl_error(*p))
-        wrong = dict(zip(_KINF_CONTROLS, (e_icl - float(idg_error(*p[:4], 0.0)),
+        wrong = dict(zip(KINF_CONTROLS, (e_icl - float(idg_error(*p[:4], 0.0)),
                                           e_icl - float(idg_error(*p[:4], 2 * p[4])),
                                           e_icl - float(idg_error_tau_inf(p[0], p[1], p[3], p[4])),
                                           slip * e_icl)))
@@ -166,7 +166,7 @@ def plan_idg_equals_icl_kappa_inf(config: RunConfig) -> Plan:
         meas[label] = {"params": list(p), "e_icl_theory": e_icl, "idg_theory": float(idg_error(*p)),
                        "wrong_gaps": wrong, "per_d_sim": {str(d): v for d, v in sim["per_d"].items()}}
     meas["diagnostics"] = comparison_rows(diag)
-    return Plan("gap ICL - IDG -> 0 at kappa = inf", series, [(n, wrong_by[n]) for n in _KINF_CONTROLS], seeds,
+    return Plan("gap ICL - IDG -> 0 at kappa = inf", series, [(n, wrong_by[n]) for n in KINF_CONTROLS], seeds,
                 reps, measurements=meas)
 
 
@@ -176,7 +176,7 @@ def plan_idg_equals_icl_kappa_inf(config: RunConfig) -> Plan:
                  "α = 2, τ = 0.5, ρ = 0.1, λ = 0.3), to within the stated resolution relative to e_ICL.",
        formula="lim_{d->inf} E[e_ICL(Γ*) - e_IDG(Γ*)] = 0 at κ = ∞; idg_error(α, ∞, τ, ρ, λ) = icl_error(...)",
        check=CheckKind.MONTE_CARLO,
-       controls=_KINF_CONTROLS,
+       controls=KINF_CONTROLS,
        assumptions="k = n tasks (one per context), normalised tasks; exact finite-d errors; a + b/d + c/d² "
                    "extrapolation of the gap over d = 16-48 (quick) / 16-64 (full), no allowance; resolution "
                    "relative to e_ICL at the point",
@@ -188,7 +188,7 @@ def idg_equals_icl_kappa_inf(config: RunConfig) -> Evidence:
 
 # --- claim: the ridge IDG error ----------------------------------------------------------------
 
-_RIDGE_CONTROLS = ("the ridgeless IDG formula at the same point (λ ignored)", "λ -> 2λ",
+RIDGE_CONTROLS = ("the ridgeless IDG formula at the same point (λ ignored)", "λ -> 2λ",
                    "variance term weighted with the ICL Hessian 1 + q instead of s + q",
                    "variance term dropped (τ = ∞ ridge form at the finite-τ ε)",
                    "noise level in the variance term: N's ρ -> ρ(1 + δ), δ sized to move e_IDG by 1.5 x the "
@@ -209,7 +209,7 @@ def rho_slip_in_variance(alpha, kappa, tau, rho, lam, delta: float) -> float:
     return float(idg_error(alpha, kappa, tau, rho, lam)) + tau * rho * delta / (tau - e2)
 
 
-def _rho_slip_delta(config: RunConfig) -> float:
+def rho_slip_delta(config: RunConfig) -> float:
     """δ of the ρ-slip control: e_IDG moves by 1.5 x the required resolution at the first point (linear in δ)."""
     from iclverify.theory.lu2024 import idg_error
 
@@ -226,12 +226,12 @@ def plan_ridge_idg(config: RunConfig) -> Plan:
     reps: dict = {}
     series, meas = [], {}
     ds = DS[_scale(config)]
-    delta = _rho_slip_delta(config)
-    wrong_by: dict = {name: {} for name in _RIDGE_CONTROLS if name != SLIP_NAME}
+    delta = rho_slip_delta(config)
+    wrong_by: dict = {name: {} for name in RIDGE_CONTROLS if name != SLIP_NAME}
     for idx, (label, p, base) in enumerate(RIDGE_IDG_POINTS):
         sim = _simulate(config, 2, idx, p, base, seeds, reps, label)
         th = float(idg_error(*p))
-        wrong = dict(zip(_RIDGE_CONTROLS, (float(idg_error(*p[:4], 0.0)), float(idg_error(*p[:4], 2 * p[4])),
+        wrong = dict(zip(RIDGE_CONTROLS, (float(idg_error(*p[:4], 0.0)), float(idg_error(*p[:4], 2 * p[4])),
                                            variance_with_icl_hessian(*p), variance_dropped(*p),
                                            rho_slip_in_variance(*p, delta))))
         for name, v in wrong.items():
@@ -240,7 +240,7 @@ def plan_ridge_idg(config: RunConfig) -> Plan:
         meas[label] = {"params": list(p), "theory": th, "wrong_values": wrong,
                        "per_d_sim": {str(d): v for d, v in sim["per_d"].items()}}
     meas["rho_slip_delta"] = delta
-    controls = [(n, wrong_by[n]) for n in _RIDGE_CONTROLS if n != SLIP_NAME]
+    controls = [(n, wrong_by[n]) for n in RIDGE_CONTROLS if n != SLIP_NAME]
     controls.append(coefficient_slip(series, required_resolution(config)))
     return Plan("ridge IDG", series, controls, seeds, reps, measurements=meas)
 
@@ -253,7 +253,7 @@ def plan_ridge_idg(config: RunConfig) -> Plan:
        formula="e_IDG = τ N/(τ - E₂),  N = ρ + ν(1-νM) - ε(1-2νM-ν²M'),  E₂ = 1 - 2εM - ε²M',  ν = q + ε, "
                "1 - τ + τλ/ε = εM_κ(q+ε)",
        check=CheckKind.MONTE_CARLO,
-       controls=_RIDGE_CONTROLS,
+       controls=RIDGE_CONTROLS,
        assumptions="normalised tasks, balanced assignment, sizes exact at every d; exact finite-d errors (Γ keeps "
                    "its c column); a + b/d + c/d² extrapolation over d = 16-48 (quick) / 16-64 (full), no allowance",
        note_section="§3.2 (the gap this closes); docs/lu2024_ridge_idg.md", figure="lu2024-fig1-ridge-idg",

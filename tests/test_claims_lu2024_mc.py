@@ -194,10 +194,10 @@ def test_spread_factor_is_the_smallest_at_which_both_statements_pass():
         for delta, want in ((0.5 * half, 1.0), (2 * half, 1.0), (6 * half, 3.0)):
             means, k = mc.spread_factor_for_both([s], {"x": 1.0 + delta})
             assert k == pytest.approx(want, rel=1e-9) and means["x"] == pytest.approx(c.mean)
-            cf = mc._counterfactual_hook([s], {"x": 1.0 + delta})()
+            cf = mc.counterfactual_hook([s], {"x": 1.0 + delta})()
             assert cf.jointly_possible, cf.detail
         # a control inside the interval of the observed data is not rejected: k* = 1 is exact, not a floor
-        assert not mc._control("near", [s], {"x": c.mean + 0.5 * half}).rejected
+        assert not mc.judge_control("near", [s], {"x": c.mean + 0.5 * half}).rejected
 
 
 @pytest.mark.slow

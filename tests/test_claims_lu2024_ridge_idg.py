@@ -89,9 +89,9 @@ def test_near_controls(claim_id, claim_evidence):
             if c.name in near:
                 assert c.counterfactual().jointly_possible
     if claim_id == "lu2024.mc-ridge-idg":
-        assert {mc.SLIP_NAME, R._RIDGE_CONTROLS[4]} <= set(near)
+        assert {mc.SLIP_NAME, R.RIDGE_CONTROLS[4]} <= set(near)
         # the ρ slip moves the first point by exactly 1.5 x the required resolution
-        row = [c for c in ev.controls if c.name == R._RIDGE_CONTROLS[4]][0].comparisons[0]
+        row = [c for c in ev.controls if c.name == R.RIDGE_CONTROLS[4]][0].comparisons[0]
         th = ev.comparisons[0]["theory"]
         assert (row["theory"] - th) / th == pytest.approx(1.5 * 0.05, rel=1e-9)
 
