@@ -43,11 +43,12 @@ ALLOW_LIST_WITHOUT_HOOKS = {
     "lu2024.self-consistency-unique",
 }
 
-#: Deterministic identity / cost checks (no sampling) get the same hooks: their controls are wrong formulas
-#: (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is the formula, and
-#: :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.  Nothing is listed here
-#: any more; the set stays so that a future entry must be argued for.
-DETERMINISTIC_WITHOUT_HOOKS: set[str] = set()
+#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
+#: controls are wrong formulas (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is
+#: the formula, and :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
+#: Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
+#: distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
+DETERMINISTIC_WITHOUT_HOOKS = {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
 
 #: Claims whose quick run is long (training sweeps): their counterfactual test runs in the slow suite.
 SLOW = {"li2024_nonlinear.c4-iterations-vs-alpha", "li2024_nonlinear.c11-icl-vs-classical"}
