@@ -355,7 +355,7 @@ def c2_coverage(config: RunConfig) -> Evidence:
     flips = [evaluate(trained_model(base_config("non_covering"), sd).params, pr_flip)["err"] for sd in seeds]
     decs = [_prop(e, 0.5, "above", label=f"flipped tasks, non-covering model, training seed {sd}")
             for sd, e in zip(seeds, flips)]
-    e_flip, dec = flips[0], decs[0]
+    e_flip = flips[0]
     e_same = evaluate(res_nc.params, pr_same)["err"]
     e_cov = evaluate(res_cy.params, pr_flip)["err"]
     d_cov = _prop(e_cov, 0.5, "above", role="control", label="covering model on flipped tasks")
