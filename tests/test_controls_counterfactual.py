@@ -22,7 +22,7 @@ from __future__ import annotations
 import pytest
 
 from iclverify.checks import ledger
-from iclverify.checks.claims import all_claims
+from iclverify.checks.claims import STATISTICAL_KINDS, all_claims, get_claim
 
 #: Claims of other papers whose controls have no counterfactual hook yet.  This list only shrinks: an entry
 #: must be removed when its claim gains hooks, and a stale entry (no such claim) fails the test below.
@@ -42,17 +42,12 @@ ALLOW_LIST_WITHOUT_HOOKS = {
     "lu2024.self-consistency-unique",
 }
 
-#: Deterministic identity / cost checks (no sampling): their controls are wrong formulas whose rejection shows that
-#: the float64 tolerance is tighter than the formula difference.  A counterfactual "pass without rejection" would
-#: need the two formulas to coincide, so the hook does not apply; listed, not silently skipped.
-DETERMINISTIC_WITHOUT_HOOKS = {
-    "liu_zhou_2026.causal-cost", "liu_zhou_2026.causal-forms", "liu_zhou_2026.compute-optimal-split",
-    "liu_zhou_2026.context-invariance", "liu_zhou_2026.cosformer-decomposition", "liu_zhou_2026.kernel-smoother",
-    "liu_zhou_2026.pinsker-link", "liu_zhou_2026.regularity-tradeoff", "liu_zhou_2026.taylor2-kernel",
-}
-# Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
-# distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
-DETERMINISTIC_WITHOUT_HOOKS |= {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
+#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
+#: controls are wrong formulas (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is
+#: the formula, and :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
+#: Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
+#: distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
+DETERMINISTIC_WITHOUT_HOOKS = {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
 
 #: Claims whose quick run is long (training sweeps): their counterfactual test runs in the slow suite.
 SLOW = {"li2024_nonlinear.c4-iterations-vs-alpha", "li2024_nonlinear.c11-icl-vs-classical"}
@@ -90,6 +85,58 @@ def test_no_control_is_implied_by_the_pass(claim_id, claim_evidence):
                 problems.append(f"{k.name}: counted as rejected although the claim's check passes on data generated "
                                 f"under the control ({cf.detail})")
     assert not problems, f"{claim_id}: " + "; ".join(problems)
+
+
+DETERMINISTIC = [cid for cid in CHECKED if get_claim(cid).check not in STATISTICAL_KINDS]
+
+
+def test_deterministic_claims_are_found():
+    assert len(DETERMINISTIC) >= 10, DETERMINISTIC
+
+
+@pytest.mark.parametrize("claim_id", DETERMINISTIC)
+def test_deterministic_control_effects_are_measured(claim_id, claim_evidence):
+    """A deterministic claim's control is a wrong formula whose difference from the reference exceeds the check's
+    tolerance at the checked points -- measured there, with its effect size / threshold ratio, and consistent with
+    the rejection; the counterfactual hook (above) shows the difference is computed from the formula (the claim's
+    own formula in the control's place is not rejected) and that the claim's check fails on the control's formula."""
+    import math
+
+    ev = claim_evidence(claim_id)
+    effects = ev.measurements.get("control_effects")
+    assert isinstance(effects, dict), f"{claim_id}: no measurements['control_effects']"
+    assert {k.name for k in ev.controls} == set(effects), (sorted(effects), [k.name for k in ev.controls])
+    for k in ev.controls:
+        e = effects[k.name]
+        assert e["points"] >= 1 and math.isfinite(e["effect"]) and e["threshold"] >= e["claim_tolerance"] > 0, e
+        assert math.isclose(e["ratio"], e["effect"] / e["threshold"], rel_tol=1e-9), e
+        # the rejection follows the measured effect, not a flag set beside it
+        assert k.rejected == (e["ratio"] > 1), (k.name, k.rejected, e)
+        assert k.rejected, (k.name, k.detail)
+
+
+def test_formula_control_measures_rather_than_asserts():
+    """The helper's rejection and hook follow the formulas: the true formula in the control's place is not rejected
+    and passes; a formula closer than the threshold is not rejected; one farther is, and fails the claim's check."""
+    import numpy as np
+
+    from iclverify.checks.claims_liu_zhou_2026 import formula_control
+
+    xs = np.linspace(0.1, 1.0, 7)
+
+    def diffs(f):
+        return np.abs(f(xs) - xs**2) / xs**2
+
+    truth = lambda x: x**2  # noqa: E731
+    near = lambda x: x**2 * (1 + 1e-9)  # noqa: E731
+    far = lambda x: x**2 * 1.1  # noqa: E731
+    with ledger.run_ledger():
+        c_near, e_near = formula_control("near", diffs, truth, near, claim_tol=1e-12)
+        c_far, e_far = formula_control("far", diffs, truth, far, claim_tol=1e-12)
+        assert not c_near.rejected and e_near["ratio"] < 1
+        assert c_far.rejected and abs(e_far["effect"] - 0.1) < 1e-12
+        cf = c_far.counterfactual()
+        assert cf.jointly_possible and cf.passes_under_control is False
 
 
 def test_a_swapped_inequality_control_is_caught():
