@@ -126,12 +126,16 @@ def run_one(claim_id: str, seed: int, *, quick: bool = True, delta: float = MUTA
             "mutants": mut, "mutant_rows": len(rows), "resolution": ev.resolution}
 
 
-def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=sys.stderr) -> list[dict]:
-    """Seeds outer, claims inner (a partial run covers every claim); each record is appended to ``jsonl``."""
+def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=sys.stderr,
+               first_seed: int = 0) -> list[dict]:
+    """Seeds outer, claims inner (a partial run covers every claim); each record is appended to ``jsonl``.
+
+    ``first_seed`` lets several processes share the seeds (``--first-seed``; concatenate their files).
+    """
     out, t0 = [], time.perf_counter()
     fh = open(jsonl, "a") if jsonl else None
     try:
-        for s in range(seeds):
+        for s in range(first_seed, first_seed + seeds):
             for cid in claims:
                 r = run_one(cid, s, quick=quick)
                 out.append(r)
@@ -150,6 +154,7 @@ def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=s
 
 def claims_table(records: list[dict]) -> tuple[list[list[str]], dict]:
     """A row per claim (false alarms, INCONCLUSIVE, power vs each control and mutant), then the family."""
+    records = list({(r["claim"], r["seed"]): r for r in reversed(records)}.values())[::-1]  # one per (claim, seed)
     claims = list(dict.fromkeys(r["claim"] for r in records))
     seeds = sorted({r["seed"] for r in records})
     # only seeds where every claim ran count (a run cut short mid-seed)
@@ -192,7 +197,8 @@ def claims_table(records: list[dict]) -> tuple[list[list[str]], dict]:
                  f"Bonferroni bound {primary_per_seed} x {ledger.PER_TEST_ALPHA:.0e} = {bound:.1e} "
                  f"(run-wide budget {ledger.FAMILY_WISE_BUDGET})"])
     rows.append(["FAMILY", "primary tests rejected", _rate(rejected, tests), f"per-test alpha {ledger.PER_TEST_ALPHA:g}"])
-    return rows, {"seeds": n, "family_false_alarm_seeds": len(fail_seeds), "bound": bound,
+    return rows, {"seeds": n, "seed_range": f"{min(seeds)}..{max(seeds)}" if seeds else "-",
+                  "family_false_alarm_seeds": len(fail_seeds), "bound": bound,
                   "primary_tests_per_seed": primary_per_seed, "primary_tests": tests, "primary_rejected": rejected}
 
 
@@ -372,23 +378,26 @@ def main(argv=None) -> int:
                    help="seeds of the Gamma(1/4) check (skewness 4: the kme-rate regime at n = 200, the "
                         "performer / trig-rf regime at n = 2000) at 1e-3, 1e-4, 2e-5")
     p.add_argument("--gamma-n", type=int, nargs="*", default=[200, 2000])
+    p.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed .. first-seed + seeds - 1")
     p.add_argument("--jsonl", help="append each claim run's record to this file as it finishes")
-    p.add_argument("--from-jsonl", help="print the claims table from a previous run's records (runs no claim)")
+    p.add_argument("--from-jsonl", nargs="*", help="print the claims table from a previous run's records (runs no claim)")
     args = p.parse_args(argv)
     quick = args.scale == "quick"
     t0 = time.perf_counter()
     if args.from_jsonl:
-        with open(args.from_jsonl) as fh:
-            records = [json.loads(line) for line in fh if line.strip()]
+        records = []
+        for path in args.from_jsonl:
+            with open(path) as fh:
+                records += [json.loads(line) for line in fh if line.strip()]
     elif args.seeds > 0 and args.claims:
-        records = run_claims(args.claims, args.seeds, quick=quick, jsonl=args.jsonl)
+        records = run_claims(args.claims, args.seeds, quick=quick, jsonl=args.jsonl, first_seed=args.first_seed)
     else:
         records = []
     rows = []
     if records:
         rows, fam = claims_table(records)
         print(f"{datetime.date.today()}: run-wide false-alarm budget {ledger.FAMILY_WISE_BUDGET}, per-test alpha "
-              f"{ledger.PER_TEST_ALPHA:g}; claims at {args.scale} scale, {fam['seeds']} seeds (0..{fam['seeds'] - 1}); "
+              f"{ledger.PER_TEST_ALPHA:g}; claims at {args.scale} scale, {fam['seeds']} seeds ({fam['seed_range']}); "
               f"scale mutants x(1 +- {MUTANT_DELTA:g}) judged row by row")
     if args.exact_seeds:
         ex = exact_truth_calibration(args.exact_seeds)
