@@ -31,9 +31,10 @@ without touching the samplers.  Solvers:
     ``tol`` (default 1e-11), it reproduces the direct solve to ~10 digits; if it does not
     converge within ``maxiter`` products it falls back to ``cholesky``.
 ``auto``
-    ``dual`` if n ≤ p; ``cg`` if n ≥ 1.5p (measured: ~20 products at n = 10p, ~75 at n = 2p,
-    λ' = 0); else ``cholesky`` (which falls back to least squares on the Gram matrix if it is
-    numerically singular).
+    ``cg`` if n ≥ 1.5p (measured: ~20 products at n = 10p, ~75 at n = 2p, λ' = 0), or where a
+    ridge bounds the conditioning and CG's products cost less than the direct solve
+    (:func:`choose_solver`); else ``dual`` if n ≤ p, ``cholesky`` otherwise (which falls back to
+    least squares on the Gram matrix if it is numerically singular).
 """
 
 from __future__ import annotations
@@ -45,19 +46,40 @@ from scipy.linalg import blas
 from iclverify.checks._lu2024_fit_torch import fit_gamma_torch
 from iclverify.checks.array_backend import get_backend
 
-__all__ = ["SOLVERS", "fit_gamma", "choose_solver"]
+__all__ = ["SOLVERS", "fit_gamma", "choose_solver", "cg_products_bound"]
 
 SOLVERS = ("auto", "dual", "cholesky", "lstsq", "cg")
 
 
+def cg_products_bound(lam: float) -> float:
+    """Preconditioned-CG products to converge with the paper's ridge ``lam`` (= λ' d / n), near n ≈ p.
+
+    Measured at τ = 1, κ = ∞, d = 48 and 64 (tol 1e-11): 28 products at λ = 1, 80 at 0.1, 234 at
+    0.01, i.e. about 27 λ^(-0.47); this bound (30 λ^(-1/2)) is what the solver choice assumes.
+    The ridge bounds the condition number of the preconditioned system by about 1 + c/λ, so the
+    count does not grow with d.
+    """
+    return 30.0 / np.sqrt(lam)
+
+
 def choose_solver(n: int, d: int, lam_eff: float) -> str:
-    """The solver ``auto`` picks for ``n`` contexts, dimension ``d`` and ridge ``lam_eff``."""
+    """The solver ``auto`` picks for ``n`` contexts, dimension ``d`` and ridge ``lam_eff`` (= λ n / d).
+
+    ``cg`` when ``n ≥ 1.5 p`` (well conditioned by the sample size), or when a ridge makes it
+    cheaper than the direct solve: ``4 n p`` flops per product times :func:`cg_products_bound`
+    against ``m³/3`` (+ the dual kernel ``2 n² d``) for ``m = min(n, p)``.  Measured at τ = 1,
+    d = 64: 6× faster at λ = 0.1, 16× at λ = 1, agreeing with the direct solve to 1e-11.
+    Otherwise ``dual`` if ``n ≤ p``, else ``cholesky``.
+    """
     p = d * (d + 1)
-    if n <= p:
-        return "dual"
     if 2 * n >= 3 * p:
         return "cg"
-    return "cholesky"
+    lam = lam_eff * d / n if n else 0.0
+    if lam > 0:
+        direct = min(n, p) ** 3 / 3 + (2 * n * n * d if n <= p else n * p * p)
+        if 4 * n * p * cg_products_bound(lam) < direct:
+            return "cg"
+    return "dual" if n <= p else "cholesky"
 
 
 def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, solver: str = "auto",

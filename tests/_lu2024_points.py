@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 import mpmath
 import sympy as sp
 
-
-def decimals_of(printed: str) -> int:
-    """Number of decimals printed in ``printed`` (``"0.8538" -> 4``)."""
-    exp = Decimal(printed).as_tuple().exponent
-    return max(-int(exp), 0)
-
-
-def matches_printed(value: float, printed: str) -> bool:
-    """True when ``value`` agrees with the note's printed number to the digits printed.
-
-    Rounding ``value`` to the printed number of decimals must give the printed number; a
-    value within 1e-9 of a rounding boundary is accepted either way (the note's author
-    rounded a float64 too).
-    """
-    n = decimals_of(printed)
-    return abs(float(value) - float(printed)) <= 0.5 * 10.0 ** (-n) + 1e-9
+from iclverify.checks.lu2024_note_values import decimals_of, matches_printed  # noqa: F401  (one definition)
 
 
 def rel_diff(a, b, scale=0) -> float:

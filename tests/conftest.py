@@ -15,7 +15,19 @@ QUICK_SEED = 20240515
 
 
 @pytest.fixture(scope="session")
-def claim_evidence():
+def session_store(tmp_path_factory) -> str:
+    """One result store for the session's quick claim runs, so that a simulation is computed once.
+
+    ``ICLVERIFY_TEST_STORE`` may name a warm store: results are keyed by parameters, seeds and package
+    version, so a warm store changes no number, only the time.
+    """
+    import os
+
+    return os.environ.get("ICLVERIFY_TEST_STORE") or str(tmp_path_factory.mktemp("session_store") / "store.sqlite")
+
+
+@pytest.fixture(scope="session")
+def claim_evidence(session_store):
     """``claim_evidence(claim_id) -> Evidence`` of one quick run at :data:`QUICK_SEED`, cached for the session."""
     from iclverify.checks.claims import RunConfig, get_claim, run_claim
 
@@ -23,7 +35,7 @@ def claim_evidence():
 
     def get(claim_id: str):
         if claim_id not in cache:
-            cache[claim_id] = run_claim(get_claim(claim_id), RunConfig(quick=True, seed=QUICK_SEED))
+            cache[claim_id] = run_claim(get_claim(claim_id), RunConfig(quick=True, seed=QUICK_SEED, store=session_store))
         return cache[claim_id]
 
     return get

@@ -5,13 +5,13 @@ claim re-run with a wrong formula re-uses its simulations and costs only the the
 """
 
 import math
-import os
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iclverify.checks import claims_lu2024_mc as mc
+from conftest import QUICK_SEED
 from iclverify.checks.claims import RunConfig, Verdict, get_claim, run_claim
 from iclverify.checks.compare import compare
 from iclverify.checks.lu2024_sim import simulate_lu2024
@@ -37,19 +37,16 @@ WRONG_REJECTED = {"gap x 1.3": False,
 
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory):
-    """Quick-scale config with a result store shared by every test of this module.
-
-    ``ICLVERIFY_LU_MC_STORE`` may name a warm store (results are keyed by parameters, seeds and
-    package version, so a warm store changes no number, only the time).
-    """
-    path = os.environ.get("ICLVERIFY_LU_MC_STORE") or str(tmp_path_factory.mktemp("lu_mc") / "store.sqlite")
-    return RunConfig(quick=True, store=path)
+def quick(session_store):
+    """Quick-scale config on the session's result store (``ICLVERIFY_TEST_STORE`` may name a warm one)."""
+    return RunConfig(quick=True, store=session_store)
 
 
 @pytest.fixture(scope="module")
-def quick_runs(quick):
-    return {cid: run_claim(get_claim(cid), quick) for cid in MC_CLAIMS}
+def quick_runs(quick, claim_evidence):
+    # the session's quick runs (same seed and store): each claim simulates once per test session
+    assert quick.seed == QUICK_SEED
+    return {cid: claim_evidence(cid) for cid in MC_CLAIMS}
 
 
 @pytest.mark.parametrize("claim_id", MC_CLAIMS)

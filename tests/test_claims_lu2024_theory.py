@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from iclverify.checks.claims import RunConfig, Verdict, all_claims, run_claim
 
 IDS = ["lu2024.memorization-limit", "lu2024.bayes-baseline", "lu2024.optimal-ridge", "lu2024.divergence-boundary",
        "lu2024.nonmonotone-boundary", "lu2024.alpha-minima", "lu2024.ridge-suppresses-peak",
-       "lu2024.self-consistency-unique", "lu2024.mp-identity"]
+       "lu2024.self-consistency-unique", "lu2024.mp-identity", "lu2024.self-consistency-value",
+       "lu2024.note-reference-values"]
 
 
 def _claims():
@@ -37,3 +40,29 @@ def test_mp_identity_is_reproducible():
     c = _claims()["lu2024.mp-identity"]
     a, b = run_claim(c, RunConfig(seed=5)), run_claim(c, RunConfig(seed=5))
     assert a.reason == b.reason and a.seeds["root"] == 5
+
+
+def test_self_consistency_value_rejects_a_wrong_root_solver(monkeypatch):
+    """A solver that returns a root 1 % off (or the root at the wrong q) is REFUTED, not passed."""
+    from iclverify.theory import lu2024 as L
+
+    c = _claims()["lu2024.self-consistency-value"]
+    right = L.self_consistent_epsilon
+    for wrong in (lambda a, k, t, r, lam: 1.01 * right(a, k, t, r, lam),
+                  lambda a, k, t, r, lam: right(a, k, t, 1.5 * r, lam)):
+        monkeypatch.setattr(L, "self_consistent_epsilon", wrong)
+        assert run_claim(c, RunConfig(quick=True)).verdict is Verdict.REFUTED
+    monkeypatch.setattr(L, "self_consistent_epsilon", right)
+
+
+def test_note_reference_values_reach_every_form_they_name(monkeypatch):
+    """Each form the table claim names is evaluated at call time: a 2 % error in any one of them is REFUTED."""
+    from iclverify.checks.lu2024_note_values import note_values
+    from iclverify.theory import lu2024 as L
+
+    c = _claims()["lu2024.note-reference-values"]
+    for name in sorted({r.function for r in note_values()}):
+        right = getattr(L, name)
+        monkeypatch.setattr(L, name, functools.wraps(right)(lambda *a, _f=right, **kw: 1.02 * _f(*a, **kw)))
+        assert run_claim(c, RunConfig(quick=True)).verdict is Verdict.REFUTED, name
+        monkeypatch.setattr(L, name, right)

@@ -51,6 +51,9 @@ DETERMINISTIC_WITHOUT_HOOKS = {
     "liu_zhou_2026.context-invariance", "liu_zhou_2026.cosformer-decomposition", "liu_zhou_2026.kernel-smoother",
     "liu_zhou_2026.pinsker-link", "liu_zhou_2026.regularity-tradeoff", "liu_zhou_2026.taylor2-kernel",
 }
+# Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
+# distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
+DETERMINISTIC_WITHOUT_HOOKS |= {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
 
 #: Claims whose quick run is long (training sweeps): their counterfactual test runs in the slow suite.
 SLOW = {"li2024_nonlinear.c4-iterations-vs-alpha", "li2024_nonlinear.c11-icl-vs-classical"}

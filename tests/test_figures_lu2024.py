@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from iclverify.checks.lu2024_note_values import matches_printed, note_values
 from iclverify.figures import figs_lu2024 as lu
 from iclverify.figures.csvio import read_figure_csv
 from iclverify.figures.registry import FigureConfig, all_figures, get_figure
@@ -48,64 +49,43 @@ def test_every_lu_figure_is_registered():
 
 
 # -------------------------------------------------------------------------------- the note's tables
-FIG1C_TABLE = {  # tau: (lam=1e-5, lam=0.1, lam=1), note §4 Fig. 1C
-    0.2: ("0.8538", "0.8525", "0.8509"), 0.5: ("0.6576", "0.6359", "0.6652"), 0.85: ("0.8141", "0.4279", "0.5440"),
-    1.0: ("16.93", "0.3607", "0.5116"), 1.15: ("0.7792", "0.3094", "0.4865"), 1.5: ("0.3052", "0.2366", "0.4456"),
-    2.0: ("0.2035", "0.1894", "0.4109"),
-}
+def _note_rows(section, *functions):
+    """The note's printed theory values of one table (checks/lu2024_note_values.py, the single copy)."""
+    return [r for r in note_values() if r.section == section and r.function in functions]
 
 
 def test_fig1c_theory_matches_the_note_table():
     panel = get_figure("lu2024-fig1c").build(THEORY).panels[0]
-    bad = []
-    for tau, row in FIG1C_TABLE.items():
-        for lam_label, text in zip((r"10^{-5}", "0.1", r"\lambda = 1$"), row):
-            got = _at(_line(panel, lam_label), tau)
-            if abs(got - float(text)) > _half_ulp(text):
-                bad.append((tau, lam_label, got, text))
+    labels = {1e-5: r"10^{-5}", 0.1: "0.1", 1.0: r"\lambda = 1$"}
+    rows = _note_rows("§4 Fig. 1C", "icl_error")
+    assert len(rows) == 21
+    bad = [(r.args, got) for r in rows
+           if not matches_printed(got := _at(_line(panel, labels[r.args[4]]), r.args[2]), r.printed)]
     assert not bad, bad
-
-
-FIG1_TABLE = [  # (alpha, tau, ICL th, IDG th), note §4 Fig. 1 reference values
-    (1, 0.2, "1.0385", "0.8012"), (1, 0.5, "1.2611", "0.8018"), (1, 0.85, "3.1790", "2.1165"),
-    (1, 1.15, "3.6679", "2.3367"), (1, 2, "1.2340", "0.6096"), (10, 0.2, "0.8643", "0.5507"),
-    (10, 0.5, "0.8208", "0.2463"), (10, 1.15, "2.7748", "0.4309"), (10, 2, "0.8912", "0.1124"),
-    (100, 0.2, "0.8202", "0.5047"), (100, 0.5, "0.7016", "0.1221"), (100, 0.85, "4.0872", "0.1201"),
-    (100, 1.15, "5.5651", "0.1150"), (100, 2, "1.2725", "0.0300"),
-]
 
 
 def test_fig1ab_theory_matches_the_note_table():
-    icl = get_figure("lu2024-fig1a").build(THEORY).panels[0]
-    idg = get_figure("lu2024-fig1b").build(THEORY).panels[0]
-    bad = []
-    for alpha, tau, e_icl, e_idg in FIG1_TABLE:
-        lab = rf"\alpha = {alpha:g}$"
-        for panel, text, name in ((icl, e_icl, "icl"), (idg, e_idg, "idg")):
-            got = _at(_line(panel, lab), tau)
-            if abs(got - float(text)) > _half_ulp(text):
-                bad.append((alpha, tau, name, got, text))
+    panels = {"icl_error": get_figure("lu2024-fig1a").build(THEORY).panels[0],
+              "idg_error": get_figure("lu2024-fig1b").build(THEORY).panels[0]}
+    rows = _note_rows("§4 Fig. 1A/B", "icl_error", "idg_error")
+    assert len(rows) == 28
+    bad = [(r.function, r.args, got) for r in rows
+           if not matches_printed(got := _at(_line(panels[r.function], rf"\alpha = {r.args[0]:g}$"), r.args[2]),
+                                  r.printed)]
     assert not bad, bad
-
-
-FIG4_TABLE = {  # alpha: g_task at kappa = 0.2, 0.5, 1, 2, 10, 50 (tau = 0.2 alpha), note §4 Fig. 4
-    6: ("1.7742", "1.7205", "0.9853", "0.4003", "0.0635", "0.0121"),
-    10: ("1.0306", "0.7788", "0.3090", "0.0838", "0.0109", "0.0020"),
-    20: ("0.9044", "0.6131", "0.1605", "0.0232", "0.0025", "0.0004"),
-    40: ("0.8676", "0.5634", "0.0998", "0.0071", "0.0007", "0.0001"),
-}
 
 
 def test_fig4_theory_matches_the_note_table():
     panels = get_figure("lu2024-fig4").build(THEORY).panels
+    rows = _note_rows("§4 Fig. 4", "task_generalization_gap")
+    assert len(rows) == 24 and {r.args[1] for r in rows} == set(lu.FIG4_TABLE_KAPPAS)
     bad = []
-    for alpha, row in FIG4_TABLE.items():
+    for r in rows:
+        alpha, kappa = r.args[0], r.args[1]
         panel = panels[0] if alpha in lu.FIG4_PANELS["A"] else panels[1]
-        s = _line(panel, rf"\alpha = {alpha:g},")
-        for kappa, text in zip(lu.FIG4_TABLE_KAPPAS, row):
-            got = _at(s, kappa)
-            if abs(got - float(text)) > _half_ulp(text):
-                bad.append((alpha, kappa, got, text))
+        got = _at(_line(panel, rf"\alpha = {alpha:g},"), kappa)
+        if not matches_printed(got, r.printed):
+            bad.append((alpha, kappa, got, r.printed))
     assert not bad, bad
 
 

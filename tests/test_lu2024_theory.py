@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _lu2024_points import matches_printed, three_way
+from iclverify.checks.lu2024_note_values import note_values
 from iclverify.cli import main
 from iclverify.theory import _lu2024_expr, lu2024 as L, rmt
 from iclverify.theory.domains import LU2024
@@ -42,73 +43,15 @@ def test_doctests():
 # ------------------------------------------------------------------------------------------------
 # reference values (note §4, §3.5, §5.3, §6)
 
-FIG1C = {  # tau: (lam=1e-5, 0.1, 1); alpha = 10, kappa = inf, rho = 0.01
-    0.2: ("0.8538", "0.8525", "0.8509"), 0.5: ("0.6576", "0.6359", "0.6652"), 0.85: ("0.8141", "0.4279", "0.5440"),
-    1.0: ("16.93", "0.3607", "0.5116"), 1.15: ("0.7792", "0.3094", "0.4865"), 1.5: ("0.3052", "0.2366", "0.4456"),
-    2.0: ("0.2035", "0.1894", "0.4109"),
-}
+@pytest.mark.parametrize("row", note_values(), ids=lambda r: r.describe())
+def test_every_printed_note_value(row):
+    """Every theory value the note prints (checks/lu2024_note_values.py: Fig. 1, 1C, 4, tau -> inf, §5.3, §6)."""
+    _assert_table([(row.describe(), getattr(L, row.function)(*row.args), row.printed)])
 
 
-def test_fig1c_ridge_table():
-    rows = []
-    taus = np.array(sorted(FIG1C))
-    for j, lam in enumerate((1e-5, 0.1, 1.0)):
-        vals = L.icl_error(10, inf, taus, 0.01, lam)
-        rows += [(f"tau={t}, lam={lam}", v, FIG1C[t][j]) for t, v in zip(taus, vals)]
-    _assert_table(rows)
-
-
-FIG1 = [  # alpha, tau, ICL th, IDG th (kappa = 0.5, rho = 0.01, ridgeless)
-    (1, 0.2, "1.0385", "0.8012"), (1, 0.5, "1.2611", "0.8018"), (1, 0.85, "3.1790", "2.1165"),
-    (1, 1.15, "3.6679", "2.3367"), (1, 2, "1.2340", "0.6096"), (10, 0.2, "0.8643", "0.5507"),
-    (10, 0.5, "0.8208", "0.2463"), (10, 1.15, "2.7748", "0.4309"), (10, 2, "0.8912", "0.1124"),
-    (100, 0.2, "0.8202", "0.5047"), (100, 0.5, "0.7016", "0.1221"), (100, 0.85, "4.0872", "0.1201"),
-    (100, 1.15, "5.5651", "0.1150"), (100, 2, "1.2725", "0.0300"),
-]
-
-
-def test_fig1_theory_columns():
-    a, t = np.array([r[0] for r in FIG1], float), np.array([r[1] for r in FIG1], float)
-    icl, idg = L.icl_error(a, 0.5, t, 0.01), L.idg_error(a, 0.5, t, 0.01)
-    _assert_table([(f"ICL alpha={r[0]} tau={r[1]}", v, r[2]) for r, v in zip(FIG1, icl)]
-                  + [(f"IDG alpha={r[0]} tau={r[1]}", v, r[3]) for r, v in zip(FIG1, idg)])
-
-
-def test_tau_inf_limits_table():
-    rows = []
-    for a, icl, idg in ((1, "0.80448", "0.30478"), (10, "0.55876", "0.05620"), (100, "0.51505", "0.01500")):
-        rows += [(f"ICL_inf alpha={a}", L.icl_error_tau_inf(a, 0.5, 0.01), icl),
-                 (f"IDG_inf alpha={a}", L.idg_error_tau_inf(a, 0.5, 0.01), idg),
-                 (f"icl_error(tau=inf) alpha={a}", L.icl_error(a, 0.5, inf, 0.01), icl)]
-    _assert_table(rows)
-
-
-FIG4 = {  # alpha: g_task at kappa = 0.2, 0.5, 1, 2, 10, 50 (tau = 0.2 alpha, rho = 0.01)
-    6: ("1.7742", "1.7205", "0.9853", "0.4003", "0.0635", "0.0121"),
-    10: ("1.0306", "0.7788", "0.3090", "0.0838", "0.0109", "0.0020"),
-    20: ("0.9044", "0.6131", "0.1605", "0.0232", "0.0025", "0.0004"),
-    40: ("0.8676", "0.5634", "0.0998", "0.0071", "0.0007", "0.0001"),
-}
-
-
-def test_fig4_gtask_table():
-    kappas = np.array([0.2, 0.5, 1, 2, 10, 50])
-    rows = []
-    for a, printed in FIG4.items():
-        g = L.task_generalization_gap(a, kappas, 0.2 * a, 0.01)
-        rows += [(f"alpha={a} kappa={k}", v, p) for k, v, p in zip(kappas, g, printed)]
-    _assert_table(rows)
-
-
-def test_fig4_theory_columns_and_quick_demo():
-    rows = [(f"ICL a={a} k={k}", L.icl_error(a, k, 0.2 * a, 0.01), p) for a, k, p in (
-        (10, 0.2, "1.090"), (10, 1, "0.476"), (10, 50, "0.2052"), (20, 0.2, "0.931"), (20, 1, "0.228"),
-        (40, 1, "0.136"), (200, 0.5, "0.545"), (200, 1, "0.055"))]
-    rows += [(f"IDG a=10 k={k}", L.idg_error(10, k, 2, 0.01), p)
-             for k, p in ((0.2, "0.059"), (1, "0.167"), (50, "0.2032"))]
-    rows += [(f"quick demo g k={k}", L.task_generalization_gap(10, k, 10, 0.01), p)
-             for k, p in ((0.2, "0.825"), (1, "0.164"), (4, "0.0092"))]
-    _assert_table(rows)
+def test_quick_demo_values():
+    _assert_table([(f"quick demo g k={k}", L.task_generalization_gap(10, k, 10, 0.01), p)
+                   for k, p in ((0.2, "0.825"), (1, "0.164"), (4, "0.0092"))])
 
 
 FIG2 = [  # kind, kappa, tau, rho, alpha*, e(alpha*)
@@ -164,44 +107,6 @@ def test_fig2_panel_values():
     rows = [(f"ICL k=0.2 a={x}", v, p) for x, v, p in zip(a, L.icl_error(a, 0.2, 0.5, 0.1, 1e-6),
                                                          ("1.390", "1.482", "1.676", "2.365"))]
     rows.append(("IDG tau=20 rho=0.5 alpha=1000 k=1", L.idg_error(1000, 1, 20, 0.5), "0.528"))
-    _assert_table(rows)
-
-
-def test_section6_claim_values():
-    rows = [
-        ("claim 1 lam=0.1", L.icl_error(10, inf, 1, 0.01, 0.1), "0.3607"),
-        ("claim 1 lam=1", L.icl_error(10, inf, 1, 0.01, 1), "0.5116"),
-        ("claim 2 ICL", L.icl_error(10, 0.5, 0.5, 0.01), "0.8208"),
-        ("claim 2 IDG", L.idg_error(10, 0.5, 0.5, 0.01), "0.2463"),
-        ("claim 3 ICL", L.icl_error(2, 0.5, 2, 0.1), "1.3385"),
-        ("claim 3 IDG", L.idg_error(2, 0.5, 2, 0.1), "0.5863"),
-        ("claim 5", L.icl_error(2, inf, 2, 0.1), "0.9097"),
-        ("claim 5 closed form", L.icl_error_kappa_inf(2, 2, 0.1), "0.9097"),
-        ("claim 8 ICL", L.icl_error(200, 0.5, 40, 0.01), "0.5446"),
-        ("claim 8 IDG", L.idg_error(200, 0.5, 40, 0.01), "0.0128"),
-        ("claim 9 slope", L.context_divergence_slope(0.2, 0.5, 0.1), "0.05455"),
-        ("claim 13 Bayes", L.bayes_ridge_icl_error(10, 0.01), "0.011110"),
-        ("claim 13 kappa=tau=inf", L.icl_error_tau_inf(10, inf, 0.01), "0.1017"),
-        ("§3.5e memorisation sim", L.icl_error(1e6, 0.5, 2e5, 0.01), "0.534754"),
-        ("§3.5e memorisation limit", L.memorization_limit_icl_error(0.5, 0.01, 5), "0.534752"),
-        ("§3.2 IDG tau=inf lam=0.5", L.idg_error_tau_inf(2, 0.5, 0.1, 0.5), "0.310432"),
-        ("§3.5c lam=1e-5 tau=1", L.icl_error(10, inf, 1, 0.01, 1e-5), "16.93"),
-    ]
-    a = np.array([2, 10, 20, 100.0])
-    rows += [(f"claim 9 ICL a={x}", v, p) for x, v, p in zip(a, L.icl_error(a, 0.2, 0.5, 0.1),
-                                                            ("1.392", "1.696", "2.220", "6.566"))]
-    rows += [(f"claim 9 IDG a={x}", v, p) for x, v, p in zip(a, L.idg_error(a, 0.2, 0.5, 0.1),
-                                                            ("0.486", "0.311", "0.289", "0.271"))]
-    a = np.array([2.35, 9.62, 22.7])
-    rows += [(f"claim 10 a={x}", v, p) for x, v, p in zip(a, L.icl_error(a, 0.5, 0.5, 0.1),
-                                                         ("1.301", "1.176", "1.228"))]
-    sec53 = [((2, 0.5, 0.5, 0.1, 0), "1.3301", "0.8011"), ((2, 0.5, 2, 0.1, 0), "1.3385", "0.5863"),
-             ((10, 0.5, 0.5, 0.01, 0), "0.8208", "0.2463"), ((2, 0.5, 1.5, 0.1, 0.3), "0.9864", None),
-             ((2, 0.5, 0.5, 0.1, 0.5), "1.0501", None), ((5, 2, 3, 0.2, 0.05), "0.6544", None)]
-    for p, icl, idg in sec53:
-        rows.append((f"§5.3 ICL {p}", L.icl_error(*p), icl))
-        if idg is not None:
-            rows.append((f"§5.3 IDG {p}", L.idg_error(*p), idg))
     _assert_table(rows)
 
 

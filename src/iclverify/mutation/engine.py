@@ -150,7 +150,7 @@ def _run_task(claim_ids: list[str], config: Any, claims_specs: tuple[str, ...], 
             record.set_claim(cid)
             ev = run_claim(c, config)
             out["verdicts"][cid] = {"verdict": ev.verdict.value, "resolution": ev.resolution,
-                                    "runtime_s": ev.runtime_s,
+                                    "runtime_s": ev.runtime_s, "compared": _compared_values(ev),
                                     "reason": ev.reason.strip().splitlines()[-1][:300] if ev.reason else ""}
         record.set_claim(None)
     if with_recording:
@@ -158,6 +158,25 @@ def _run_task(claim_ids: list[str], config: Any, claims_specs: tuple[str, ...], 
     out["seconds"] = time.perf_counter() - t0
     out["simulations"] = simulation_counts()
     return out
+
+
+def _compared_values(ev: Any) -> list:
+    """The theory values a claim's primary comparisons held against the data (``[ev.theory]`` without rows)."""
+    rows = [r for r in (ev.comparisons or []) if r.get("role", "claim") == "claim"]
+    if rows:
+        return [r.get("theory") for r in rows]
+    return [ev.theory] if isinstance(ev.theory, (int, float)) else []
+
+
+def _claim_effect(base: dict, mut: dict) -> float | None:
+    """Largest relative change of the values the claim compared, baseline -> mutant (None: nothing compared)."""
+    b, m = base.get("compared") or [], mut.get("compared") or []
+    if not b:
+        return None
+    if len(b) != len(m):
+        return math.inf
+    vals = [(x, y) for x, y in zip(b, m) if x is not None]
+    return _relative([x for x, _ in vals], [y if y is not None else math.nan for _, y in vals]) if vals else None
 
 
 def _indexed(i: int, *args: Any) -> tuple[int, dict]:
@@ -342,13 +361,16 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
 
     # 3. run the non-equivalent mutants, each against the claims that use its form and could kill it (a
     #    claim that does not hold at baseline cannot: its mutant verdict is not run, and says so)
+    #    A mutant that is equivalent by the form's own output is run too: what decides equivalence is the
+    #    value each claim compares, which a downstream step can amplify (a 0.5 % shift of eps* moves an error
+    #    near tau = 1 by more).  It stays equivalent only if no compared value moves by the threshold.
     for m in mutants:
-        if m["status"] == "run":
+        if m["status"] in ("run", "equivalent"):
             m["run_claims"] = [cid for cid in m["claims"] if _can_kill(by_id[cid], baseline[cid])]
-            if not m["run_claims"]:
+            if not m["run_claims"] and m["status"] == "run":
                 m.update(status="survived", killed_by=[], crashed=[], verdicts={},
                          needs_power=_needs_power(m, by_id, baseline))
-    to_run = [m for m in mutants if m["status"] == "run"]
+    to_run = [m for m in mutants if m["status"] in ("run", "equivalent") and m["run_claims"]]
     t0 = time.perf_counter()
     runs = _parallel([(m["run_claims"], config, options.claims_specs, m["spec"], False) for m in to_run],
                      options.jobs, progress, "mutants")
@@ -359,6 +381,13 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
 
     # 4. kills
     for m, r in zip(to_run, runs):
+        m["claim_effect"] = {cid: _claim_effect(baseline[cid], v) for cid, v in r["verdicts"].items()}
+        killed = [cid for cid, v in r["verdicts"].items() if _kills(by_id[cid], baseline[cid], v)]
+        if m["status"] == "equivalent":
+            moved = [e for e in m["claim_effect"].values() if e is not None and e >= options.threshold]
+            if not moved and not killed:
+                continue  # equivalent at the form and at every value the claims compared
+            m["effect"] = max([m["effect"] or 0.0, *moved])
         m["verdicts"] = {cid: v["verdict"] for cid, v in r["verdicts"].items()}
         m["killed_by"] = [cid for cid, v in r["verdicts"].items() if _kills(by_id[cid], baseline[cid], v)]
         m["crashed"] = [cid for cid, v in r["verdicts"].items() if v["verdict"] == "ERROR"]
