@@ -154,7 +154,8 @@ def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=s
 
 def claims_table(records: list[dict]) -> tuple[list[list[str]], dict]:
     """A row per claim (false alarms, INCONCLUSIVE, power vs each control and mutant), then the family."""
-    records = list({(r["claim"], r["seed"]): r for r in reversed(records)}.values())[::-1]  # one per (claim, seed)
+    seen: set = set()
+    records = [r for r in records if not ((r["claim"], r["seed"]) in seen or seen.add((r["claim"], r["seed"])))]
     claims = list(dict.fromkeys(r["claim"] for r in records))
     seeds = sorted({r["seed"] for r in records})
     # only seeds where every claim ran count (a run cut short mid-seed)
