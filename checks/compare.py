@@ -285,7 +285,9 @@ def compare(
         ``"t"``: the symmetric Student-t rule ``|mean - theory| <= crit * SE``.  ``"hall"``:
         Hall's skewness-corrected t (:func:`hall_t_limits`, sample skewness of the samples or of
         their batch means): the accepted interval is asymmetric, longer on the side of the
-        skewness (for right-skewed samples, above the mean).  The row's ``method`` names it.
+        skewness (for right-skewed samples, above the mean).  The row's ``method`` names it; its
+        ``crit`` is the t quantile that ``|G(T)|`` is held to, so the accepted interval is *not*
+        ``mean +- crit * SE`` (``resolution`` is computed from the asymmetric interval).
         Use it for skewed samples of n >= 100: measured at the per-test rate 2e-5
         (``docs/calibration.md``), it is calibrated on Gamma(1/4) samples (skewness 4) at n = 200
         where t false-alarms at 71x nominal, and 3.9x (t: 56x) on test-set squared errors of
