@@ -58,9 +58,9 @@ from iclverify.checks.lu2024_sim import sampled_test_errors
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error
 
 #: Statistical claims whose statements are exact for the simulated model (a REFUTED is a false alarm)
-#: and that cost about 3 s or less per seed at quick scale on a loaded 2-core machine (measured
-#: 2026-12-01; the Lu et al. Monte Carlo claims other than the MP identity take 5-20 s per seed, the
-#: trained-model claims minutes).
+#: and that cost about 4 s or less per seed at quick scale on a 2-core machine at load average 3-4
+#: (measured 2026-12-01; the Lu et al. Monte Carlo claims other than the MP identity take 5-22 s per
+#: seed, alignment-exact-risk and h3-advantage-ar1-drift about 7.5 s, the trained-model claims minutes).
 DEFAULT_CLAIMS = (
     "liu_zhou_2026.performer-variance", "liu_zhou_2026.trig-rf-variance",
     "liu_zhou_2026.two-stage-first-stage", "liu_zhou_2026.kme-rate",
