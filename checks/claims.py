@@ -22,6 +22,8 @@ import traceback
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable
 
+from iclverify.checks.sweep import DEFAULT_SEED
+
 __all__ = [
     "Verdict",
     "CheckKind",
@@ -35,6 +37,7 @@ __all__ = [
     "claim",
     "get_claim",
     "all_claims",
+    "registered_claims",
     "select_claims",
     "discover",
     "discovery_errors",
@@ -237,7 +240,7 @@ class RunConfig:
 
     quick: bool = True
     jobs: int = 1
-    seed: int = 20240515
+    seed: int = DEFAULT_SEED
     store: Any = None
 
 
@@ -395,6 +398,11 @@ def discovery_errors() -> dict[str, str]:
 def all_claims() -> list[Claim]:
     """Every registered claim, discovered first, sorted by paper then id."""
     discover()
+    return registered_claims()
+
+
+def registered_claims() -> list[Claim]:
+    """The claims registered so far (no discovery), sorted by paper then id."""
     return sorted(_REGISTRY.values(), key=lambda c: (c.paper, c.id))
 
 

@@ -95,7 +95,7 @@ def _optimum_claim(cid, config, model, W, L, value_controls, W_controls, *, d, f
                  "(n+1) replaced by n in W* = I/30 (first-order test)"),
        assumptions="Gaussian features, β ~ N(0, I) independent; unnormalised ŷ = xᵀWXᵀy; risk includes σ².",
        note_section="§3.1, §9 claim 1", figure="li2024-fig2a", resolution_required=MC_RESOLUTION)
-def _claim1(config: RunConfig) -> Evidence:
+def iid_isotropic_optimum(config: RunConfig) -> Evidence:
     d, n = 10, 20
     exact = th.optimal_risk_exact(d, n)
     W = th.optimal_preconditioner(d, n)
@@ -118,7 +118,7 @@ def _claim1(config: RunConfig) -> Evidence:
                  "noise left out of W* (the noiseless I/31, first-order test)"),
        assumptions="Gaussian features and noise.", note_section="§3.1, §9 claim 2", figure="li2024-fig2b",
        resolution_required=MC_RESOLUTION)
-def _claim2(config: RunConfig) -> Evidence:
+def noisy_isotropic_optimum(config: RunConfig) -> Evidence:
     d, n, s2 = 10, 20, 1.0
     L = th.isotropic_optimal_risk(d, n, s2)
     W = th.optimal_preconditioner(d, n, s2)
@@ -140,7 +140,7 @@ def _claim2(config: RunConfig) -> Evidence:
                  "(n+1) replaced by n in W* (first-order test)"),
        assumptions="Gaussian features.", note_section="§3.1, §9 claim 3", figure="li2024-fig2c",
        resolution_required=MC_RESOLUTION)
-def _claim3(config: RunConfig) -> Evidence:
+def equicorrelated_optimum(config: RunConfig) -> Evidence:
     d, n, g = 10, 20, 0.5
     spec = "equicorrelated:0.5"
     L = th.equicorrelated_optimal_risk(d, n, g)
@@ -175,7 +175,7 @@ def _random_spd(d, rng, cond=5.0):
                  "3-10 % of L* at the drawn covariances)"),
        assumptions="Gaussian features; d = 5, n = 10, σ² = 0.3, covariances drawn from the claim seed.",
        note_section="§3.1, §8, §9 claim 4", resolution_required=MC_RESOLUTION)
-def _claim4(config: RunConfig) -> Evidence:
+def general_covariance_optimum(config: RunConfig) -> Evidence:
     cid = P + "general-covariance-optimum"
     d, n, s2 = 5, 10, 0.3
     rng, _ = rng_for(config, cid, 1)  # the covariances (the risk and first-order draws use the claim's own stream)
@@ -211,7 +211,7 @@ def _claim4(config: RunConfig) -> Evidence:
                  "the Wishart +1 dropped in W(ω) (first-order test)"),
        assumptions="Σ_x = Σ_β = I, homoscedastic noise; d = 5, n = 10, σ² = 0.5.",
        note_section="§2.4, §5.1, §9 claim 6", figure="li2024-fig2a", resolution_required=MC_RESOLUTION)
-def _claim6(config: RunConfig) -> Evidence:
+def wpgd_exchangeable_uniform(config: RunConfig) -> Evidence:
     cid = P + "wpgd-exchangeable-uniform"
     d, n, s2 = 5, 10, 0.5
     rng, seeds = rng_for(config, cid)
@@ -270,7 +270,7 @@ def _weights_claim_pieces(model, pairs, config, rng, d):
        assumptions="Σ_x = Σ_β = I, Gaussian noise with per-demonstration variance; the weights come from "
                    "theory.li2024_finegrained_wpgd.heteroscedastic_risks.", note_section="§5.2, §9 claim 7",
        resolution_required=MC_RESOLUTION)
-def _claim7(config: RunConfig) -> Evidence:
+def h3_advantage_heteroscedastic(config: RunConfig) -> Evidence:
     cid = P + "h3-advantage-heteroscedastic"
     d, n, sq = 5, 10, 0.5
     sv = np.linspace(0, 8, n)
@@ -314,7 +314,7 @@ def _claim7(config: RunConfig) -> Evidence:
        assumptions="Σ_x = I, β_i jointly Gaussian with E[β_iβ_jᵀ] = g^|i−j| I; the paper's heterogeneous setting "
                    "is unknown (note §5.3), this is the note's model.",
        note_section="§5.3, §9 claim 8", resolution_required=MC_RESOLUTION)
-def _claim8(config: RunConfig) -> Evidence:
+def h3_advantage_ar1_drift(config: RunConfig) -> Evidence:
     cid = P + "h3-advantage-ar1-drift"
     d, n, g, s2 = 5, 10, 0.8, 0.2
     r = wp.ar1_drift_risks(d, n, g, s2)
@@ -386,7 +386,7 @@ def _isotropic_optimum_checks(cid_label, model, L, cstar, controls, W_controls, 
                  "(each run at the α where it lies 3-10 % from the statement, see CONTROL_BAND)"),
        assumptions="Reconstructed model; β ~ N(0, I) independent of the features.", note_section="§4.1, §9 claim 9",
        figure="li2024-fig3a", resolution_required=MC_RESOLUTION)
-def _claim9(config: RunConfig) -> Evidence:
+def rag_exact_risk(config: RunConfig) -> Evidence:
     cid = P + "rag-exact-risk"
     d, n = 10, 20
     table = {0.0: (3.5484, 0.032258), 0.2: (2.8947, 0.024671), 0.4: (2.1211, 0.014273), 0.6: (1.7262, 0.008341)}
@@ -424,7 +424,7 @@ def _claim9(config: RunConfig) -> Evidence:
                  "quadratic boost κ² (alignment's) rejected at the same tolerance"),
        assumptions="Noiseless; tolerance 2 % stated in advance (the note reports 1.4 %).",
        note_section="§4.1, §9 claim 10", figure="li2024-fig3a")
-def _claim10(config: RunConfig) -> Evidence:
+def rag_effective_sample_size(config: RunConfig) -> Evidence:
     d, n, a, tol = 50, 50, 0.1, 0.02
     exact = al.rag_optimal_risk(d, n, a)
     approx = al.rag_approx_risk(d, n, a)
@@ -454,7 +454,7 @@ def _claim10(config: RunConfig) -> Evidence:
                  "(each run at the α where it lies 3-10 % from the statement, see CONTROL_BAND)"),
        assumptions="Reconstructed model (lowest confidence in the note).", note_section="§4.2, §9 claim 11",
        figure="li2024-fig3b", resolution_required=MC_RESOLUTION)
-def _claim11(config: RunConfig) -> Evidence:
+def alignment_exact_risk(config: RunConfig) -> Evidence:
     cid = P + "alignment-exact-risk"
     d, n = 10, 20
     norm = {0.0: 0.3548, 0.2: 0.2310, 0.4: 0.1406, 0.6: 0.1255}
@@ -503,7 +503,7 @@ def _bfgs_digits(values_formula, values_bfgs):
        controls=("bottom-r instead of top-r directions", "M₀ computed from the kept eigenvalues only"),
        assumptions="Σ_x = I; BFGS with restarts on the exact population loss.", note_section="§6.1, §9 claim 12",
        figure="li2024-fig3c")
-def _claim12(config: RunConfig) -> Evidence:
+def lowrank_optimum(config: RunConfig) -> Evidence:
     cid = P + "lowrank-optimum"
     d, n = 10, 20
     rng, seeds = rng_for(config, cid)
@@ -545,7 +545,7 @@ def _claim12(config: RunConfig) -> Evidence:
                  "K-weighting (plain SVD of W_new − W_old)"),
        assumptions="Σ_x = I, commuting covariances; W_old = W*(Σ_old).", note_section="§6.2, §9 claim 13",
        figure="li2024-fig3d")
-def _claim13(config: RunConfig) -> Evidence:
+def lora_commuting(config: RunConfig) -> Evidence:
     cid = P + "lora-commuting"
     d, n = 10, 20
     old = np.array([3, 2, 1, 1, 1, .5, .5, .5, .25, .25])
@@ -595,7 +595,7 @@ def _claim13(config: RunConfig) -> Evidence:
                  "rank r−1 LoRA claimed to recover L*_new"),
        assumptions="Σ_x = I, d = 6, n = 8, σ² = 0.3, r = 2, random shift from the claim seed.",
        note_section="§6.2, §9 claim 14")
-def _claim14(config: RunConfig) -> Evidence:
+def lora_exact_recovery(config: RunConfig) -> Evidence:
     cid = P + "lora-exact-recovery"
     d, n, s2, r = 6, 8, 0.3, 2
     rng, seeds = rng_for(config, cid)
@@ -627,7 +627,7 @@ def _claim14(config: RunConfig) -> Evidence:
        formula="L*_r (§6.1), L_LoRA(r) = L*_new + Σ_{i>r} s_i² (§6.2)", check=CheckKind.HIGH_PRECISION,
        controls=("(n+1) replaced by n in L*_r", "LoRA singular values without the K^{1/2} weighting"),
        assumptions="BFGS with restarts; covariances from the claim seed.", note_section="§6, §9 claim 15")
-def _claim15(config: RunConfig) -> Evidence:
+def lowrank_lora_brute_force(config: RunConfig) -> Evidence:
     cid = P + "lowrank-lora-brute-force"
     d, n, s2 = 6, 8, 0.3
     rng, seeds = rng_for(config, cid)

@@ -1,8 +1,8 @@
 """Automatic negative controls: perturbed versions of a closed form.
 
 A verifier that passes a wrong formula is worthless, so every registered claim is held
-against deliberately wrong variants that the same check must reject (DESIGN.md,
-"Calibrated comparisons"; anchors_peers.md takeaway 5).  For a sympy expression the
+against deliberately wrong variants that the same check must reject (docs/report.md,
+"controls"; the research note anchors_peers.md, takeaway 5).  For a sympy expression the
 variants are built from its tree:
 
 * ``scale``: the whole expression times ``(1 + delta)``;

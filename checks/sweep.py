@@ -30,9 +30,13 @@ import numpy as np
 from iclverify._version import __version__
 from iclverify.checks.store import open_store
 
-__all__ = ["run_sweep", "seed_sequence", "child_seed", "ProgressBar", "BACKENDS", "available_cores"]
+__all__ = ["run_sweep", "seed_sequence", "child_seed", "ProgressBar", "BACKENDS", "DEFAULT_SEED", "available_cores"]
 
 BACKENDS = ("serial", "loky", "dask")
+
+#: The root seed of every run that is not given one (claims, figures, mutation runs): one constant, so that
+#: a report, its figures and a mutation run of the same commit draw the same numbers.
+DEFAULT_SEED = 20240515
 
 
 def seed_sequence(seed: Any) -> np.random.SeedSequence:

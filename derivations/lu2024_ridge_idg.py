@@ -99,7 +99,7 @@ def _sided(lhs_build, rhs_build, what: str, more: list[tuple[str, bool]], statem
         return main
     res = _result([(what, True)] + more, statement)
     res.detail = main.detail + "; " + res.detail
-    res.sides = main.sides
+    res.sides, res.side_pairs = main.sides, main.side_pairs
     return res
 
 

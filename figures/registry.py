@@ -18,6 +18,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from iclverify.checks.sweep import DEFAULT_SEED
+
 __all__ = [
     "FigureConfig",
     "Series",
@@ -79,7 +81,7 @@ class FigureConfig:
     d: int | None = None
     reps: int | None = None
     jobs: int = 1
-    seed: int = 20240515
+    seed: int = DEFAULT_SEED
     store: Any = None
     theory_only: bool = False
     device: str = "cpu"

@@ -178,3 +178,48 @@ def test_same_result_for_any_worker_count(tmp_path):
     serial, parallel = ([(m["id"], m["status"], m["effect"], m.get("verdicts")) for m in r["mutants"]] for r in runs)
     assert serial == parallel and len(serial) == 2  # x 1.05 and mu -> 1.2 mu (3 mu has no term to drop)
     assert [v["verdict"] for v in runs[0]["baseline"].values()] == [v["verdict"] for v in runs[1]["baseline"].values()]
+
+
+def test_claim_level_effect_and_stillborn_mutants():
+    """Equivalence is judged on the values a claim compares; a mutant raising everywhere is stillborn."""
+    from types import SimpleNamespace
+
+    from iclverify.mutation import engine
+
+    base = {"compared": [1.0, 2.0]}
+    assert engine._claim_effect(base, {"compared": [1.0, 2.0]}) == 0.0
+    assert engine._claim_effect(base, {"compared": [1.0, 2.1]}) == pytest.approx(0.05)
+    assert engine._claim_effect(base, {"compared": [1.0]}) == math.inf
+    assert engine._claim_effect({"compared": []}, {"compared": [3.0]}) is None
+
+    def form_fn(x):
+        return 2.0 * x
+
+    form = SimpleNamespace(kind="theory", current=lambda: form_fn)
+    good = SimpleNamespace(id="ok")
+    bad = SimpleNamespace(id="breaks")
+    import contextlib
+
+    def applied(f, m):
+        nonlocal form_fn
+        old = form_fn
+
+        @contextlib.contextmanager
+        def ctx():
+            nonlocal form_fn
+            form_fn = (lambda x: 2.02 * x) if m.id == "ok" else (lambda x: (_ for _ in ()).throw(ValueError("shape")))
+            try:
+                yield
+            finally:
+                form_fn = old
+        return ctx()
+
+    orig = engine.applied
+    engine.applied = applied
+    try:
+        still: set = set()
+        eff = engine._effects(form, [good, bad], {"c": [("call", (1.0,), {}), ("call", (2.0,), {})]}, still)
+    finally:
+        engine.applied = orig
+    assert eff["ok"]["c"] == pytest.approx(0.01) and eff["breaks"]["c"] == math.inf
+    assert still == {"breaks"}

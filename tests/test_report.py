@@ -124,7 +124,7 @@ def _png_bytes(w: int = 2, h: int = 2) -> bytes:
 def ledger(monkeypatch, tmp_path):
     """An isolated registry plus a fake figure renderer; returns helpers for the test."""
     monkeypatch.setattr(claims_mod, "_REGISTRY", {})
-    monkeypatch.setattr(claims_mod, "discover", lambda: None)
+    monkeypatch.setattr(claims_mod, "discover", lambda lenient=False: None)
     monkeypatch.setattr(deriv_mod, "_REGISTRY", {})
     monkeypatch.setattr(deriv_mod, "_discover", lambda: None)
     monkeypatch.setattr(fig_mod, "_REGISTRY", {})

@@ -57,7 +57,7 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
     out = {"icl": None, "idg": None, "note": ""}
     try:
         from iclverify.theory.lu2024 import icl_error, idg_error
-    except ImportError as err:  # the theory module lives on another branch until merged
+    except ImportError as err:  # a partial install (the theory subpackage missing): say so, do not crash
         out["note"] = f"theory unavailable ({err})"
         return out
     for key, fn in (("icl", icl_error), ("idg", idg_error)):

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from iclverify.checks.sweep import DEFAULT_SEED
 from iclverify.mutation import record
 from iclverify.mutation.forms import extension_forms, import_time_bindings, theory_forms
 from iclverify.mutation.mutants import SCALE_DELTAS, MutantSpec, applied, drop_terms, mutants_of
@@ -56,7 +57,7 @@ class MutationOptions:
     """What ``iclverify mutate`` was asked to do (see the command's help)."""
 
     quick: bool = True
-    seed: int = 20240515
+    seed: int = DEFAULT_SEED
     only: tuple[str, ...] = ()
     claims_specs: tuple[str, ...] = ()
     store: str | None = None
@@ -251,8 +252,15 @@ def _call(form: Any, point: tuple) -> Any:
     return getattr(form.spec, method)(*a, **k)
 
 
-def _effects(form: Any, mutants: list[MutantSpec], points_by_claim: dict[str, list]) -> dict:
-    """mutant id -> claim -> largest relative effect at that claim's recorded points (inf: raises)."""
+def _effects(form: Any, mutants: list[MutantSpec], points_by_claim: dict[str, list],
+             stillborn: set | None = None) -> dict:
+    """mutant id -> claim -> largest relative effect at that claim's recorded points (inf: raises).
+
+    ``stillborn`` (a set, filled in place) receives the mutants that raise at *every* recorded point:
+    not a wrong formula but no formula (a dimension shift that breaks matrix shapes), which mutation
+    testing calls stillborn and leaves out of the score, listed.
+    """
+    stillborn = set() if stillborn is None else stillborn
     import warnings
 
     base: dict[str, list] = {}
@@ -269,18 +277,23 @@ def _effects(form: Any, mutants: list[MutantSpec], points_by_claim: dict[str, li
         out: dict[str, dict[str, float]] = {}
         for m in mutants:
             eff: dict[str, float] = {}
+            evaluated = raised = 0
             with applied(form, m):
                 for cid, pts in points_by_claim.items():
                     worst = 0.0
                     for p, b in zip(pts, base[cid]):
                         if b is None:
                             continue
+                        evaluated += 1
                         try:
                             worst = max(worst, _relative(b, _call(form, p)))
                         except Exception:  # noqa: BLE001 - the mutant raises where the form does not
                             worst = math.inf
+                            raised += 1
                     eff[cid] = worst
             out[m.id] = eff
+            if evaluated and raised == evaluated:
+                stillborn.add(m.id)
     return out
 
 
@@ -343,12 +356,13 @@ def run_mutation(options: MutationOptions, progress: TextIO | None = sys.stderr)
         if why:
             no_drop[f.name] = why
         users = points.get(f.name, {})
-        eff = _effects(f, specs, users) if users else {}
+        stillborn: set = set()
+        eff = _effects(f, specs, users, stillborn) if users else {}
         terms = drop_terms(f)[0] if any(m.kind == "drop" for m in specs) else []
         for m in specs:
             per_claim = eff.get(m.id, {})
             overall = max(per_claim.values(), default=None)
-            status = ("not exercised" if not users else
+            status = ("not exercised" if not users else "stillborn" if m.id in stillborn else
                       "equivalent" if overall is not None and overall < options.threshold else "run")
             mutants.append({"id": m.id, "label": m.label, "form": f.name, "paper": f.paper, "kind": m.kind,
                             "spec": m, "claims": sorted(users), "effect": overall, "effect_by_claim": per_claim,
@@ -428,9 +442,11 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
     papers: dict[str, dict] = {}
     for m in mutants:
         p = papers.setdefault(m["paper"], {"killed": 0, "counted": 0, "equivalent": 0, "not_exercised": 0,
-                                           "goal_killed": 0, "goal_counted": 0})
+                                           "stillborn": 0, "goal_killed": 0, "goal_counted": 0})
         if m["status"] == "equivalent":
             p["equivalent"] += 1
+        elif m["status"] == "stillborn":
+            p["stillborn"] += 1
         elif m["status"] == "not exercised":
             p["not_exercised"] += 1
         else:
@@ -464,6 +480,7 @@ def _summarise(options: MutationOptions, claims: list, baseline: dict, mutants: 
                     "killed_only_by_a_crash": sum(bool(m.get("crash_only")) for m in mutants),
                     "equivalent": sum(m["status"] == "equivalent" for m in mutants),
                     "not_exercised": sum(m["status"] == "not exercised" for m in mutants),
+                    "stillborn": sum(m["status"] == "stillborn" for m in mutants),
                     "papers": papers},
         "claims": per_claim,
         "mutants": mutants,

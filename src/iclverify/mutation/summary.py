@@ -28,11 +28,12 @@ def format_table(result: dict) -> str:
     lines.append(f"mutation run ({'quick' if cfg['quick'] else 'full'}, seed {cfg['seed']}): "
                  f"equivalent = effect below {cfg['equivalent_below']:.1%} at every recorded point")
     lines.append("")
-    lines.append(f"{'paper':<22} {'killed':>14} {'effect>=5%':>14} {'equivalent':>10} {'not exercised':>14}")
+    lines.append(f"{'paper':<22} {'killed':>14} {'effect>=5%':>14} {'equivalent':>10} {'stillborn':>9} "
+                 f"{'not exercised':>14}")
     for paper, p in sorted(result["summary"]["papers"].items()):
         lines.append(f"{paper:<22} {_rate(p['killed'], p['counted']):>14} "
                      f"{_rate(p['goal_killed'], p['goal_counted']):>14} {p['equivalent']:>10} "
-                     f"{p['not_exercised']:>14}")
+                     f"{p.get('stillborn', 0):>9} {p['not_exercised']:>14}")
     lines.append("")
     width = max((len(c) for c in result["claims"]), default=5)
     lines.append(f"{'claim':<{width}} {'baseline':<15} {'resolution':>10} {'killed':>14}")
@@ -56,6 +57,10 @@ def format_table(result: dict) -> str:
         for m in eq:
             term = f" (term {m['term']})" if m.get("term") else ""
             lines.append(f"  {m['label']}{term}: max effect {_pct(m['effect'])}")
+    sb = [m["label"] for m in result["mutants"] if m["status"] == "stillborn"]
+    if sb:
+        lines.append(f"stillborn ({len(sb)}, not counted: the mutant raises at every recorded point, so it is no "
+                     "formula at all, e.g. a dimension shift that breaks matrix shapes): " + ", ".join(sb))
     ne = sorted({m["form"] for m in result["mutants"] if m["status"] == "not exercised"})
     if ne:
         lines.append(f"forms no selected claim exercises ({len(ne)}): {', '.join(ne)}")

@@ -11,7 +11,6 @@ for any number of workers.
 
 from __future__ import annotations
 
-import inspect
 import os
 import platform
 import shlex
@@ -156,13 +155,9 @@ def _all_figures(notes: list[str]) -> list[Any]:
 
 def _discover_claims(load_errors: list[tuple[str, str]]) -> list[Claim]:
     """Every registered claim; a claims module that fails to import is recorded, not raised."""
-    discover = _claims.discover
-    if "lenient" in inspect.signature(discover).parameters:
-        discover(lenient=True)
-        load_errors += [(f"claims module {m}", tb) for m, tb in sorted(_claims.discovery_errors().items())]
-    else:  # a stand-in discover (e.g. a test isolating the registry)
-        discover()
-    return sorted(_claims._REGISTRY.values(), key=lambda c: (c.paper, c.id))
+    _claims.discover(lenient=True)
+    load_errors += [(f"claims module {m}", tb) for m, tb in sorted(_claims.discovery_errors().items())]
+    return _claims.registered_claims()
 
 
 def _discover_derivations(load_errors: list[tuple[str, str]]) -> list[Any]:
@@ -173,7 +168,7 @@ def _discover_derivations(load_errors: list[tuple[str, str]]) -> list[Any]:
         return dreg.derivations()
     except Exception:
         load_errors.append(("derivation modules", traceback.format_exc(limit=6)))
-        return [d for _, d in sorted(dreg._REGISTRY.items())]
+        return dreg.registered_derivations()
 
 
 def select(options: ReportOptions) -> Selection:
