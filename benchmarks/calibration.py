@@ -38,7 +38,11 @@ Three measurements, each over many independent seeds:
 Usage::
 
     python benchmarks/calibration.py --seeds 100 --scale quick [--claims ID ...] [--exact-seeds 400]
-        [--jsonl FILE] [--from-jsonl FILE]
+        [--first-seed S] [--jsonl FILE] [--from-jsonl FILE ...] [--markdown]
+        [--tail-seeds N --tail-n 1000] [--pool-seeds N --pool-size 2e7 --pool-n 1000]
+        [--gamma-seeds N --gamma-n 200 2000] [--gaussian-seeds N]
+
+The documented run and its figures are in ``docs/calibration.md``.
 """
 
 from __future__ import annotations
