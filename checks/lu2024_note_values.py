@@ -140,6 +140,8 @@ def _rows() -> list[NoteValue]:
     add(NoteValue("§3.5e", "icl_error", (1e6, 0.5, 2e5, 0.01), "0.534754", "DERIVED"))
     add(NoteValue("§3.5e", "memorization_limit_icl_error", (0.5, 0.01, 5.0), "0.534752", "DERIVED"))
     add(NoteValue("§3.2", "idg_error_tau_inf", (2.0, 0.5, 0.1, 0.5), "0.310432", "DERIVED"))
+    add(NoteValue("§3.2 (the ridge IDG error at tau = inf)", "idg_error", (2.0, 0.5, inf, 0.1, 0.5), "0.310432",
+                  "DERIVED"))
     return rows
 
 

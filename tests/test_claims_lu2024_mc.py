@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iclverify.checks import claims_lu2024_mc as mc
+from _lu2024_controls import near_controls as _near_controls
 from conftest import QUICK_SEED
+from iclverify.checks import ledger
 from iclverify.checks.claims import RunConfig, Verdict, get_claim, run_claim
 from iclverify.checks.compare import compare
 from iclverify.checks.lu2024_sim import simulate_lu2024
@@ -146,12 +148,56 @@ def test_no_control_rejection_is_implied_by_the_pass(claim_id, quick, quick_runs
 
 def test_double_descent_controls_test_points_inside_the_window(quick_runs):
     """The controls put the peak at n = d² and n = d(d+1) + d, both inside the claim's window [d², p + d]:
-    the claim's pass tests only points outside it, so the controls' Welch tests are separate tests."""
+    the claim's pass tests only points outside it, so the controls' Welch tests are separate tests.  Each has
+    a counterfactual hook: with n_c given the samples of p the claim passes and the control is not rejected
+    (at the observed spread), and with the samples of p and n_c swapped the claim's check fails."""
     ev = quick_runs["lu2024.mc-double-descent-peak"]
     d = ev.d
     p = d * (d + 1)
     assert {d * d, p + d} <= set(ev.measurements["n"])
     assert all("Welch" in c.detail for c in ev.controls)
+    assert all(f"{1 / (d + 1) / 0.05:.2f} x the required resolution" in c.detail for c in ev.controls)
+    with ledger.run_ledger():
+        for c in ev.controls:
+            cf = c.counterfactual()
+            assert cf.jointly_possible, (c.name, cf.detail)
+            assert c.rejected and cf.passes_under_control is False, (c.name, cf.detail)
+
+
+@pytest.mark.parametrize("claim_id", sorted(mc.PLANS))
+def test_every_value_claim_has_a_near_control(claim_id, quick_runs):
+    """Issue 15 review: a control 1-2 x the required resolution from theory, whose rejection the pass does not
+    imply at (about) the observed spread -- unlike the far controls (25-200 % away)."""
+    ev = quick_runs[claim_id]
+    near = _near_controls(ev)
+    assert mc.SLIP_NAME in near, sorted(near)
+    dist, k = near[mc.SLIP_NAME]
+    assert dist == pytest.approx(2.0, rel=1e-6)
+    slip = [c for c in ev.controls if c.name == mc.SLIP_NAME][0]
+    with ledger.run_ledger():
+        cf = slip.counterfactual()
+    assert cf.jointly_possible, cf.detail
+    assert f"x{k * 1.01:.3g}" in cf.detail     # the construction inflates by exactly the stated k* (x 1.01)
+
+
+def test_spread_factor_is_the_smallest_at_which_both_statements_pass():
+    """k* = max(1, |Δ|/(2 crit SE)): below it the midpoint data reject theory or control, at it both pass."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    ds = (16, 24, 32, 48)
+    samples = [1.0 + 0.5 / d + 2.0 / d**2 + 0.05 * rng.standard_normal(60) for d in ds]
+    s = mc.Series("x", 1.0, ds, samples)
+    with ledger.run_ledger():
+        (_, c), = mc.judge([s], role="diagnostic")
+        half = c.crit * c.se
+        for delta, want in ((0.5 * half, 1.0), (2 * half, 1.0), (6 * half, 3.0)):
+            means, k = mc.spread_factor_for_both([s], {"x": 1.0 + delta})
+            assert k == pytest.approx(want, rel=1e-9) and means["x"] == pytest.approx(c.mean)
+            cf = mc.counterfactual_hook([s], {"x": 1.0 + delta})()
+            assert cf.jointly_possible, cf.detail
+        # a control inside the interval of the observed data is not rejected: k* = 1 is exact, not a floor
+        assert not mc.judge_control("near", [s], {"x": c.mean + 0.5 * half}).rejected
 
 
 @pytest.mark.slow

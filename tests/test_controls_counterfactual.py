@@ -37,8 +37,7 @@ ALLOW_LIST_WITHOUT_HOOKS = {
     "li2024_finegrained.trained-att-equicorrelated", "li2024_finegrained.trained-att-h3-iid",
     "li2024_finegrained.trained-h3-beats-att-drift", "li2024_finegrained.trained-lora",
     "li2024_finegrained.trained-lowrank-att", "li2024_finegrained.wpgd-exchangeable-uniform",
-    "lu2024.alpha-minima", "lu2024.bayes-baseline", "lu2024.divergence-boundary", "lu2024.mc-double-descent-peak",
-    "lu2024.memorization-limit",
+    "lu2024.alpha-minima", "lu2024.bayes-baseline", "lu2024.divergence-boundary", "lu2024.memorization-limit",
     "lu2024.mp-identity", "lu2024.nonmonotone-boundary", "lu2024.optimal-ridge", "lu2024.ridge-suppresses-peak",
     "lu2024.self-consistency-unique",
 }
