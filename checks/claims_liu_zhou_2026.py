@@ -8,8 +8,10 @@ PROVED with sympy where it closes the argument and checked in float64 at sizes d
 (:class:`iclverify.checks.liu_zhou_2026_rates.SlopeFit`), never eyeballed.
 
 Statistics: every test is recorded in the run's ledger (:mod:`iclverify.checks.ledger`) at its
-per-test rate; squared errors are skewed, so comparisons and slope fits use batch means (40
-batches) where the sample skewness exceeds 0.5; a power law that misfits makes its claim
+per-test rate; squared errors are skewed, so value comparisons use Hall's skewness-corrected t
+(:func:`iclverify.checks.decide.skew_robust`: skewness > 0.5 and n >= 100; calibrated in
+docs/calibration.md, where batch means were not) and slope fits use batch means (40 batches) where
+the sample skewness exceeds 0.5; a power law that misfits makes its claim
 INCONCLUSIVE (no SE inflation).  Resolution: each comparison and slope row states it (value:
 relative to the theory; slope: smallest exponent error rejected, relative to the exponent).  Every
 statistical claim sets ``resolution_required`` (quick, full) to what its statement promises:
@@ -610,11 +612,12 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
         sym_ctrl = der.is_zero(der.trig_moment_differences(2, factor=1)[1])
         wrong_name = "variance with 1/m instead of 1/(2m)"
     sym_ok = der.is_zero(sym[0]) and der.is_zero(sym[1])
-    # squared errors of random-feature estimates are skewed: batch means (40 batches) where they are
-    batches = [decide.batch_for(errs[:, i]) for i in range(len(ms))]
-    comps = [compare(t, errs[:, i], bias="both", batch=batches[i], label=f"m={m}")
+    # squared errors of random-feature estimates are skewed: Hall's corrected t where they are (calibrated on
+    # such samples, docs/calibration.md; batch means were not)
+    skew = [decide.skew_robust(errs[:, i]) for i in range(len(ms))]
+    comps = [compare(t, errs[:, i], bias="both", label=f"m={m}", **skew[i])
              for i, (t, m) in enumerate(zip(theory, ms))]
-    wrong_comps = [compare(t, errs[:, i], bias="both", batch=batches[i], role="control", label=f"m={m}")
+    wrong_comps = [compare(t, errs[:, i], bias="both", role="control", label=f"m={m}", **skew[i])
                    for i, (t, m) in enumerate(zip(wrong, ms))]
     fit = rates.loglog_slope(ms, errs)
     boot_se, _ = rates.bootstrap_slope(ms, errs, rng=config.seed)
@@ -624,14 +627,14 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
     # verdict stays CONFIRMED (a statistical claim with a resolution), never PROVED on Monte Carlo evidence.
     verdict = Verdict.CONFIRMED if ok else Verdict.REFUTED
     ctrl_slope = not fit.test(-0.5, role="control")
-    same_batch = batches[0] if len(set(batches)) == 1 else None
+    same_skew = skew[0] if all(k == skew[0] for k in skew) else {}
     cf_value = decide.value_counterfactual([(t, w, errs[:, i]) for i, (t, w) in enumerate(zip(theory, wrong))],
-                                           bias="both", batch=same_batch)
+                                           bias="both", **same_skew)
     return Evidence(
         verdict,
         f"sympy Gaussian integrals close the mean and variance ({sym_ok}); Monte Carlo MSE / exact variance = "
         + ", ".join(f"{c.mean / c.theory:.3f}" for c in comps) + f" at m = {ms} ({trials} trials, all pass: "
-        f"{all(c.passed for c in comps)}; batch sizes {batches}); MSE {fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
+        f"{all(c.passed for c in comps)}; statistic per m: {[k.get('statistic', 't') for k in skew]}); MSE {fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
         theory=comps[-1].theory, estimate=comps[-1].mean, se=comps[-1].se, d=x.size, reps=trials,
         comparisons=comparison_rows([(f"m={m}", c) for m, c in zip(ms, comps)]) + [fit.row("MSE slope in m", -1.0)],
         seeds={"root": config.seed, "pair_spawn_key": [106], "per_m_spawn_key": "(4, i)"},
@@ -654,7 +657,7 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
     controls=("variance without the -1", "MSE slope -1/2"),
     assumptions="d = 16, one pair x, y ~ 0.125 N(0, I) drawn from the seed (|x+y|^2 ~ 0.5; at the note's scale 0.3 the "
                 "lognormal tails make a mean-based calibrated test unreliable at 2000 trials); 2000 trials per m "
-                "(quick), 6000 (full); per-m calibrated t-test (batch means of 50 trials where the squared errors are skewed) and a log-log slope "
+                "(quick), 6000 (full); per-m comparison (Hall's skewness-corrected t where the squared errors are skewed) and a log-log slope "
                 "with delta-method SE (no inflation; a misfitting power law makes the claim INCONCLUSIVE)",
     note_section="§3(c)", figure="liuzhou2026-performer", resolution_required=VALUE_RESOLUTION,
 )
@@ -705,11 +708,11 @@ def _kme_rate(config: RunConfig) -> Evidence:
         pool = rates.make_kme_pool(d, rng=rates.child_rng(config.seed, 7, d))
         errs = rates.simulate_kme_errors(pool, ms, reps, root=config.seed, key=(8, d))
         exact = pool.exact_mse(ms)
-        batch = decide.batch_for(errs[:, 0])
-        comps = [compare(t, errs[:, i], bias="both", batch=batch, label=f"d={d}, m={m}")
+        skew = decide.skew_robust(errs[:, 0])
+        comps = [compare(t, errs[:, i], bias="both", label=f"d={d}, m={m}", **skew)
                  for i, (t, m) in enumerate(zip(exact, ms))]
         comps_all += comps
-        wrong = [compare(pool.second_moment / m, errs[:, i], bias="both", batch=batch, role="control",
+        wrong = [compare(pool.second_moment / m, errs[:, i], bias="both", role="control", **skew,
                          label=f"d={d}, m={m}") for i, m in enumerate(ms)]
         fit = rates.loglog_slope(ms, errs)
         fits[d] = fit
@@ -720,7 +723,7 @@ def _kme_rate(config: RunConfig) -> Evidence:
         ctrl_slope &= not fit.test(-0.5, role="control", label=f"d={d}: slope -1/2")
         ctrl_norm &= any(not c.passed for c in wrong)
         rows += comparison_rows([(f"d={d}, m={m}", c) for m, c in zip(ms, comps)]) + [fit.row(f"d={d} slope", -1.0)]
-        cf_points.append((d, exact, [pool.second_moment / m for m in ms], errs, batch))
+        cf_points.append((d, exact, [pool.second_moment / m for m in ms], errs, skew))
     dslope = fits[ds[-1]].slope - fits[ds[0]].slope
     dse = math.hypot(fits[ds[-1]].se, fits[ds[0]].se)
     crit = critical_value(fits[ds[0]].n_reps)
@@ -729,9 +732,9 @@ def _kme_rate(config: RunConfig) -> Evidence:
     ok &= dfree and bound_ok
     # counterfactuals: per d, every control judged as in the claim (slope -1/2 for every d; the norm control at
     # some m for every d) -- the d = 2 data carry the demonstration
-    d0, exact0, wrong0, errs0, batch0 = cf_points[0]
+    d0, exact0, wrong0, errs0, skew0 = cf_points[0]
     cf_norm = decide.value_counterfactual([(t, w, errs0[:, i]) for i, (t, w) in enumerate(zip(exact0, wrong0))],
-                                          bias="both", batch=batch0)
+                                          bias="both", **skew0)
     return Evidence(
         Verdict.CONFIRMED if ok else Verdict.REFUTED,
         "; ".join(f"d={d}: {fits[d].summary(-1.0)}, MSE/exact in [{min(ratios[d]):.3f}, {max(ratios[d]):.3f}]"
@@ -811,10 +814,10 @@ def _second_stage(config: RunConfig) -> Evidence:
     n_ctx = 2000 if config.quick else 6000
     oracle = rates.oracle_second_stage_errors(P, ms, n_ctx, root=config.seed)
     ov = P.oracle_variance()
-    batch = decide.batch_for(oracle[:, 0])
-    comps = [compare(ov / m, oracle[:, i], bias="both", batch=batch, label=f"oracle m={m}") for i, m in enumerate(ms)]
+    skew = decide.skew_robust(oracle[:, 0])
+    comps = [compare(ov / m, oracle[:, i], bias="both", label=f"oracle m={m}", **skew) for i, m in enumerate(ms)]
     wrong_ov = float(P.w_star @ P.M2 @ P.w_star)
-    wrong = [compare(wrong_ov / m, oracle[:, i], bias="both", batch=batch, role="control", label=f"oracle m={m}")
+    wrong = [compare(wrong_ov / m, oracle[:, i], bias="both", role="control", label=f"oracle m={m}", **skew)
              for i, m in enumerate(ms)]
     N = 2000 if config.quick else 5000
     reps = 6 if config.quick else 20
@@ -845,7 +848,7 @@ def _second_stage(config: RunConfig) -> Evidence:
                                  f"rejected at m = {[m for m, c in zip(ms, wrong) if not c.passed]}",
                                  counterfactual=decide.value_counterfactual(
                                      [(ov / m, wrong_ov / m, oracle[:, i]) for i, m in enumerate(ms)],
-                                     bias="both", batch=batch)),
+                                     bias="both", **skew)),
                   ControlOutcome("q = 2", ctrl_q2, fit.summary(-2.0),
                                  counterfactual=decide.slope_counterfactual(fit, -1.0, -2.0, claim_passes=q_in_range))],
     )
