@@ -95,14 +95,22 @@ _BLAS_USERS = 0
 _BLAS_LIMITER: Any = None
 
 
-@contextmanager
-def _one_blas_thread():
-    """Hold every BLAS/OpenMP pool of the process at one thread while any task runs.
+def _pin_blas_to_one_thread() -> None:
+    """Set every BLAS/OpenMP pool loaded in this process to one thread (not restored here)."""
+    from threadpoolctl import threadpool_limits
 
-    Reference-counted across threads: threaded workers (Dask with ``processes=False``) share the
-    process's BLAS settings, and a plain ``threadpool_limits`` per task would restore the old
-    thread count when one task ends while another is still computing -- which then runs with a
-    multi-threaded BLAS and differs in the last bits (seen in CI: 4e-16 on one repeat).
+    threadpool_limits(limits=1)
+
+
+@contextmanager
+def _one_blas_thread_while_sweeping():
+    """Restore this process's BLAS/OpenMP pools when the last running sweep of the process ends.
+
+    Reference-counted, so that a sweep ending in one thread does not restore the pools under a sweep
+    still running in another.  The pinning itself happens in every task (:func:`_call`), whatever the
+    worker (this thread, a Dask worker thread, a loky process), so a pool loaded after the sweep began is
+    pinned too, and no task's exit can restore a pool under another task: a per-task
+    ``threadpool_limits`` context did exactly that with threaded Dask workers (CI saw 4e-16 on one repeat).
     """
     global _BLAS_USERS, _BLAS_LIMITER
     from threadpoolctl import threadpool_limits
@@ -116,7 +124,7 @@ def _one_blas_thread():
     finally:
         with _BLAS_LOCK:
             _BLAS_USERS -= 1
-            if _BLAS_USERS == 0:
+            if _BLAS_USERS == 0 and _BLAS_LIMITER is not None:
                 _BLAS_LIMITER.restore_original_limits()
                 _BLAS_LIMITER = None
 
@@ -127,8 +135,8 @@ def _call(func: Callable, params: dict, entropy: Any, spawn_key: tuple) -> dict:
     # (issue 18: up to 1.1e-15 between --jobs 1 and --jobs 2), and oversubscribing a worker's
     # core slowed the fits 2.7x on a loaded machine.  Parallelism comes from the workers.
     rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=spawn_key))
-    with _one_blas_thread():
-        return func(params, rng)
+    _pin_blas_to_one_thread()
+    return func(params, rng)
 
 
 def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequence[dict], *, seed: Any,
@@ -207,12 +215,14 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
         if not todo:
             pass
         elif int(jobs) == 1 or backend == "serial":
-            for i in todo:
-                finish(i, _call(func, points[i], entropy, keys[i]))
+            with _one_blas_thread_while_sweeping():
+                for i in todo:
+                    finish(i, _call(func, points[i], entropy, keys[i]))
         else:
-            for i, value in zip(todo, _parallel(func, points, entropy, keys, todo, int(jobs), backend,
-                                                          scheduler)):
-                finish(i, value)
+            with _one_blas_thread_while_sweeping():  # Dask's threaded workers run in this process
+                for i, value in zip(todo, _parallel(func, points, entropy, keys, todo, int(jobs), backend,
+                                                              scheduler)):
+                    finish(i, value)
     finally:
         if bar is not None:
             bar.close()

@@ -165,25 +165,45 @@ def test_one_blas_thread_holds_while_any_threaded_task_runs():
     # (a per-task threadpool_limits restored the old count under it: CI saw a 4e-16 difference).
     import threading
 
-    from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     from iclverify.checks import sweep
 
     a_in, a_out, seen = threading.Event(), threading.Event(), []
 
-    def task_a():
-        with sweep._one_blas_thread():
-            a_in.set()
-            a_out.wait(10)
+    def slow(params, rng):
+        a_in.set()
+        a_out.wait(10)
+        return {}
 
-    def task_b():
+    def check(params, rng):
         a_in.wait(10)
-        with sweep._one_blas_thread():
-            a_out.set()
-            t.join(10)  # task a has left its context
-            seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        a_out.set()
+        t.join(10)  # task a has returned
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return {}
 
-    t = threading.Thread(target=task_a)
-    t.start()
-    task_b()
+    with threadpool_limits(limits=2):  # a multi-threaded default, as on a CI machine with 2 cores
+        t = threading.Thread(target=sweep._call, args=(slow, {}, 1, (0,)))
+        t.start()
+        sweep._call(check, {}, 1, (1,))
     assert seen and all(n == 1 for n in seen)
+
+
+def test_a_sweep_restores_the_callers_blas_threads():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from iclverify.checks.sweep import run_sweep
+
+    inside = []
+
+    def f(params, rng):
+        inside.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return {"x": 0.0}
+
+    with threadpool_limits(limits=2):
+        before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        run_sweep(f, [{}], seed=1)
+        after = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert inside and all(n == 1 for n in inside)
+    assert after == before
