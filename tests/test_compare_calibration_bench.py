@@ -1,24 +1,17 @@
 """The calibration benchmark measures ``compare`` itself: its vectorised rules must decide exactly as
 ``compare`` does, and its claims table must count what it says."""
 
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
 
 from iclverify.checks import ledger
+from _benchmarks import load_benchmark
 from iclverify.checks.compare import compare
-
-_PATH = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "calibration.py"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("calibration_bench", _PATH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("calibration")
 
 
 @pytest.mark.parametrize("alpha", [0.2, 0.05])
