@@ -15,7 +15,27 @@ def test_simulate_prints_means_ses_and_theory(capsys):
                "--rho", "0.01", "--lam", "0", "--reps", "4", "--seed", "0"])
     out = capsys.readouterr().out
     assert rc == 0
-    assert "ICL:" in out and "IDG:" in out and "theory (d -> inf): 0.820849" in out and "+/-" in out
+    assert "ICL:" in out and "IDG:" in out and "+/-" in out
+    # the calibrated comparison of the shared Model: theory, mean +- SE, z, resolution, and what it does not remove
+    assert "ICL: theory 0.820849" in out and "z = " in out and "resolution" in out
+    assert "finite-d bias not removed" in out
+
+
+def test_simulate_extrapolate_compares_the_intercept(capsys):
+    rc = main(["simulate", "lu2024", "--extrapolate", "8,10,12", "--alpha", "10", "--kappa", "0.5", "--tau", "0.5",
+               "--reps", "3", "--seed", "0", "--jobs", "1", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 0 and data["comparison"]["extrapolated"] and data["comparison"]["ds"] == [8, 10, 12]
+    icl = next(r for r in data["comparison"]["rows"] if r["point"] == "icl")
+    assert icl["theory"] == pytest.approx(0.8208492721, rel=1e-9) and icl["resolution"] > 0
+    assert "extrapolated" in icl["method"]
+    # each d has its own seed: the root's spawn key extended by d
+    assert data["by_d"]["10"]["seeds"]["spawn_keys"][0] == [10, 0]
+
+
+def test_simulate_extrapolate_needs_three_dimensions(capsys):
+    assert main(["simulate", "lu2024", "--extrapolate", "8,10"]) == 2
+    assert "--extrapolate" in capsys.readouterr().err
 
 
 def test_simulate_json_and_methods(capsys):
@@ -24,6 +44,9 @@ def test_simulate_json_and_methods(capsys):
     assert rc == 0 and data["reps"] == 3 and data["params"]["method"] == "reference"
     assert abs(data["theory"]["icl"] - 0.8208492721) < 1e-8 and len(data["icl"]) == 3
     assert data["seeds"]["spawn_keys"] == [[0], [1], [2]]
+    rows = {r["point"]: r for r in data["comparison"]["rows"]}
+    assert rows["icl"]["z"] == pytest.approx((rows["icl"]["estimate"] - rows["icl"]["theory"]) / rows["icl"]["se"])
+    assert rows["icl"]["estimate"] == pytest.approx(sum(data["icl"]) / 3, rel=1e-12)
 
 
 def test_simulate_bad_parameter_is_a_clear_error(capsys):

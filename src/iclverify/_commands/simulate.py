@@ -1,4 +1,4 @@
-"""``iclverify simulate lu2024 --d 40 --alpha 10 ...``: finite-d Monte Carlo next to the theory."""
+"""``iclverify simulate lu2024 --d 40 --alpha 10 ...``: finite-d Monte Carlo compared with the theory (calibrated)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import math
 import sys
 
 NAME = "simulate"
-HELP = "simulate a model at finite d and print the errors next to the theory (e.g. `simulate lu2024 --d 40`)"
+HELP = ("simulate a model at finite d and compare it with the theory: theory, mean +- SE, z, resolution "
+        "(e.g. `simulate lu2024 --d 40`; `--extrapolate 24,32,48` removes the finite-d bias)")
 ORDER = 30
 MODELS = ("lu2024",)
 
@@ -49,23 +50,37 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "the same torch code on the CPU)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="run the repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
+    p.add_argument("--extrapolate", type=dims_value, default=None, metavar="D1,D2,D3[,...]",
+                   help="simulate at these three or more d (instead of --d) and compare the d -> inf intercept of "
+                        "a weighted a + b/d (+ c/d^2) fit with the theory: the finite-d bias is removed")
     p.add_argument("--json", action="store_true", help="print the result as JSON (NaN/inf as null)")
 
 
+def dims_value(text: str) -> tuple:
+    """An argparse type for ``--extrapolate``: three or more distinct dimensions >= 2, comma-separated."""
+    from iclverify._commands._validate import parse_int
+
+    ds = [parse_int(t) for t in text.split(",") if t.strip()]
+    if any(d is None or d < 2 for d in ds) or len(set(ds)) < 3:
+        raise argparse.ArgumentTypeError(f"expected three or more distinct dimensions >= 2 (e.g. 16,24,32), "
+                                         f"got {text!r}")
+    return tuple(sorted(set(ds)))
+
+
 def theory_values(alpha, kappa, tau, rho, lam) -> dict:
-    """Asymptotic ICL/IDG from :mod:`iclverify.theory.lu2024` (None where unavailable)."""
+    """Asymptotic ICL/IDG of the shared model :data:`iclverify.checks.lu2024_model.LU2024_MODEL` (None where
+    it has no closed form, with the reason in ``note``)."""
+    from iclverify.checks.lu2024_model import LU2024_MODEL as model
+
+    point = (alpha, kappa, tau, rho, lam)
     out = {"icl": None, "idg": None, "note": ""}
-    try:
-        from iclverify.theory.lu2024 import icl_error, idg_error
-    except ImportError as err:  # a partial install (the theory subpackage missing): say so, do not crash
-        out["note"] = f"theory unavailable ({err})"
-        return out
-    for key, fn in (("icl", icl_error), ("idg", idg_error)):
-        try:
-            out[key] = float(fn(alpha, kappa, tau, rho, lam))
-        except (ValueError, ArithmeticError, NotImplementedError) as err:
-            out["note"] += f"{key}: {err}. "
-    if out["idg"] is not None and lam > 0 and math.isfinite(tau) and math.isfinite(kappa):
+    for key in ("icl", "idg"):
+        why = model.unavailable(key, point)
+        if why is None:
+            out[key] = float(model.theory(key, point))
+        else:
+            out["note"] += f"{key}: {why}. "
+    if out["idg"] is not None and model.source("idg", point).startswith("DERIVED-HERE"):
         out["note"] += ("IDG theory for lam > 0 at finite tau: DERIVED-HERE (no available source states it; "
                         "docs/lu2024_ridge_idg.md, claim lu2024.mc-ridge-idg). ")
     return out
@@ -92,7 +107,7 @@ def json_safe(v):
 
 def run(args: argparse.Namespace) -> int:
     from iclverify._commands._validate import check_store_path
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.lu2024_model import LU2024_MODEL as model
     from iclverify.checks.store import open_store
 
     if args.store != "default":
@@ -100,30 +115,40 @@ def run(args: argparse.Namespace) -> int:
     # open the store first: a corrupt, foreign or unwritable store is reported before any work
     store = open_store(None if args.store is None else (True if args.store == "default" else args.store),
                       repair=args.repair)
-    res = simulate_lu2024(args.alpha, args.kappa, args.tau, args.rho, args.lam, args.d, reps=args.reps,
-                          seed=args.seed, jobs=args.jobs, store=store, method=args.method, tasks=args.tasks,
-                          assignment=args.assignment, solver=args.solver, device=args.device,
-                          scheduler=args.scheduler)
+    point = (args.alpha, args.kappa, args.tau, args.rho, args.lam)
+    ds = getattr(args, "extrapolate", None) or (args.d,)
+    # the shared Model simulates (one d: the seed as given; several: seed extended by d) and compares
+    cmp = model.compare(point, ds if len(ds) > 1 else ds[0], args.reps, args.seed, jobs=args.jobs, store=store,
+                        method=args.method, tasks=args.tasks, assignment=args.assignment, solver=args.solver,
+                        device=args.device, scheduler=args.scheduler)
     if store is not None and store.repaired:
         print(f"repaired {store.repaired} corrupt record(s) in {store.path}", file=sys.stderr)
-    th = theory_values(args.alpha, args.kappa, args.tau, args.rho, args.lam)
+    th = theory_values(*point)
     if args.json:
-        out = res.as_dict()
+        out = cmp.results[ds[0]].as_dict() if len(ds) == 1 else {"by_d": {str(d): r.as_dict()
+                                                                         for d, r in cmp.results.items()}}
         out["theory"] = th
+        out["comparison"] = cmp.as_dict()
         print(json.dumps(json_safe(out), allow_nan=False))
         return 0
-    print(f"lu2024 linear attention, d = {res.d}: l = {res.ell}, k = {res.k}, n = {res.n} "
-          f"(tau_eff = {res.tau_eff:.4g}), {res.reps} repeats, method = {args.method}, "
-          f"{res.runtime_s:.2f} s")
-    for key, mean, se in (("ICL", res.icl_mean, res.icl_se), ("IDG", res.idg_mean, res.idg_se)):
-        t = th[key.lower()]
-        tt = f"{t:.6g}" if t is not None else "n/a"
-        diff = f"  (sim - theory = {mean - t:+.4g})" if t is not None else ""
-        err = f"+/- {se:.3g} (SE)" if math.isfinite(se) else "(no SE: one repeat)"
-        print(f"{key}: {mean:.6g} {err}   theory (d -> inf): {tt}{diff}")
+    for d, res in cmp.results.items():
+        print(f"lu2024 linear attention, d = {res.d}: l = {res.ell}, k = {res.k}, n = {res.n} "
+              f"(tau_eff = {res.tau_eff:.4g}), {res.reps} repeats, method = {args.method}, "
+              f"{res.runtime_s:.2f} s")
+        for key, mean, se in (("ICL", res.icl_mean, res.icl_se), ("IDG", res.idg_mean, res.idg_se)):
+            err = f"+/- {se:.3g} (SE)" if math.isfinite(se) else "(no SE: one repeat)"
+            print(f"  {key}: {mean:.6g} {err}")
+        if not math.isnan(res.gap_se):
+            print(f"  g_task = ICL - IDG: {res.gap_mean:.6g} +/- {res.gap_se:.3g}")
+        print(f"  seed entropy {res.seeds['entropy']}, spawn keys {_keys(res.seeds['spawn_keys'])}; "
+              f"version {res.version}")
+    print(cmp)
     if th["note"]:
         print(th["note"].strip())
-    if not math.isnan(res.gap_se):
-        print(f"g_task = ICL - IDG: {res.gap_mean:.6g} +/- {res.gap_se:.3g}")
-    print(f"seed entropy {res.seeds['entropy']}, spawn keys (0,)..({res.reps - 1},); version {res.version}")
     return 0
+
+
+def _keys(keys: list) -> str:
+    """The repeats' spawn keys, first and last (``(0,)..(7,)``)."""
+    fmt = lambda k: "(" + ", ".join(map(str, k)) + ("," if len(k) == 1 else "") + ")"  # noqa: E731
+    return fmt(keys[0]) if len(keys) == 1 else f"{fmt(keys[0])}..{fmt(keys[-1])}"
