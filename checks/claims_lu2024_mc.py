@@ -1,9 +1,12 @@
 """Lu et al. (2024): the note's §6 claims 1-7, 9, 10 held against finite-d simulation.
 
-Each claim simulates ridge-trained linear attention with :func:`simulate_lu2024` (fast
-simulator, normalised tasks, balanced assignment: the note's §5.3 recipe) at **five
+Each claim simulates ridge-trained linear attention through the shared model
+:data:`~iclverify.checks.lu2024_model.LU2024_MODEL` (its simulator :func:`simulate_lu2024`: fast
+simulator, normalised tasks, balanced assignment, the note's §5.3 recipe) at **five
 dimensions spanning a factor of four** (quick: d = 16-64) and compares the d -> infinity value with the asymptotic theory of
-:mod:`iclverify.theory.lu2024` through :func:`~iclverify.checks.compare.compare_extrapolated`:
+:mod:`iclverify.theory.lu2024` (the model's closed forms, or the claim's own stated value where the claim is about
+another formula) through :func:`~iclverify.checks.model.calibrated_comparison`
+(:func:`~iclverify.checks.compare.compare_extrapolated` over several d):
 a weighted ``a + b/d + c/d²`` fit of the per-d means (a model that misfits by its chi-square is
 reported as a misfit, never passed).  The
 finite-d excess of Lu et al. is thereby *removed*, not absorbed: no allowance is used
@@ -71,8 +74,8 @@ from scipy import stats
 from iclverify.checks import ledger
 from iclverify.checks.claims import (CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim,
                                      comparison_rows, counterfactual)
-from iclverify.checks.compare import compare_extrapolated
-from iclverify.checks.lu2024_sim import simulate_lu2024
+from iclverify.checks.lu2024_model import LU2024_MODEL
+from iclverify.checks.model import calibrated_comparison, seed_for
 
 INF = math.inf
 PAPER = "lu2024"
@@ -164,8 +167,8 @@ def judge(series: list, values: dict | None = None, *, role: str = "claim") -> l
         if values is not None and s.label not in values:
             continue
         v = s.theory if values is None else float(values[s.label])
-        out.append((s.label, compare_extrapolated(v, s.ds, s.samples, role=role, label=s.label, scale=s.scale,
-                                                  scale_rule=s.scale_rule, min_order=EXTRAPOLATION_MIN_ORDER)))
+        out.append((s.label, calibrated_comparison(v, s.ds, s.samples, role=role, label=s.label, scale=s.scale,
+                                                   scale_rule=s.scale_rule, min_order=EXTRAPOLATION_MIN_ORDER)))
     return out
 
 
@@ -372,17 +375,22 @@ def _design(config: RunConfig, grid: str = "even", scale: float = 1.0) -> tuple[
 
 
 def _simulate(config: RunConfig, claim_no: int, idx: int, params: tuple, ds, reps: dict, seeds: dict, **kw):
-    """One simulation per d (independent seeds ``(claim, point, d)``); returns ``{d: SimulationResult}``."""
-    out = {}
+    """The shared model's simulation per d (independent seeds ``(claim, point, d)``); ``{d: SimulationResult}``."""
+    root = np.random.SeedSequence(config.seed, spawn_key=(claim_no, idx))
     for d in ds:
-        ss = np.random.SeedSequence(config.seed, spawn_key=(claim_no, idx, d))
+        ss = seed_for(root, d)
         seeds[f"point{idx}_d{d}"] = {"entropy": ss.entropy, "spawn_key": list(ss.spawn_key)}
-        out[d] = simulate_lu2024(*params, d, reps=reps[d], seed=ss, jobs=config.jobs, store=config.store, **kw)
-    return out
+    return LU2024_MODEL.simulate_ds(params, ds, reps, root, jobs=config.jobs, store=config.store, **kw)
 
 
 def _series(label, theory, ds, res: dict, which: str, **kw) -> Series:
-    return Series(label, float(theory), tuple(ds), [getattr(res[d], which) for d in ds], **kw)
+    """A series of the model's quantity ``which`` at the claim's stated value ``theory``."""
+    return Series(label, float(theory), tuple(ds), [LU2024_MODEL.samples(which, res[d]) for d in ds], **kw)
+
+
+def _model_series(label, params: tuple, ds, res: dict, which: str, **kw) -> Series:
+    """A series whose stated value is the model's own closed form of ``which`` at ``params``."""
+    return _series(label, LU2024_MODEL.theory(which, params), ds, res, which, **kw)
 
 
 
@@ -399,7 +407,7 @@ def plan_ridge_icl(config: RunConfig) -> Plan:
     series = []
     for i, (lbl, p) in enumerate(pts.items()):
         res = _simulate(config, 1, i, p, ds, reps, seeds)
-        series.append(_series(lbl, L.icl_error(*p), ds, res, "icl"))
+        series.append(_model_series(lbl, p, ds, res, "icl"))
     th = {s.label: s.theory for s in series}
     controls = [
         ("λ values swapped (0.1 <-> 1)", {"lam=0.1": th["lam=1"], "lam=1": th["lam=0.1"]}),
@@ -437,8 +445,8 @@ def plan_ridgeless_tau_lt_1(config: RunConfig) -> Plan:
     series = []
     for i, (tag, p) in enumerate(pts.items()):
         res = _simulate(config, 2, i, p, ds, reps, seeds)
-        series.append(_series(f"icl {tag}", L.icl_error(*p), ds, res, "icl"))
-        series.append(_series(f"idg {tag}", L.idg_error(*p), ds, res, "idg"))
+        series.append(_model_series(f"icl {tag}", p, ds, res, "icl"))
+        series.append(_model_series(f"idg {tag}", p, ds, res, "idg"))
     controls = [
         ("M_{κ/τ} replaced by M_κ in μ*",
          {f"{k} {tag}": perturbed_mu_kappa(k, *p[:4]) for tag, p in pts.items() for k in ("icl", "idg")}),
@@ -478,7 +486,7 @@ def plan_ridgeless_tau_gt_1(config: RunConfig) -> Plan:
     seeds: dict = {"root": config.seed}
     p = (2, 0.5, 4.0, 0.1, 0.0)
     res = _simulate(config, 3, 0, p, ds, reps, seeds)
-    series = [_series("icl", L.icl_error(*p), ds, res, "icl"), _series("idg", L.idg_error(*p), ds, res, "idg")]
+    series = [_model_series("icl", p, ds, res, "icl"), _model_series("idg", p, ds, res, "idg")]
     controls = [("k* dropped (E(s+q)^-2 -> m*²) in e_ICL", {"icl": kstar_dropped(*p[:4])}),
                 ("κ replaced by κ/τ", {"icl": float(L.icl_error(2, 0.125, 4.0, 0.1)),
                                        "idg": float(L.idg_error(2, 0.125, 4.0, 0.1))})]
@@ -714,7 +722,7 @@ def plan_task_diversity_transition(config: RunConfig) -> Plan:
 
     ds, reps = _design(config)
     seeds: dict = {"root": config.seed}
-    th = {k: float(L.task_generalization_gap(10, k, 2.0, 0.01)) for k in _KAPPAS7}
+    th = {k: float(LU2024_MODEL.theory("gap", (10, k, 2.0, 0.01, 0.0))) for k in _KAPPAS7}
     scale = max(abs(v) for v in th.values())
     rule = f"relative to the curve's largest value g(κ = {_KAPPAS7[0]:g}) = {scale:.4g}"
     series = []
@@ -763,8 +771,8 @@ def plan_context_length_hurts(config: RunConfig) -> Plan:
     for i, a in enumerate(_ALPHAS9):
         p = (a, 0.2, 0.5, 0.1, 0.0)
         res[a] = _simulate(config, 9, i, p, ds, reps, seeds)
-        series.append(_series(f"icl alpha={a:g}", L.icl_error(*p), ds, res[a], "icl"))
-        series.append(_series(f"idg alpha={a:g}", L.idg_error(*p), ds, res[a], "idg"))
+        series.append(_model_series(f"icl alpha={a:g}", p, ds, res[a], "icl"))
+        series.append(_model_series(f"idg alpha={a:g}", p, ds, res[a], "idg"))
     th = {s.label: s.theory for s in series}
     signs = [Sign("ICL(10) - ICL(2)", th["icl alpha=10"] - th["icl alpha=2"], "icl alpha=10", "icl alpha=2"),
              Sign("ICL(20) - ICL(10)", th["icl alpha=20"] - th["icl alpha=10"], "icl alpha=20", "icl alpha=10"),
@@ -816,7 +824,7 @@ def plan_context_length_dip(config: RunConfig) -> Plan:
         reps_a = _design(config, "tens", scale=2.0)[1] if a == 100.0 else reps
         all_reps.update({f"{d} (alpha={a:g})": r for d, r in reps_a.items()})
         res[a] = _simulate(config, 10, i, p, ds, reps_a, seeds)
-        series.append(_series(f"alpha={a:g}", L.icl_error(*p), ds, res[a], "icl"))
+        series.append(_model_series(f"alpha={a:g}", p, ds, res[a], "icl"))
     th = {s.label: s.theory for s in series}
     lbl = [f"alpha={a:g}" for a in _ALPHAS10]
     signs = [Sign("fall before alpha*: ICL(1) - ICL(alpha*)", th[lbl[0]] - th[lbl[1]], lbl[0], lbl[1]),

@@ -47,6 +47,17 @@ __all__ = ["LU2024_MODEL", "PARAMS"]
 PARAMS = ("alpha", "kappa", "tau", "rho", "lam")
 
 
+def _late(name: str):
+    """``iclverify.theory.lu2024.<name>``, looked up at every call: a patched or mutated theory function
+    (tests, :mod:`iclverify.mutation`) is what the model compares."""
+    def theory(*args, **kwargs):
+        return getattr(_theory, name)(*args, **kwargs)
+
+    theory.__name__ = theory.__qualname__ = name
+    theory.__doc__ = f"iclverify.theory.lu2024.{name}, looked up at each call"
+    return theory
+
+
 def _ridgeless_peak(alpha, kappa, tau, rho, lam) -> str | None:
     if lam == 0 and tau == 1:
         return "τ = 1 with λ = 0: the ridgeless error diverges at the interpolation peak"
@@ -79,11 +90,11 @@ LU2024_MODEL = Model(
     space=LU2024.with_(rho=SIM_RHO),
     quantities={
         "icl": Quantity("icl", "ICL error of the pretrained Γ* on a fresh task w ~ N(0, I_d)",
-                        _theory.icl_error, lambda res: res.icl, _source_icl, _ridgeless_peak),
+                        _late("icl_error"), lambda res: res.icl, _source_icl, _ridgeless_peak),
         "idg": Quantity("idg", "in-distribution error of Γ* on the k pretraining tasks",
-                        _theory.idg_error, lambda res: res.idg, _source_idg, _ridgeless_peak),
+                        _late("idg_error"), lambda res: res.idg, _source_idg, _ridgeless_peak),
         "gap": Quantity("gap", "task-generalisation gap g_task = e_ICL - e_IDG (per repeat)",
-                        _theory.task_generalization_gap, lambda res: res.gap, _source_gap, _ridgeless_peak),
+                        _late("task_generalization_gap"), lambda res: res.gap, _source_gap, _ridgeless_peak),
     },
     simulator=simulate_lu2024,
 )

@@ -93,14 +93,15 @@ class Quantity:
     description : str
         What it is, in words.
     theory : callable
-        ``theory(**point) -> float``: the d -> infinity closed form.
+        ``theory(*point) -> float``: the d -> infinity closed form, called with the point's values
+        positionally in :attr:`Model.params` order.
     samples : callable
         ``samples(result) -> ndarray``: one value per independent repeat of a simulation result.
     source : callable
-        ``source(**point) -> str``: the source label of the closed form at the point (the research
+        ``source(*point) -> str``: the source label of the closed form at the point (the research
         note's [CODE]/[SIM]/[DATA]/[DERIVED], or DERIVED-HERE).
     unavailable : callable, optional
-        ``unavailable(**point) -> str | None``: why the closed form has no value at the point (None:
+        ``unavailable(*point) -> str | None``: why the closed form has no value at the point (None:
         available).  Whatever it says, a closed form that raises one of :data:`UNAVAILABLE_ERRORS`
         is unavailable too, with the error as the reason.
     """
@@ -224,6 +225,11 @@ class Model:
         self.space.validate(**p)
         return p
 
+    def values(self, point: Any) -> tuple:
+        """The point's values in :attr:`params` order (validated, as given)."""
+        p = self.point(point)
+        return tuple(p[k] for k in self.params)
+
     # -- theory ----------------------------------------------------------------------------
     def quantity(self, name: str) -> Quantity:
         if name not in self.quantities:
@@ -232,22 +238,22 @@ class Model:
 
     def theory(self, quantity: str, point: Any) -> Any:
         """The closed form of ``quantity`` at ``point`` (exactly the theory function's value)."""
-        return self.quantity(quantity).theory(**self.point(point))
+        return self.quantity(quantity).theory(*self.values(point))
 
     def unavailable(self, quantity: str, point: Any) -> str | None:
         """Why ``quantity`` has no closed-form value at ``point`` (None: it has one)."""
-        q, p = self.quantity(quantity), self.point(point)
-        why = q.unavailable(**p) if q.unavailable is not None else None
+        q, v = self.quantity(quantity), self.values(point)
+        why = q.unavailable(*v) if q.unavailable is not None else None
         if why:
             return why
         try:
-            v = float(q.theory(**p))
+            v = float(q.theory(*v))
         except UNAVAILABLE_ERRORS as err:
             return str(err)
         return None if math.isfinite(v) else f"the closed form is not finite here ({v})"
 
     def source(self, quantity: str, point: Any) -> str:
-        return self.quantity(quantity).source(**self.point(point))
+        return self.quantity(quantity).source(*self.values(point))
 
     # -- simulation ------------------------------------------------------------------------
     def simulate(self, point: Any, d: int, reps: int, seed: Any = 0, **options: Any) -> Any:
