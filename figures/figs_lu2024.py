@@ -102,16 +102,16 @@ def simulate_point(config: FigureConfig, family: int, i: int, *, alpha: float, k
     ``d`` overrides the figure's dimension and ``spawn_key`` the default ``(family, i)``
     (the extra dimensions of an extrapolation over d use both).
     """
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.lu2024_model import LU2024_MODEL
 
     d0, reps = _d_reps(config)
     d = int(d or d0)
     key = tuple(spawn_key) if spawn_key is not None else (family, i)
     seed = np.random.SeedSequence(config.seed, spawn_key=key)
     assignment = _assignment(kappa, tau, d)
-    res = simulate_lu2024(alpha, kappa, tau, rho, lam, d, reps=reps, seed=seed, jobs=config.jobs,
-                          store=config.store, assignment=assignment, progress=False,
-                          device=getattr(config, "device", "cpu"), scheduler=getattr(config, "scheduler", None))
+    res = LU2024_MODEL.simulate((alpha, kappa, tau, rho, lam), d, reps, seed, jobs=config.jobs, store=config.store,
+                                assignment=assignment, progress=False, device=getattr(config, "device", "cpu"),
+                                scheduler=getattr(config, "scheduler", None))
     meta = {"d": d, "reps": reps, "alpha": alpha, "kappa": kappa, "tau": tau, "rho": rho, "lam": lam,
             "tau_eff": res.tau_eff, "n": res.n, "k": res.k, "ell": res.ell, "assignment": assignment,
             "seed": config.seed, "spawn_key": list(key), "icl_samples": res.icl.tolist(),
@@ -162,15 +162,16 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
                        theory_at) -> Series | None:
     """The d -> infinity intercept of a weighted a + b/d (+ c/d²) fit per τ, with its 95 % CI.
 
-    Uses :func:`iclverify.checks.compare.compare_extrapolated` (model-selection rule and
-    Welch-Satterthwaite t there) over :data:`FIG1_EXTRAP_DS`; one of them is the figure's
+    Uses the shared :func:`iclverify.checks.model.calibrated_comparison` (over several d:
+    :func:`iclverify.checks.compare.compare_extrapolated`, its model-selection rule and
+    Welch-Satterthwaite t) over :data:`FIG1_EXTRAP_DS`; one of them is the figure's
     own d (its points are reused), the others get the same repeats.  τ within 0.3 of the
     peak are skipped (:func:`eligible`: the finite-d peak at τ = 1 + 1/d moves across
     them as d changes, so no 1/d law holds there).  A fit whose model the chi-square test
     rejects is drawn but flagged.  Role ``"diagnostic"``: the figure spends nothing of a
     claim's false-alarm budget.
     """
-    from iclverify.checks.compare import compare_extrapolated
+    from iclverify.checks.model import calibrated_comparison
 
     d0, reps = _d_reps(config)
     ds = tuple(FIG1_EXTRAP_DS["quick" if config.quick else "full"])
@@ -185,8 +186,8 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
                 simulate_point(config, _FAM_FIG1_EXTRAP, i, alpha=alpha, kappa=kappa, tau=tau, rho=rho,
                                lam=FIG1_LAMBDA, d=d, spawn_key=(_FAM_FIG1_EXTRAP, i, d)) for d in ds]
         e = float(theory_at(tau))
-        cmp = compare_extrapolated(e, ds, [b[qty] for b in by_d], alpha=1.0 - FIG1_EXTRAP_CI, role="diagnostic",
-                                   label=f"fig1 {qty} alpha={alpha:g} tau={tau:g} d->inf")
+        cmp = calibrated_comparison(e, ds, [b[qty] for b in by_d], alpha=1.0 - FIG1_EXTRAP_CI, role="diagnostic",
+                                    label=f"fig1 {qty} alpha={alpha:g} tau={tau:g} d->inf")
         xs.append(tau)
         ys.append(cmp.mean)
         half.append(cmp.crit * cmp.se)
@@ -698,20 +699,18 @@ def eligible(meta: dict) -> bool:
 def calibrated_point_checks(fig_id: str, data: FigureData, *, theory=None) -> list:
     """Calibrated comparison of every eligible simulated point of a Lu et al. figure with theory.
 
-    ``theory(qty, alpha, kappa, tau, rho, lam) -> float`` defaults to the closed forms
-    (evaluated at the simulation's effective τ = n/d²; ridgeless IDG); pass a perturbed one
+    ``theory(qty, alpha, kappa, tau, rho, lam) -> float`` defaults to the shared model's closed
+    forms (:data:`iclverify.checks.lu2024_model.LU2024_MODEL`, evaluated at the simulation's
+    effective τ = n/d²; IDG ridgeless: the figures simulate IDG at λ <= 1e-6); pass a perturbed one
     for a negative control.  Returns ``(meta, qty, Comparison)`` triples
-    (:func:`iclverify.checks.compare.compare`, finite-d allowance ``c · e / d`` of
-    :data:`ALLOWANCE_C`, positive side only: the finite-d excess is positive, §5.3).
+    (:func:`iclverify.checks.model.calibrated_comparison` at the figure's one d, finite-d allowance
+    ``c · e / d`` of :data:`ALLOWANCE_C`, positive side only: the finite-d excess is positive, §5.3).
     """
-    from iclverify.checks.compare import compare
-
-    th = _theory()
+    from iclverify.checks.lu2024_model import LU2024_MODEL
+    from iclverify.checks.model import calibrated_comparison
 
     def exact(qty, alpha, kappa, tau, rho, lam):
-        if qty == "icl":
-            return float(th.icl_error(alpha, kappa, tau, rho, lam))
-        return float(th.idg_error(alpha, kappa, tau, rho))
+        return float(LU2024_MODEL.theory(qty, (alpha, kappa, tau, rho, lam if qty == "icl" else 0.0)))
 
     theory = theory or exact
     out = []
@@ -726,5 +725,6 @@ def calibrated_point_checks(fig_id: str, data: FigureData, *, theory=None) -> li
                 for qty in _PANEL_QTY[fig_id]:
                     e = theory(qty, m["alpha"], kappa, m["tau_eff"], m["rho"], m["lam"])
                     c = ALLOWANCE_C["tau<1" if m["tau_eff"] < 1 else "tau>1"]
-                    out.append((m, qty, compare(e, m[f"{qty}_samples"], m["d"], allowance=c * abs(e) / m["d"])))
+                    out.append((m, qty, calibrated_comparison(e, (m["d"],), [m[f"{qty}_samples"]],
+                                                              allowance=c * abs(e) / m["d"])))
     return out
