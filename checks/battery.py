@@ -32,6 +32,7 @@ import sympy as sp
 from iclverify.checks import claims as _claims
 from iclverify.checks.claims import CheckKind, Claim, Evidence, RunConfig, register_claim
 from iclverify.checks.compare import FiniteDAllowance
+from iclverify.checks.model import Model, Quantity
 from iclverify.checks.perturb import Control, function_controls, sympy_controls
 from iclverify.theory._domains import Interval, ParameterSpace
 
@@ -129,6 +130,34 @@ class FormulaSpec:
         """The theory value used in comparisons (mpmath at 30 digits where available)."""
         v = self.theory_mp(p, dps=30)
         return float(v) if v is not None else float(self.theory(**p))
+
+    def as_model(self) -> Model:
+        """This formula as a :class:`~iclverify.checks.model.Model` with one quantity, ``"value"``.
+
+        The same shape as the package's models (:data:`iclverify.checks.lu2024_model.LU2024_MODEL`):
+        parameter space, closed form (:meth:`value`, looked up at each call, so a swapped theory is what
+        is compared), the simulator, and a calibrated comparison
+        (``spec.as_model().compare(point, None, n, seed)``; ``seed`` may be a ``numpy.random.Generator``,
+        used as is).  Two differences are kept on purpose: ``d`` is one of the formula's own parameters
+        (:attr:`d_param`: a registered closed form is stated at finite d, so the comparison is at the
+        point's d, with the registered :attr:`allowance`, never extrapolated), and the simulator returns the
+        samples themselves (``simulate(params, rng, n)``).
+        """
+        params = self.params
+
+        def theory(*values):
+            return self.value(dict(zip(params, values)))
+
+        def simulator(*args, reps, seed):
+            return np.asarray(self.simulate(dict(zip(params, args[:-1])), np.random.default_rng(seed), int(reps)),
+                              dtype=float)
+
+        quantity = Quantity("value", f"the registered closed form {self.id}", theory, lambda x: x,
+                            lambda *v: "USER (register_formula)")
+        return Model(self.id, params, self.space, {"value": quantity},
+                     simulator if self.simulate is not None else None, d_param=self.d_param,
+                     allowance=self.allowance, allowance_source="registered with the formula" if self.allowance
+                     else "", bias=self.bias)
 
     def control_value(self, c: Control, p: Mapping[str, Any]) -> float:
         if c.expr is not None:

@@ -10,7 +10,8 @@ In the style of SciPy's ``stats/tests/common_tests.py`` (anchors_peers.md B.4, t
 2. the **stated limits** (sympy ``limit`` and a symbolic comparison, falling back to
    high-precision evaluation at hypothesis-drawn points of the other parameters);
 3. the **stated properties** at hypothesis-drawn points;
-4. the **calibrated Monte Carlo comparison** (:func:`iclverify.checks.compare.compare`,
+4. the **calibrated Monte Carlo comparison** (:func:`iclverify.checks.model.calibrated_comparison`, the
+   comparison every model shares: :func:`iclverify.checks.compare.compare` at the point's own d, at
    the suite's false-alarm budget) at the regime's centre and at points drawn from the
    regime with ``SeedSequence(seed, spawn_key=(i,))``;
 5. **negative controls**: each wrong variant goes through checks 2-4 on the same
@@ -32,7 +33,8 @@ import numpy as np
 import sympy as sp
 
 from iclverify.checks.claims import ControlOutcome, Evidence, RunConfig, Verdict
-from iclverify.checks.compare import PER_COMPARISON_ALPHA, compare
+from iclverify.checks.compare import PER_COMPARISON_ALPHA
+from iclverify.checks.model import calibrated_comparison
 from iclverify.checks.simcache import stored_call
 
 __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
@@ -365,8 +367,9 @@ def mc_points(spec, config: RunConfig) -> list[tuple[dict, np.random.Generator, 
 
 
 def _compare(spec, theory: float, x: np.ndarray, p: dict):
+    """The shared comparison (:func:`iclverify.checks.model.calibrated_comparison`) at the point's own d."""
     d = p.get(spec.d_param) if spec.d_param else None
-    return compare(theory, x, d=d, allowance=spec.allowance, bias=spec.bias)
+    return calibrated_comparison(theory, (d,), [x], allowance=spec.allowance, bias=spec.bias)
 
 
 # ---------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def calibrated_comparison(theory: float, ds: Sequence[int], samples_by_d: Sequen
     selection), which removes the finite-d bias; an allowance is refused there (nothing is left to
     absorb).  Two d are refused: no extrapolation can be tested on them.
     """
-    ds = tuple(int(d) for d in ds)
+    ds = tuple(ds) if len(ds) == 1 else tuple(int(d) for d in ds)  # one d may be None: no dimension
     if len(ds) != len(samples_by_d):
         raise ValueError(f"ds has {len(ds)} dimensions but samples_by_d has {len(samples_by_d)} entries")
     if len(ds) == 1:
@@ -143,6 +143,7 @@ class ModelComparison:
     comparisons: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     unavailable: dict = field(default_factory=dict)
+    exact_at_d: bool = False
 
     @property
     def extrapolated(self) -> bool:
@@ -153,13 +154,17 @@ class ModelComparison:
         return [c.row(q) | {"source": self.sources[q]} for q, c in self.comparisons.items()]
 
     def as_dict(self) -> dict:
-        return {"model": self.model, "point": dict(self.point), "ds": list(self.ds),
+        return {"model": self.model, "point": dict(self.point), "ds": list(self.ds), "exact_at_d": self.exact_at_d,
                 "extrapolated": self.extrapolated, "rows": self.rows(), "unavailable": dict(self.unavailable)}
 
     def lines(self) -> list[str]:
         """One line per quantity: theory, mean ± SE, z, resolution (and why a quantity is not compared)."""
         if self.extrapolated:
             head = f"d -> inf intercept over d = {', '.join(map(str, self.ds))}"
+        elif self.ds[0] is None:
+            head = "mean (the simulator has no dimension)"
+        elif self.exact_at_d:
+            head = f"mean at d = {self.ds[0]} (the closed form is exact at this d)"
         else:
             head = f"mean at d = {self.ds[0]} (finite-d bias not removed: give three or more d to extrapolate)"
         out = [f"calibrated comparison ({head}; role diagnostic: no claim verdict):"]
@@ -195,13 +200,24 @@ class Model:
         ``{name: Quantity}``.
     simulator : callable
         ``simulator(*point, d, reps=, seed=, **options) -> result`` with independent repeats.
+    d_param : str, optional
+        The parameter that *is* the simulation's dimension, for a closed form that is exact at finite d
+        (a registered formula with ``d_param``): ``d`` then defaults to the point's value and must equal
+        it.  None (Lu et al.): the closed forms are d -> infinity limits and ``d`` is the simulator's own.
+    allowance, allowance_source, bias
+        A finite-d allowance that is part of the model's statement or derived independently of the
+        simulator (:func:`~iclverify.checks.compare.compare`); used at one d only.  None for Lu et al.
     """
 
     name: str
     params: tuple
     space: ParameterSpace
     quantities: Mapping[str, Quantity]
-    simulator: Callable[..., Any]
+    simulator: Callable[..., Any] | None
+    d_param: str | None = None
+    allowance: Any = None
+    allowance_source: str = ""
+    bias: str = "positive"
 
     # -- points ----------------------------------------------------------------------------
     def point(self, point: Any) -> dict:
@@ -256,10 +272,22 @@ class Model:
         return self.quantity(quantity).source(*self.values(point))
 
     # -- simulation ------------------------------------------------------------------------
-    def simulate(self, point: Any, d: int, reps: int, seed: Any = 0, **options: Any) -> Any:
+    def simulate(self, point: Any, d: int | None, reps: int, seed: Any = 0, **options: Any) -> Any:
         """One simulation at dimension ``d``; ``seed`` is passed as given."""
+        if self.simulator is None:
+            raise ValueError(f"model {self.name!r} has no simulator")
         p = self.point(point)
+        d = self._dimension(p, d)
         return self.simulator(*(p[k] for k in self.params), d, reps=int(reps), seed=seed, **options)
+
+    def _dimension(self, p: dict, d: Any) -> Any:
+        """``d`` checked against the point's own dimension parameter (:attr:`d_param`)."""
+        if self.d_param is None:  # the simulator's own d (None: a simulator without one)
+            return d
+        if d is not None and d != p[self.d_param]:
+            raise ValueError(f"d={d} differs from {self.d_param}={p[self.d_param]}: the closed form of model "
+                             f"{self.name!r} is exact at the point's own {self.d_param}")
+        return p[self.d_param]
 
     def simulate_ds(self, point: Any, ds: Sequence[int], reps: int | Mapping[int, int], seed: Any = 0,
                     **options: Any) -> dict:
@@ -275,7 +303,7 @@ class Model:
         return np.asarray(self.quantity(quantity).samples(result), dtype=float)
 
     # -- comparison ------------------------------------------------------------------------
-    def compare(self, point: Any, d: int | Sequence[int], reps: int | Mapping[int, int], seed: Any = 0, *,
+    def compare(self, point: Any, d: int | Sequence[int] | None, reps: int | Mapping[int, int], seed: Any = 0, *,
                 quantities: Sequence[str] | None = None, role: str = "diagnostic", alpha: float | None = None,
                 min_order: int = 1, max_order: int = 2, **options: Any) -> ModelComparison:
         """Simulate ``point`` and compare every available quantity with its closed form.
@@ -284,9 +312,10 @@ class Model:
         ----------
         point : mapping or sequence
             The parameters (:attr:`params` order for a sequence).
-        d : int or sequence of int
+        d : int, sequence of int or None
             One dimension (finite-d comparison: the finite-d bias is part of the discrepancy and
             of the resolution) or three or more (extrapolated to d = infinity: the bias is removed).
+            None: the point's own :attr:`d_param` (a closed form exact at finite d).
         reps : int or mapping
             Repeats (per d).
         seed : int or SeedSequence
@@ -301,7 +330,9 @@ class Model:
         **options
             Simulator options (method, store, jobs, ...).
         """
-        ds = (int(d),) if np.ndim(d) == 0 else tuple(int(x) for x in d)
+        if d is None or self.d_param is not None:
+            d = self._dimension(self.point(point), d)
+        ds = (d,) if np.ndim(d) == 0 else tuple(int(x) for x in d)
         if len(ds) == 2:
             raise ValueError(f"d={list(ds)} is outside the domain of d: one dimension, or at least three to "
                              "extrapolate over d and test the fit")
@@ -319,8 +350,10 @@ class Model:
                         max_order: int = 2) -> ModelComparison:
         """:meth:`compare` on simulation results already in hand (``{d: result}``)."""
         p = self.point(point)
-        ds = tuple(sorted(int(d) for d in results))
-        out = ModelComparison(self.name, p, ds, dict(results))
+        ds = tuple(results) if len(results) == 1 else tuple(sorted(int(d) for d in results))
+        out = ModelComparison(self.name, p, ds, dict(results), exact_at_d=self.d_param is not None)
+        allow = {} if len(ds) > 1 or self.allowance is None else {
+            "allowance": self.allowance, "allowance_source": self.allowance_source, "bias": self.bias}
         for q in (quantities or tuple(self.quantities)):
             why = self.unavailable(q, p)
             samples = [self.samples(q, results[d]) for d in ds]
@@ -332,5 +365,5 @@ class Model:
             out.sources[q] = self.source(q, p)
             out.comparisons[q] = calibrated_comparison(float(self.theory(q, p)), ds, samples, role=role,
                                                        label=f"{self.name} {q}", alpha=alpha, min_order=min_order,
-                                                       max_order=max_order)
+                                                       max_order=max_order, **allow)
         return out
