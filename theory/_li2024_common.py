@@ -3,18 +3,21 @@
 * covariance specifications (``identity``, ``equicorrelated:g``, ``diag:3,2,1``,
   ``geometric:ratio``) that the CLI parses and the functions resolve at a given ``d``;
 * SPD validation with a ``ValueError`` naming the parameter;
-* :class:`ClosedForm`, one sympy expression evaluated three ways (exact sympy at a
-  rational point, mpmath at ``dps`` digits, vectorised numpy float64).
+* :class:`ClosedForm` (re-exported from the public :mod:`iclverify.theory.closed_form`), one sympy
+  expression evaluated three ways (exact sympy at a rational point, mpmath at ``dps`` digits,
+  vectorised numpy float64).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-import mpmath
 import numpy as np
 import sympy as sp
+
+# the one closed-form evaluator (public); the Li-Rawat-Oymak modules import these two from here as before
+from iclverify.theory.closed_form import ClosedForm, to_rational
 
 __all__ = ["bool_arg", "infer_dim", "CovarianceSpec", "parse_covariance", "covariance_arg", "resolve_covariance",
            "resolve_exact_covariance",
@@ -199,49 +202,3 @@ def check_weights(name: str, omega: Any, n: int | None = None) -> np.ndarray:
     return w
 
 
-def to_rational(v: Any) -> sp.Rational:
-    """Exact rational from an int, a float (its decimal repr), a string or a sympy number."""
-    if isinstance(v, sp.Basic):
-        return sp.nsimplify(v, rational=True) if not v.is_Rational else v
-    if isinstance(v, (int, np.integer)):
-        return sp.Integer(int(v))
-    return sp.Rational(repr(float(v))) if not isinstance(v, str) else sp.Rational(v)
-
-
-class ClosedForm:
-    """A sympy expression in named symbols, evaluated exactly, in mpmath or in numpy.
-
-    Parameters
-    ----------
-    expr : sympy.Expr
-        Built from ``Rational``s.
-    symbols : mapping str -> sympy.Symbol
-        Keyword name of every free symbol.
-    """
-
-    def __init__(self, expr: sp.Expr, symbols: Mapping[str, sp.Symbol]):
-        self.expr = expr
-        self.symbols = dict(symbols)
-        order: Sequence[sp.Symbol] = list(self.symbols.values())
-        self._np = sp.lambdify(order, expr, "numpy")
-        self._mp = sp.lambdify(order, expr, "mpmath")
-
-    def exact(self, **values: Any) -> sp.Expr:
-        """Substitute exact rationals and simplify (sympy)."""
-        subs = {self.symbols[k]: to_rational(v) for k, v in values.items()}
-        return sp.nsimplify(sp.simplify(self.expr.subs(subs)))
-
-    def numpy(self, **values: Any):
-        """Vectorised float64 evaluation (broadcasting)."""
-        args = [np.asarray(values[k], dtype=float) for k in self.symbols]
-        out = self._np(*args)
-        out = np.broadcast_to(out, np.broadcast(*args).shape) if args else out
-        return float(out) if np.ndim(out) == 0 else np.array(out, dtype=float)
-
-    def mp(self, dps: int = 50, **values: Any):
-        """mpmath evaluation at ``dps`` digits (inputs converted exactly from their decimal repr; mpf kept)."""
-        with mpmath.workdps(dps):
-            args = [values[k] if isinstance(values[k], mpmath.mpf) else
-                    mpmath.mpf(str(to_rational(values[k]).p)) / mpmath.mpf(str(to_rational(values[k]).q))
-                    for k in self.symbols]
-            return +self._mp(*args)

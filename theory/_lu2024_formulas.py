@@ -3,18 +3,19 @@
 Each formula below is a plain arithmetic function of the scalars it needs
 (:math:`q=(1+\\rho)/\\alpha`, :math:`\\rho`, :math:`\\tau`, :math:`u=1/\\kappa`, :math:`\\varepsilon`) and of
 the transform values :math:`M=M_\\kappa(\\cdot)`, :math:`M'`.  Called with sympy symbols it yields
-the sympy expression; :data:`OUTER` holds those expressions and their numpy / mpmath
-lambdifications.  The transform values are computed by :mod:`iclverify.theory.rmt` (a
+the sympy expression; :data:`OUTER` holds those expressions as
+:class:`~iclverify.theory.closed_form.ClosedForm` objects (numpy / mpmath lambdifications).  The transform values are computed by :mod:`iclverify.theory.rmt` (a
 cancellation-free numpy form, mpmath at any precision, or the exact sympy radical), so the
 same expression serves all three evaluators (note ``lu2024_asymptotic.md`` §3).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
+
+from iclverify.theory.closed_form import ClosedForm
 
 # -- symbols (all real and positive except u >= 0)
 q, rho, tau, lam, eps = sp.symbols("q rho tau lam epsilon", positive=True)
@@ -143,20 +144,13 @@ def divergence_slope(pos_part, rho, tau):
 # sympy expressions of the outer formulas and their lambdifications
 
 
-@dataclass(frozen=True)
-class Outer:
-    """One outer formula: its argument symbols, sympy expression and numpy / mpmath callables."""
-
-    args: tuple
-    expr: sp.Expr
-    numpy: Callable
-    mpmath: Callable
+#: One outer formula: argument symbols (``.args``), sympy expression (``.expr``) and its numpy / mpmath
+#: callables (``.f_numpy`` with common-subexpression elimination, ``.f_mpmath``): the shared evaluator.
+Outer = ClosedForm
 
 
-def _outer(func: Callable, *args: sp.Symbol) -> Outer:
-    expr = func(*args)
-    return Outer(args, expr, sp.lambdify(args, expr, modules="numpy", cse=True),
-                 sp.lambdify(args, expr, modules="mpmath"))
+def _outer(func: Callable, *args: sp.Symbol) -> ClosedForm:
+    return ClosedForm(func(*args), args, cse=True)
 
 
 OUTER = {

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory._domains import validated
+from iclverify.theory.closed_form import ClosedForm
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 
@@ -249,13 +250,14 @@ def trig_rf_variance_expr() -> sp.Expr:
 
 
 @lru_cache(maxsize=None)
-def _lambdified(which: str, backend: str):
+def _closed_form(which: str) -> ClosedForm:
+    """The expression ``which`` in the shared evaluator (:class:`~iclverify.theory.closed_form.ClosedForm`)."""
     expr, args = {
         "taylor2": (taylor2_kernel_expr(), (_u,)),
         "prf": (performer_prf_variance_expr(), (_xy, _ssum, _m)),
         "trig": (trig_rf_variance_expr(), (_nx, _ny, _sdiff, _m)),
     }[which]
-    return sp.lambdify(args, expr, modules=backend)
+    return ClosedForm(expr, args)
 
 
 def _log_variance(which: str, args: tuple) -> np.ndarray:
@@ -279,7 +281,7 @@ def _evaluate(which: str, args: tuple, dps: int | None):
             with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 out = np.exp(_log_variance(which, args))
         else:
-            out = np.asarray(_lambdified(which, "numpy")(*[np.asarray(a, dtype=float) for a in args]), dtype=float)
+            out = np.asarray(_closed_form(which).f_numpy(*[np.asarray(a, dtype=float) for a in args]), dtype=float)
         return float(out) if out.ndim == 0 else out
     with mpmath.workdps(dps):
         v = [mpmath.mpf(a) if not isinstance(a, mpmath.mpf) else a for a in args]
@@ -288,7 +290,7 @@ def _evaluate(which: str, args: tuple, dps: int | None):
             return mpmath.exp(2 * v[0]) * mpmath.expm1(v[1]) / v[2]
         if which == "trig":
             return mpmath.exp(v[0] + v[1]) * mpmath.expm1(-v[2]) ** 2 / (2 * v[3])
-        return _lambdified(which, "mpmath")(*v)
+        return _closed_form(which).f_mpmath(*v)
 
 
 @expose("liu_zhou_2026.taylor2_kernel")

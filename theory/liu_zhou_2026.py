@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory._domains import validated
+from iclverify.theory.closed_form import ClosedForm
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 
@@ -133,11 +134,12 @@ def compute_optimal_m_expr() -> sp.Expr:
 
 
 @lru_cache(maxsize=None)
-def _lam(which: str, backend: str):
+def _closed_form(which: str) -> ClosedForm:
+    """The rate expression ``which`` in the shared evaluator (:class:`~iclverify.theory.closed_form.ClosedForm`)."""
     if which == "two_stage":
-        return sp.lambdify((_N, _m, _a, _b, _p, _q), two_stage_risk_expr(), modules=backend)
+        return ClosedForm(two_stage_risk_expr(), (_N, _m, _a, _b, _p, _q))
     if which == "mstar":
-        return sp.lambdify((_T, _a, _b, _p, _q), compute_optimal_m_expr(), modules=backend)
+        return ClosedForm(compute_optimal_m_expr(), (_T, _a, _b, _p, _q))
     raise KeyError(which)
 
 
@@ -160,9 +162,9 @@ def _run(which: str, args: tuple, dps: int | None):
         if which == "mstar":
             with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                 return _scalar(np.exp(_log_mstar(*args)))
-        return _scalar(_lam(which, "numpy")(*[np.asarray(a, dtype=float) for a in args]))
+        return _scalar(_closed_form(which).f_numpy(*[np.asarray(a, dtype=float) for a in args]))
     with mpmath.workdps(dps):
-        return _lam(which, "mpmath")(*[mpmath.mpf(a) for a in args])
+        return _closed_form(which).f_mpmath(*[mpmath.mpf(a) for a in args])
 
 
 @expose("liu_zhou_2026.kme_mse")

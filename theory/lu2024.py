@@ -22,7 +22,6 @@ Each public function
 
 from __future__ import annotations
 
-import fractions
 import functools
 import inspect
 import math
@@ -36,6 +35,7 @@ from iclverify.theory import _lu2024_formulas as F
 from iclverify.theory._domains import validated
 from iclverify.theory._expose import expose
 from iclverify.theory._lu2024_solve import solve_epsilon_mp, solve_epsilon_numpy
+from iclverify.theory.closed_form import blocked, broadcast_flat, finish, mp_adaptive, mp_elementwise, to_mpf
 from iclverify.theory.domains import COMMON, LU2024, RIDGELESS_TAU
 from iclverify.theory.rmt import _dm_mp, _dm_numpy, _m_mp, _m_numpy, inverse_kappa
 from iclverify.theory._lu2024_expr import *  # noqa: F401,F403 - the sympy twins are part of the public API
@@ -64,116 +64,9 @@ _NP_ARGS = ("alpha", "kappa", "tau", "rho", "lam")
 # plumbing: broadcasting, scalars, mpmath conversion
 
 
-def _flat(*values):
-    """Broadcast to a common shape and flatten; returns (shape, scalar?, flat arrays)."""
-    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
-    shape = arrays[0].shape
-    scalar = all(np.ndim(v) == 0 for v in values)
-    return shape, scalar, [a.ravel().copy() for a in arrays]
-
-
-def _finish(out: np.ndarray, shape, scalar) -> Any:
-    out = out.reshape(shape)
-    return float(out) if scalar else out
-
-
-def _mp(v: Any):
-    """A scalar as mpf at the current precision; exact for ints, Rationals, decimal strings."""
-    if isinstance(v, mpmath.mpf):
-        return +v
-    if isinstance(v, fractions.Fraction):  # exact: a ratio of integers
-        return mpmath.mpf(v.numerator) / v.denominator
-    if isinstance(v, sp.Basic):
-        if v is sp.oo or v == sp.oo:
-            return mpmath.inf
-        v = sp.nsimplify(v)
-        if isinstance(v, sp.Rational):
-            return mpmath.mpf(int(v.p)) / int(v.q)
-        return mpmath.mpf(sp.N(v, mpmath.mp.dps + 5))
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        if math.isinf(v):
-            return mpmath.inf
-        # a float stands for the decimal the user wrote (0.01 means 1/100, not its binary rounding)
-        return mpmath.mpf(repr(v))
-    return mpmath.mpf(v)
-
-
-#: Guard digits added to the requested precision before the first evaluation.
-_GUARD_DIGITS = 15
-#: Working precision is doubled at most this many times (dps + 15 digits up to 2^8 times that).
-_MAX_DOUBLINGS = 8
-
-
-def _spread_digits(values) -> int:
-    """Digits that cancellation may cost: twice the largest decimal exponent among the inputs.
-
-    The formulas combine q = (1+ρ)/α, 1/κ, λ and their squares, so terms up to about
-    ``max|x|^2 / min|x|^2`` cancel; starting there keeps two successive precisions from agreeing
-    on a value whose digits all cancelled (at α = 1e-300 a 64-digit evaluation returns 1+ρ at
-    every precision below ~600 digits).
-    """
-    top = 0.0
-    for v in values:
-        try:
-            x = abs(float(v))
-        except (TypeError, ValueError, OverflowError):
-            continue
-        if x > 0 and math.isfinite(x):
-            top = max(top, abs(math.log10(x)))
-    return int(2 * top)
-
-
-def _mp_adaptive(fn, dps: int, *values):
-    """``fn`` (scalar mpf -> mpf) correct to ``dps`` digits, whatever cancellation it suffers.
-
-    The closed forms subtract terms that grow like q = (1+ρ)/α, 1/λ or 1/κ (e.g. 1 - νM at large ν),
-    so a fixed working precision loses as many digits as those terms have above the result: at
-    α = 1e-50 a 30-digit evaluation returns 1.01 instead of 2.02.  Here the evaluation is repeated at
-    doubling working precision (first ``dps + 15`` digits plus :func:`_spread_digits` of the inputs)
-    until two successive values agree to
-    ``dps + 2`` digits; a division by an intermediate that vanished at low precision
-    (ZeroDivisionError) also moves on to the next precision.  The accepted value is rounded to ``dps``.
-
-    Raises
-    ------
-    ArithmeticError
-        If no two successive precisions up to ``(dps + 15) * 2**8`` digits agree.
-    """
-    spread = _spread_digits(values)
-    work = dps + _GUARD_DIGITS + spread
-    prev = None
-    for _ in range(_MAX_DOUBLINGS + 1):
-        with mpmath.workdps(work):
-            tol = mpmath.mpf(10) ** (-(dps + 2))
-            # rounding noise of the previous (half) precision on terms up to 10^spread: a value
-            # that stays below it at two precisions is zero to every digit asked for
-            noise = mpmath.mpf(10) ** (spread + 3 - work // 2)
-            try:
-                val = fn(*(_mp(v) for v in values))
-            except ZeroDivisionError:
-                val = None
-            if val is not None and prev is not None:
-                if val == prev or (mpmath.isfinite(val) and abs(val - prev) <= tol * abs(val)):
-                    with mpmath.workdps(dps):
-                        return +val
-                if mpmath.isfinite(val) and max(abs(val), abs(prev)) <= noise:
-                    return mpmath.mpf(0)
-            prev = val
-        work *= 2
-    raise ArithmeticError(f"no {dps}-digit value reached within {work // 2} working digits "
-                          f"(inputs {', '.join(repr(v) for v in values)})")
-
-
-def _mp_loop(fn, dps: int, *values):
-    """Apply a scalar mpmath evaluator, correct to ``dps`` digits, over broadcast inputs (object array if not scalar)."""
-    if all(np.ndim(v) == 0 for v in values):
-        return _mp_adaptive(fn, dps, *values)
-    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=object) for v in values))
-    out = np.empty(arrays[0].shape, dtype=object)
-    for idx in np.ndindex(out.shape):
-        out[idx] = _mp_adaptive(fn, dps, *(a[idx] for a in arrays))
-    return out
+# The shared closed-form plumbing (iclverify.theory.closed_form), under the names this module's kernels use.
+_flat, _finish, _mp = broadcast_flat, finish, to_mpf
+_mp_adaptive, _mp_loop, _blocked = mp_adaptive, mp_elementwise, blocked
 
 
 #: Inputs whose magnitude leaves [1e-6, 1e6] (or a non-finite float64 result) send a point to mpmath.
@@ -237,12 +130,12 @@ def _np_ridgeless_icl(q, u, tau, rho):
     if np.any(lt):
         t = tau[lt]
         mu = q[lt] * _m_numpy(q[lt], u[lt] * t)
-        out[lt] = F.OUTER["ridgeless_icl_lt1"].numpy(q[lt], rho[lt], t, mu)
+        out[lt] = F.OUTER["ridgeless_icl_lt1"].f_numpy(q[lt], rho[lt], t, mu)
     gt = ~lt
     if np.any(gt):
         m = _m_numpy(q[gt], u[gt])
         dm = _dm_numpy(q[gt], u[gt], m)
-        out[gt] = F.OUTER["ridgeless_icl_gt1"].numpy(q[gt], rho[gt], tau[gt], m, dm)
+        out[gt] = F.OUTER["ridgeless_icl_gt1"].f_numpy(q[gt], rho[gt], tau[gt], m, dm)
     return out
 
 
@@ -252,17 +145,17 @@ def _np_ridgeless_idg(q, u, tau, rho):
     if np.any(lt):
         t = tau[lt]
         mu = q[lt] * _m_numpy(q[lt], u[lt] * t)
-        out[lt] = F.OUTER["ridgeless_idg_lt1"].numpy(q[lt], rho[lt], t, u[lt], mu)
+        out[lt] = F.OUTER["ridgeless_idg_lt1"].f_numpy(q[lt], rho[lt], t, u[lt], mu)
     gt = ~lt
     if np.any(gt):
-        out[gt] = F.OUTER["ridgeless_idg_gt1"].numpy(q[gt], rho[gt], tau[gt], _m_numpy(q[gt], u[gt]))
+        out[gt] = F.OUTER["ridgeless_idg_gt1"].f_numpy(q[gt], rho[gt], tau[gt], _m_numpy(q[gt], u[gt]))
     return out
 
 
 def _np_tau_inf(name, q, u, rho, lam):
     nu = q + lam
     m = _m_numpy(nu, u)
-    return F.OUTER[name].numpy(q, rho, lam, m, _dm_numpy(nu, u, m))
+    return F.OUTER[name].f_numpy(q, rho, lam, m, _dm_numpy(nu, u, m))
 
 
 def _np_ridge(name, q, u, tau, rho, lam):
@@ -270,43 +163,11 @@ def _np_ridge(name, q, u, tau, rho, lam):
     e = solve_epsilon_numpy(q, u, tau, lam)
     nu = q + e
     m = _m_numpy(nu, u)
-    return F.OUTER[name].numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
+    return F.OUTER[name].f_numpy(q, rho, tau, e, m, _dm_numpy(nu, u, m))
 
 
 def _np_ridge_icl(q, u, tau, rho, lam):
     return _np_ridge("ridge_icl", q, u, tau, rho, lam)
-
-
-_BLOCK = 1 << 16
-
-
-def _blocked(kernel, *values):
-    """Apply ``kernel`` (flat float arrays -> flat array) over broadcast inputs in cache-sized blocks.
-
-    Large grids (Fig. 3: 401 x 300 x 500 points) are never materialised as full flat copies of
-    every input and every temporary: each block of about 65k points is made contiguous,
-    evaluated and written into the output.
-    """
-    views = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
-    shape = views[0].shape
-    scalar = all(np.ndim(v) == 0 for v in values)
-    if views[0].size <= _BLOCK or len(shape) == 0:
-        out = kernel(*[np.ascontiguousarray(v).ravel() for v in views])
-        return _finish(np.asarray(out, dtype=float), shape, scalar)
-    lead = shape[0]
-    inner = int(np.prod(shape[1:], dtype=np.int64))
-    if inner > _BLOCK and len(shape) > 1:
-        # block along the first axis one index at a time, recursing into the rest
-        out = np.empty(shape)
-        for i in range(lead):
-            out[i] = _blocked(kernel, *(v[i] for v in views))
-        return out
-    rows = max(1, _BLOCK // max(inner, 1))
-    out = np.empty(shape)
-    for s in range(0, lead, rows):
-        blk = [np.ascontiguousarray(v[s:s + rows]).ravel() for v in views]
-        out[s:s + rows] = np.asarray(kernel(*blk), dtype=float).reshape(out[s:s + rows].shape)
-    return out
 
 
 def _np_error(kind: str, alpha, kappa, tau, rho, lam):
@@ -370,20 +231,20 @@ def _mp_error(kind: str, alpha, kappa, tau, rho, lam, dps: int):
     if mpmath.isinf(tau):
         nu = q + lam
         name = "icl_tau_inf" if kind == "icl" else "idg_tau_inf"
-        return F.OUTER[name].mpmath(q, rho, lam, _m_mp(nu, u), _dm_mp(nu, u))
+        return F.OUTER[name].f_mpmath(q, rho, lam, _m_mp(nu, u), _dm_mp(nu, u))
     if lam == 0:
         if tau < 1:
             mu = q * _m_mp(q, u * tau)
             if kind == "icl":
-                return F.OUTER["ridgeless_icl_lt1"].mpmath(q, rho, tau, mu)
-            return F.OUTER["ridgeless_idg_lt1"].mpmath(q, rho, tau, u, mu)
+                return F.OUTER["ridgeless_icl_lt1"].f_mpmath(q, rho, tau, mu)
+            return F.OUTER["ridgeless_idg_lt1"].f_mpmath(q, rho, tau, u, mu)
         if kind == "icl":
-            return F.OUTER["ridgeless_icl_gt1"].mpmath(q, rho, tau, _m_mp(q, u), _dm_mp(q, u))
-        return F.OUTER["ridgeless_idg_gt1"].mpmath(q, rho, tau, _m_mp(q, u))
+            return F.OUTER["ridgeless_icl_gt1"].f_mpmath(q, rho, tau, _m_mp(q, u), _dm_mp(q, u))
+        return F.OUTER["ridgeless_idg_gt1"].f_mpmath(q, rho, tau, _m_mp(q, u))
     e = solve_epsilon_mp(q, u, tau, lam, mpmath.mp.dps)
     nu = q + e
     name = "ridge_icl" if kind == "icl" else "ridge_idg"  # ridge IDG: [DERIVED-HERE]
-    return F.OUTER[name].mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
+    return F.OUTER[name].f_mpmath(q, rho, tau, e, _m_mp(nu, u), _dm_mp(nu, u))
 
 
 def _error(kind, alpha, kappa, tau, rho, lam, dps):
@@ -657,7 +518,7 @@ def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
     def np_path(a, t, r):
         shape, scalar, (a, t, r) = _flat(a, t, r)
         q = (1.0 + r) / a
-        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].numpy(q, r, t), F.OUTER["kappa_inf_icl_gt1"].numpy(q, r, t))
+        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].f_numpy(q, r, t), F.OUTER["kappa_inf_icl_gt1"].f_numpy(q, r, t))
         return _finish(np.asarray(out, dtype=float), shape, scalar)
 
     if dps is None:
@@ -666,7 +527,7 @@ def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
 
     def one(a, t, r):
         name = "kappa_inf_icl_lt1" if t < 1 else "kappa_inf_icl_gt1"
-        return F.OUTER[name].mpmath((1 + r) / a, r, t)
+        return F.OUTER[name].f_mpmath((1 + r) / a, r, t)
     return _mp_loop(one, dps, alpha, tau, rho)
 
 
@@ -805,8 +666,8 @@ def optimal_ridge(alpha: Any, rho: Any, tau: Any, *, dps: int | None = None) -> 
     """
     if dps is None:
         shape, scalar, (a, r, t) = _flat(alpha, rho, tau)
-        return _finish(F.OUTER["optimal_ridge"].numpy((1.0 + r) / a, r, t), shape, scalar)
-    return _mp_loop(lambda a, r, t: F.OUTER["optimal_ridge"].mpmath((1 + r) / a, r, t), dps, alpha, rho, tau)
+        return _finish(F.OUTER["optimal_ridge"].f_numpy((1.0 + r) / a, r, t), shape, scalar)
+    return _mp_loop(lambda a, r, t: F.OUTER["optimal_ridge"].f_mpmath((1 + r) / a, r, t), dps, alpha, rho, tau)
 
 
 # ---------------------------------------------------------------------------------------------
