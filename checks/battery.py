@@ -35,6 +35,7 @@ from iclverify.checks.compare import FiniteDAllowance
 from iclverify.checks.model import Model, Quantity
 from iclverify.checks.perturb import Control, function_controls, sympy_controls
 from iclverify.theory._domains import Interval, ParameterSpace
+from iclverify.theory.closed_form import ClosedForm
 
 __all__ = ["RegistrationError", "Range", "Limit", "FormulaSpec", "register_formula", "get_spec", "unregister",
            "run_battery"]
@@ -165,7 +166,7 @@ class FormulaSpec:
 
             f = self._control_mp.get(c.name)
             if f is None:
-                f = self._control_mp[c.name] = sp.lambdify([self.symbols[k] for k in self.params], c.expr, "mpmath")
+                f = self._control_mp[c.name] = ClosedForm(c.expr, [self.symbols[k] for k in self.params]).f_mpmath
             with mpmath.workdps(30):
                 try:
                     return float(f(*(mpmath.mpf(p[k]) for k in self.params)))
@@ -177,7 +178,7 @@ class FormulaSpec:
         """Float64 callable ``f(**params)`` of a control (for properties and limits)."""
         if c.func is not None:
             return c.func
-        f = sp.lambdify([self.symbols[k] for k in self.params], c.expr, "numpy")
+        f = ClosedForm(c.expr, [self.symbols[k] for k in self.params]).f_numpy
         return lambda **p: f(*(p[k] for k in self.params))
 
     @property
@@ -235,10 +236,8 @@ class FormulaSpec:
         """
         saved = (self.expr, self._f_numpy, self._f_mpmath, self.func)
         if expr is not None:
-            syms = [self.symbols[k] for k in self.params]
             self.expr = expr
-            self._f_numpy = sp.lambdify(syms, expr, "numpy", cse=True)
-            self._f_mpmath = sp.lambdify(syms, expr, "mpmath")
+            self._f_numpy, self._f_mpmath = _evaluators(expr, [self.symbols[k] for k in self.params])
         if func is not None:
             self.func = func
         return saved
@@ -516,9 +515,19 @@ def _setup_expr(spec: FormulaSpec, expr: sp.Basic) -> None:
                                 f"({sorted(map(str, expr.atoms(sp.Float)))}); build it from sympy.Rational so that "
                                 "the exact leg of the three-way check is exact")
     spec.expr, spec.symbols, spec.params = expr, free, tuple(names)
-    syms = [free[n] for n in names]
-    spec._f_numpy = sp.lambdify(syms, expr, "numpy", cse=True)
-    spec._f_mpmath = sp.lambdify(syms, expr, "mpmath")
+    spec._f_numpy, spec._f_mpmath = _evaluators(expr, [free[n] for n in names])
+
+
+def _evaluators(expr: sp.Expr, syms: list) -> tuple[Callable, Callable]:
+    """numpy (with common-subexpression elimination) and mpmath callables of the shared evaluator
+    (:class:`iclverify.theory.closed_form.ClosedForm`), positional in ``syms`` order.
+
+    :meth:`FormulaSpec.theory_mp` keeps its own input conversion (a float is read as its binary value,
+    ``mpmath.mpf(x)``, not as the decimal it prints as, which :meth:`ClosedForm.mp` uses), so that the
+    battery's numbers stay what they were.
+    """
+    cf = ClosedForm(expr, syms, cse=True)
+    return cf.f_numpy, cf.f_mpmath
 
 
 def _setup_func(spec: FormulaSpec, func: Callable) -> None:
