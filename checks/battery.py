@@ -238,6 +238,10 @@ def _snap(v: float, dom: Interval, r: Range) -> Any:
 _SPECS: dict[str, FormulaSpec] = {}
 _TINY = float(np.finfo(float).tiny)
 
+#: Default resolution required of a simulated extension claim, (quick, full): the rule of the built-in Monte
+#: Carlo claims (issue 14), so that a user's CONFIRMED means what a built-in one means.
+DEFAULT_RESOLUTION_REQUIRED = (0.05, 0.02)
+
 
 def get_spec(claim_id: str) -> FormulaSpec | None:
     """The :class:`FormulaSpec` of a claim registered by :func:`register_formula` (else None)."""
@@ -287,6 +291,7 @@ def register_formula(
     figure: bool = True,
     figure_param: str | None = None,
     probe_n: int = 4,
+    resolution_required: tuple[float, float] | None = DEFAULT_RESOLUTION_REQUIRED,
 ) -> FormulaSpec:
     """Register a closed form as a claim that runs the whole battery.
 
@@ -345,6 +350,12 @@ def register_formula(
         ``figure_param``, default the first parameter with a range).
     probe_n : int
         Sample size of the registration-time probe of ``simulate``.
+    resolution_required : (float, float)
+        With a simulator: the coarsest resolution (relative error the Monte Carlo samples would reject on
+        both sides, the worst over the points) that may still be CONFIRMED, at quick and at full scale.
+        A coarser check is INCONCLUSIVE and says which resolution it reached.  Default ``(0.05, 0.02)``,
+        the rule of the built-in Monte Carlo claims; choose ``samples`` to reach it.  Ignored (must be the
+        default or None) without a simulator, whose checks are not statistical.
 
     Returns
     -------
@@ -388,6 +399,7 @@ def register_formula(
         raise RegistrationError(
             f"claim {id!r} has nothing that could reject a wrong formula: give a simulator, limits or properties "
             "(three-way precision agreement alone passes any formula)")
+    required = _as_resolution_required(id, resolution_required, simulated=simulate is not None)
     spec.controls = _as_controls(spec, controls, max_auto_controls)
     spec.fingerprint = _fingerprint(spec, theory)
     _check_duplicate(spec)
@@ -403,7 +415,8 @@ def register_formula(
               statement=statement or f"{text} is the exact mean of the simulated quantity in the stated regime",
               formula=text, check=check, run=_BatteryRun(id, _caller_source()),
               controls=tuple(k.name for k in spec.controls), assumptions=assumptions_text, expected=expected,
-              note_section=note_section, figure=spec.figure_id, finding=finding)
+              note_section=note_section, figure=spec.figure_id, finding=finding,
+              resolution_required=required)
     _claims._REGISTRY.pop(id, None)  # an identical re-registration (module re-import) replaces the old one
     register_claim(c)
     _SPECS[id] = spec
@@ -444,6 +457,22 @@ class _BatteryRun:
 
     def __repr__(self) -> str:
         return f"<battery of {self.claim_id} from {self.source}>"
+
+
+def _as_resolution_required(cid: str, v: Any, *, simulated: bool) -> tuple[float, float] | None:
+    if not simulated:
+        if v is not None and v != DEFAULT_RESOLUTION_REQUIRED:
+            raise RegistrationError(f"claim {cid!r}: resolution_required={v!r} needs a simulator (simulate=...): "
+                                    "without one the checks are exact, not statistical")
+        return None
+    try:
+        q, f = (float(x) for x in v)
+    except (TypeError, ValueError):
+        raise RegistrationError(f"claim {cid!r}: resolution_required={v!r} must be a pair (quick, full) of "
+                                "relative errors in (0, 1)") from None
+    if not (0 < q < 1 and 0 < f < 1):
+        raise RegistrationError(f"claim {cid!r}: resolution_required={v!r} must lie in (0, 1) at both scales")
+    return q, f
 
 
 def _pair(cid: str, name: str, v: Any) -> tuple[int, int]:

@@ -31,8 +31,9 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
-from iclverify.checks.claims import ControlOutcome, Evidence, RunConfig, Verdict
+from iclverify.checks.claims import ControlOutcome, Evidence, RunConfig, Verdict, comparison_rows
 from iclverify.checks.compare import PER_COMPARISON_ALPHA, compare
+from iclverify.checks.decide import skew_robust
 from iclverify.checks.simcache import stored_call
 
 __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
@@ -364,9 +365,15 @@ def mc_points(spec, config: RunConfig) -> list[tuple[dict, np.random.Generator, 
     return out
 
 
-def _compare(spec, theory: float, x: np.ndarray, p: dict):
+def _short(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _compare(spec, theory: float, x: np.ndarray, p: dict, *, role: str, label: str):
+    """The battery's one statistic: ``compare`` on the samples at ``p``, skew-robust where they are skewed."""
     d = p.get(spec.d_param) if spec.d_param else None
-    return compare(theory, x, d=d, allowance=spec.allowance, bias=spec.bias)
+    return compare(theory, x, d=d, allowance=spec.allowance, bias=spec.bias, role=role, label=label,
+                   **skew_robust(x))
 
 
 # ---------------------------------------------------------------------------------------
@@ -399,6 +406,7 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
                 rejected_by[c.name].append(f"property {name}")
 
     mc_rows, discarded, seeds = [], [], {"root_entropy": config.seed, "spawn_keys": []}
+    primary: list = []  # (point, Comparison) of the theory itself: the rows whose resolution run_claim enforces
     first = None
     if spec.simulate is not None:
         n = spec.samples[0] if config.quick else spec.samples[1]
@@ -412,7 +420,9 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
             x = _check_samples(spec.id, stored_call(f"ext.{spec.id}.simulate", spec.simulate, key, rng,
                                                     lambda: spec.simulate(dict(p), rng, n)), n, p)
             th = spec.value(p)
-            cmp = _compare(spec, th, x, p)
+            where = ", ".join(f"{k}={_short(v)}" for k, v in p.items())
+            cmp = _compare(spec, th, x, p, role="claim", label=where)
+            primary.append((where, cmp))
             first = first or (cmp, p)
             row = {"params": p, "spawn_key": list(key), **cmp.as_dict(), "controls": {}}
             if not cmp.passed:
@@ -423,7 +433,7 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
                     undefined.add(c.name)
                     continue
                 effects[c.name] = max(effects[c.name], abs(tc - th) / max(abs(th), 1e-300))
-                cc = _compare(spec, tc, x, p)
+                cc = _compare(spec, tc, x, p, role="control", label=f"{c.name} at {where}")
                 row["controls"][c.name] = {"theory": tc, "passed": cc.passed, "z": cc.z}
                 if not cc.passed and "Monte Carlo" not in rejected_by[c.name]:
                     rejected_by[c.name].append("Monte Carlo")
@@ -457,7 +467,8 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
             reason += " (no simulator: controls are held against the stated limits/properties only)"
     measurements = {"checks": [asdict(r) for r in checks], "mc_points": mc_rows,
                     "discarded_controls": discarded}
-    ev = Evidence(verdict, reason, controls=controls, measurements=measurements, seeds=seeds)
+    ev = Evidence(verdict, reason, controls=controls, measurements=measurements, seeds=seeds,
+                  comparisons=comparison_rows(primary))
     if first is not None:
         cmp0, p0 = first
         ev.theory, ev.estimate, ev.se, ev.reps = cmp0.theory, cmp0.mean, cmp0.se, cmp0.n

@@ -87,7 +87,7 @@ def register_example(claim_id: str = "example.pgd-risk", expr: sp.Expr | None = 
         statement="One-step GD with the optimal preconditioner has risk d + sigma2 - n d/(n + d + 1 + sigma2) "
                   "for isotropic Gaussian data (exact for all d, n)",
         paper=claim_id.split(".", 1)[0], label="MATH, CHECKED", note_section="li2024_finegrained.md §3.1",
-        samples=(4000, 40000), mc_points=(2, 4),
+        samples=(10000, 100000), mc_points=(2, 4),
     )
     options.update(kwargs)
     return register_formula(claim_id, pgd_risk_expr() if expr is None else expr, **options)

@@ -139,7 +139,7 @@ def simulate(p, rng, n):
 
 
 register_formula("toyfile.mean", 3 * mu, domains={"mu": Interval(0, math.inf)}, simulate=simulate,
-                 regime={"mu": (1, 2)}, samples=(2000, 20000), mc_points=(2, 2), figure=False)
+                 regime={"mu": (1, 2)}, samples=(8000, 60000), mc_points=(2, 2), figure=False)
 '''
 
 
