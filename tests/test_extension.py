@@ -293,9 +293,9 @@ def test_resolution_rule_applies_to_registered_formulas(registered):
     fine = verify("t.fine")
     assert fine.verdict is Verdict.CONFIRMED and fine.resolution <= 0.05, fine.reason
     # the same coarse samples meet a threshold the user chose (and states): the rule is a parameter
-    register_formula("t.loose", pgd_risk_expr(), samples=(500, 500), resolution_required=(0.5, 0.2), **kw)
+    register_formula("t.loose", pgd_risk_expr(), samples=(500, 500), resolution_required=(0.9, 0.5), **kw)
     loose = verify("t.loose")
-    assert loose.resolution_required == 0.5 and loose.resolution == pytest.approx(coarse.resolution)
+    assert loose.resolution_required == 0.9 and loose.resolution == pytest.approx(coarse.resolution)
     assert "coarser than" not in loose.reason  # (at 500 samples it still lacks power against its 10 % controls)
     with pytest.raises(RegistrationError, match="resolution_required"):
         register_formula("t.bad-res", pgd_risk_expr(), samples=(500, 500), resolution_required=(0, 0.02), **kw)
