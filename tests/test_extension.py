@@ -301,4 +301,4 @@ def test_resolution_rule_applies_to_registered_formulas(registered):
         register_formula("t.bad-res", pgd_risk_expr(), samples=(500, 500), resolution_required=(0, 0.02), **kw)
     with pytest.raises(RegistrationError, match="needs a simulator"):
         register_formula("t.bad-res2", d * (d + 1) / (n + d + 1), domains={k: PGD_DOMAINS[k] for k in ("d", "n")},
-                         limits=[("n", sp.oo, 0)], resolution_required=(0.1, 0.1))
+                         limits=[("n", sp.oo, 0)], regime={"d": (2, 6), "n": (2, 20)}, resolution_required=(0.1, 0.1))
