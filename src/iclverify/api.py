@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from iclverify.checks.battery import (FormulaSpec, RegistrationError, get_spec, register_formula, run_battery,
+from iclverify.checks.extension.battery import (FormulaSpec, RegistrationError, get_spec, register_formula, run_battery,
                                       unregister)
 from iclverify.checks.claims import (CheckKind, Claim, ControlOutcome, Evidence, RunConfig, Verdict, claim,
                                      get_claim, load_claims, register_claim, run_claim)
-from iclverify.checks.compare import FiniteDAllowance, compare
+from iclverify.checks.statistics.compare import FiniteDAllowance, compare
 from iclverify.theory._domains import Interval, ParameterSpace
 
 __all__ = [
