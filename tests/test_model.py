@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from iclverify.checks.compare import compare, compare_extrapolated
-from iclverify.checks.lu2024_model import LU2024_MODEL as M
-from iclverify.checks.lu2024_sim import simulate_lu2024
-from iclverify.checks.model import calibrated_comparison, seed_for
+from iclverify.checks.statistics.compare import compare, compare_extrapolated
+from iclverify.checks.simulation.lu2024_model import LU2024_MODEL as M
+from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
+from iclverify.checks.simulation.model import calibrated_comparison, seed_for
 from iclverify.theory import lu2024 as L
 
 P = (10, 0.5, 0.5, 0.01, 0.0)
@@ -105,7 +105,7 @@ def test_formula_spec_is_a_model_with_one_quantity():
     import sympy as sp
 
     from iclverify.api import Interval, register_formula, unregister
-    from iclverify.checks import battery_checks
+    from iclverify.checks.extension import battery_checks
 
     sig = sp.Symbol("sigma", positive=True)
     sim = lambda p, rng, k: np.abs(p["sigma"] * rng.standard_normal(k))  # noqa: E731
@@ -117,9 +117,10 @@ def test_formula_spec_is_a_model_with_one_quantity():
         assert model.theory("value", {"sigma": 2.0}) == spec.value({"sigma": 2.0})
         c = model.compare({"sigma": 2.0}, None, 500, np.random.default_rng(9), role="claim")
         x = sim({"sigma": 2.0}, np.random.default_rng(9), 500)
-        ref = battery_checks._compare(spec, spec.value({"sigma": 2.0}), x, {"sigma": 2.0})
+        ref = battery_checks._compare(spec, spec.value({"sigma": 2.0}), x, {"sigma": 2.0}, role="claim", label="")
         got = c.comparisons["value"]
-        assert (got.mean, got.se, got.resolution, got.passed) == (ref.mean, ref.se, ref.resolution, ref.passed)
+        assert (got.mean, got.se, got.resolution, got.passed, got.method) == (ref.mean, ref.se, ref.resolution,
+                                                                              ref.passed, ref.method)
         assert c.ds == (None,) and "no dimension" in str(c)
     finally:
         unregister("t.model-absmean")

@@ -34,7 +34,7 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
 
     Each example draws ``(α, κ, τ, ρ, λ)`` (ridgeless points keep ``|τ - 1| >= 0.15``), simulates ``reps``
     fits at ``d`` and compares ICL and IDG with their closed forms through the shared model's calibrated
-    comparison (:meth:`iclverify.checks.lu2024_model.LU2024_MODEL.compare`, role ``"diagnostic"``: the
+    comparison (:meth:`iclverify.checks.simulation.lu2024_model.LU2024_MODEL.compare`, role ``"diagnostic"``: the
     hunt decides no verdict); the score is the largest ``|z| = |mean - theory| / SE`` (or relative error)
     over the available quantities (ridge IDG at finite τ included: its closed form is DERIVED-HERE), and
     ``hypothesis.target`` steers the search towards high scores.  Each record carries the comparison's
@@ -44,7 +44,7 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
     from hypothesis import seed as hseed
     from hypothesis import strategies as st
 
-    from iclverify.checks.lu2024_model import LU2024_MODEL as model
+    from iclverify.checks.simulation.lu2024_model import LU2024_MODEL as model
     from iclverify.theory.domains import LU2024
 
     probed: list[dict] = []

@@ -68,9 +68,9 @@ def dims_value(text: str) -> tuple:
 
 
 def theory_values(alpha, kappa, tau, rho, lam) -> dict:
-    """Asymptotic ICL/IDG of the shared model :data:`iclverify.checks.lu2024_model.LU2024_MODEL` (None where
+    """Asymptotic ICL/IDG of the shared model :data:`iclverify.checks.simulation.lu2024_model.LU2024_MODEL` (None where
     it has no closed form, with the reason in ``note``)."""
-    from iclverify.checks.lu2024_model import LU2024_MODEL as model
+    from iclverify.checks.simulation.lu2024_model import LU2024_MODEL as model
 
     point = (alpha, kappa, tau, rho, lam)
     out = {"icl": None, "idg": None, "note": ""}
@@ -107,8 +107,8 @@ def json_safe(v):
 
 def run(args: argparse.Namespace) -> int:
     from iclverify._commands._validate import check_store_path
-    from iclverify.checks.lu2024_model import LU2024_MODEL as model
-    from iclverify.checks.store import open_store
+    from iclverify.checks.simulation.lu2024_model import LU2024_MODEL as model
+    from iclverify.checks.simulation.store import open_store
 
     if args.store != "default":
         check_store_path(args.store)
