@@ -3,7 +3,6 @@
 import doctest
 import json
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -16,6 +15,7 @@ from iclverify.theory import li2024_finegrained as th
 from iclverify.theory import li2024_finegrained_alignment as al
 from iclverify.theory import li2024_finegrained_lowrank as lr
 from iclverify.theory import li2024_finegrained_wpgd as wp
+from iclverify.testing import assert_three_way
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
 MODULES = [common, th, al, lr, wp]
@@ -101,22 +101,8 @@ def test_domain_validation():
 
 # ----------------------------------------------------------------------------- three-way agreement
 def _three_way(points, exact, mp50, f64):
-    bad = []
-    with mpmath.workdps(60):  # compare the 50-digit values at higher working precision
-        _collect(points, exact, mp50, f64, bad)
-    assert not bad, "three-way disagreement (point, rel mp, rel f64):\n" + "\n".join(map(str, bad))
-
-
-def _collect(points, exact, mp50, f64, bad):
-    for pt in points:
-        e = exact(*pt)
-        m = mp50(*pt)
-        f = f64(*pt)
-        ev = sp.Float(e, 60)
-        r1 = abs(mpmath.mpf(str(ev)) - m) / max(abs(m), mpmath.mpf(1e-300))
-        r2 = abs(float(ev) - f) / max(abs(float(ev)), 1e-300)
-        if r1 > mpmath.mpf(10) ** -45 or r2 > 1e-12:
-            bad.append((pt, float(r1), r2))
+    """sympy exact vs the 50-digit path (rel <= 1e-45) vs float64 (rel <= 1e-12): the public helper."""
+    assert_three_way(points, exact, mp50, f64, rtol_mp=1e-45, rtol_np=1e-12, dps=50)
 
 
 @settings(max_examples=15)
@@ -144,12 +130,9 @@ def test_three_way_matrix_formula(d, n, diag):
     vals = [str(float(sp.Rational(v))) for v in diag[:d]]
     spec_x = "diag:" + ",".join(vals)
     spec_b = "equicorrelated:0.3"
-    exact = th.optimal_risk_exact(d, n, "0.3", spec_x, spec_b)
-    m = th.optimal_risk(d, n, 0.3, spec_x, spec_b, dps=50)
-    f = th.optimal_risk(d, n, 0.3, spec_x, spec_b)
-    with mpmath.workdps(60):
-        assert abs(mpmath.mpf(str(sp.Float(exact, 60))) - m) < mpmath.mpf(10) ** -45 * abs(m), (d, n, diag)
-    assert f == pytest.approx(float(exact), rel=1e-12)
+    _three_way([(d, n)], lambda d, n: th.optimal_risk_exact(d, n, "0.3", spec_x, spec_b),
+               lambda d, n: th.optimal_risk(d, n, 0.3, spec_x, spec_b, dps=50),
+               lambda d, n: th.optimal_risk(d, n, 0.3, spec_x, spec_b))
 
 
 @settings(max_examples=10)
@@ -160,12 +143,10 @@ def test_three_way_rag_alignment(d, n, a, s2, variant):
     br = sp.sqrt(1 - ar**2) if variant == "unit" else sp.Integer(1)
     for closed, func in ((al.RAG_OPTIMAL_RISK, al.rag_optimal_risk),
                          (al.ALIGN_OPTIMAL_RISK, al.alignment_optimal_risk)):
-        ev = closed.expr.evalf(60, subs={al._a: ar, al._b: br, al._d: d, al._n: n, al._s2: sr})
-        m = func(d, n, float(ar), float(sr), variant, dps=50)
-        f = func(d, n, float(ar), float(sr), variant)
-        with mpmath.workdps(60):
-            assert abs(mpmath.mpf(str(ev)) - m) < mpmath.mpf(10) ** -40 * abs(m), (d, n, a, s2, variant)
-        assert f == pytest.approx(float(ev), rel=1e-11), (d, n, a, s2, variant)
+        assert_three_way([(d, n)], lambda d, n: closed.expr.subs({al._a: ar, al._b: br, al._d: d, al._n: n,
+                                                                   al._s2: sr}),
+                         lambda d, n: func(d, n, float(ar), float(sr), variant, dps=50),
+                         lambda d, n: func(d, n, float(ar), float(sr), variant), rtol_mp=1e-40, rtol_np=1e-11)
 
 
 def test_rag_alignment_reduce_to_iid_at_zero_correlation():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 
+from iclverify.testing import assert_three_way
 from iclverify.theory import li2024_nonlinear as th
 from iclverify.theory.domains import LI2024_NONLINEAR as SPACE
 
@@ -42,12 +42,9 @@ def test_deterministic_count_is_exact_ceiling():
 def test_floor_three_way(ap, l):
     e, (a_, l_) = th.floor_expr()
     apr = sp.Rational(ap)
-    exact = e.subs({a_: apr, l_: l})
-    mp = th.same_pattern_majority_floor(ap, l, dps=50)
-    npv = float(th.same_pattern_majority_floor(ap, l))
-    with mpmath.workdps(50):
-        assert abs(mp - mpmath.mpf(sp.N(exact, 60))) <= mpmath.mpf(10) ** -45 * abs(mp)
-    assert npv == pytest.approx(float(exact), rel=1e-13)
+    assert_three_way([(ap, l)], lambda ap, l: e.subs({a_: apr, l_: l}),
+                     lambda ap, l: th.same_pattern_majority_floor(ap, l, dps=50),
+                     lambda ap, l: th.same_pattern_majority_floor(ap, l), rtol_mp=1e-45, rtol_np=1e-13, dps=50)
 
 
 def test_floor_is_probability_of_no_same_context():

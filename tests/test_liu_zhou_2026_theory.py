@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 
+from iclverify.testing import assert_three_way
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
@@ -54,18 +55,14 @@ def test_cosformer_blocks_reproduce_the_reweighted_kernel():
 
 
 def _three_way(expr, symbols, func, points, rel_mp=1e-40, rel_np=1e-13):
-    bad = []
-    for pt in points:
-        exact = expr.subs(dict(zip(symbols, pt)))
+    """The public three-way test, with the points' exact rationals passed to the ``dps=50`` path at 60 digits."""
+    def mp(*pt):
         with mpmath.workdps(60):
-            ref = mpmath.mpf(sp.N(exact, 60))
-            args = [mpmath.mpf(p.p) / p.q for p in pt]  # exact rationals at 60 digits
-        hp = func(*args, dps=50)
-        fl = func(*[float(p) for p in pt])
-        r1, r2 = abs((hp - ref) / ref), abs((fl - ref) / ref)
-        if r1 > rel_mp or r2 > rel_np:
-            bad.append((pt, float(r1), float(r2)))
-    assert not bad, "points with relative differences (mpmath, numpy): " + repr(bad)
+            args = [mpmath.mpf(p.p) / p.q for p in pt]
+        return func(*args, dps=50)
+
+    assert_three_way(points, lambda *pt: expr.subs(dict(zip(symbols, pt))), mp,
+                     lambda *pt: func(*[float(p) for p in pt]), rtol_mp=rel_mp, rtol_np=rel_np, dps=50)
 
 
 @given(st.lists(st.tuples(st.fractions(-2, 2, max_denominator=50), st.fractions(0, 3, max_denominator=50),

@@ -17,7 +17,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _lu2024_points import three_way
+from iclverify.testing import three_way_failures as three_way
 from iclverify.cli import main
 from iclverify.theory import _lu2024_expr as E
 from iclverify.theory import lu2024 as L
@@ -55,7 +55,7 @@ def _np(a, k, t, r, lam):
 
 
 def test_three_way_ridge_idg_at_rational_points():
-    failures = three_way(POINTS, _exact, _mp, _np, tol_mp=1e-40, tol_np=1e-11)
+    failures = three_way(POINTS, _exact, _mp, _np, rtol_mp=1e-40, rtol_np=1e-11)
     assert not failures, "three-way disagreement at:\n" + "\n".join(failures)
 
 
@@ -86,7 +86,7 @@ def test_three_way_ridge_idg_random_decimals(points):
         return E.evaluate_expr(E.idg_error_expr(a, k, t, r, lam), 60, equation=E.self_consistency_expr(a, k, t, r, lam),
                                guess=L.self_consistent_epsilon(a, k, t, r, lam))
 
-    failures = three_way(points, exact, lambda *p: L.idg_error(*p, dps=50), L.idg_error, tol_np=1e-8)
+    failures = three_way(points, exact, lambda *p: L.idg_error(*p, dps=50), L.idg_error, rtol_np=1e-8)
     assert not failures, "three-way disagreement at:\n" + "\n".join(failures)
 
 
