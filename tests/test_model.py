@@ -124,3 +124,13 @@ def test_formula_spec_is_a_model_with_one_quantity():
         assert c.ds == (None,) and "no dimension" in str(c)
     finally:
         unregister("t.model-absmean")
+
+
+def test_a_mutant_put_in_place_by_mutation_testing_is_what_the_model_compares():
+    from iclverify.mutation.forms import theory_forms
+
+    form = next(f for f in theory_forms() if f.name == "lu2024.icl_error")
+    right = M.theory("icl", P)
+    with form.replaced(lambda *a, **k: 1.1 * form.func(*a, **k)):
+        assert M.theory("icl", P) == pytest.approx(1.1 * right, rel=1e-15)
+    assert M.theory("icl", P) == right
