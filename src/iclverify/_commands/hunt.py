@@ -71,6 +71,7 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
                 best = {"score": s, "which": k, "theory": c.theory, "mean": c.mean, "se": c.se, "z": z,
                         "relative": rel, "resolution": c.resolution, "source": cmp.sources[k],
                         "excess_times_d": c.discrepancy * d}
+        assume(best is not None)  # no quantity with a closed form and a standard error here: not a probe
         rec = {"alpha": alpha, "kappa": kappa, "tau": tau, "rho": rho, "lam": lam, "seed": mc_seed, "d": d,
                "reps": reps, **best}
         probed.append(rec)
