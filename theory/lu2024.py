@@ -29,7 +29,6 @@ from typing import Any
 
 import mpmath
 import numpy as np
-import sympy as sp
 
 from iclverify.theory import _lu2024_formulas as F
 from iclverify.theory._domains import validated
