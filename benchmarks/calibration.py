@@ -150,7 +150,13 @@ def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=s
     """Seeds outer, claims inner (a partial run covers every claim); each record is appended to ``jsonl``.
 
     ``first_seed`` lets several processes share the seeds (``--first-seed``; concatenate their files).
+    Only claims expected to hold can be run: a REFUTED counts as a false alarm here.
     """
+    from iclverify.checks.claims import get_claim
+
+    not_expected = [cid for cid in claims if not get_claim(cid).expected]
+    if not_expected:
+        raise ValueError(f"claims not expected to hold cannot measure false alarms: {not_expected}")
     out, t0 = [], time.perf_counter()
     fh = open(jsonl, "a") if jsonl else None
     try:

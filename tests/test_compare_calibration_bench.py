@@ -71,3 +71,9 @@ def test_claims_table_counts_family_and_drops_incomplete_seeds(bench):
     assert [r[2][:3] for r in rows if r[1] == "power vs control: wrong"] == ["1/2", "2/2"]   # claim a, claim b
     assert any(r[1] == "power vs mutant theory x1.05" and r[2].startswith("1/2") for r in rows)
     assert not any(r[1] == "power vs mutant theory x0.95" for r in rows)   # no row could judge it
+
+
+def test_claims_not_expected_to_hold_are_refused(bench, tmp_path):
+    # a REFUTED of a claim not expected to hold is a correct verdict, not a false alarm
+    with pytest.raises(ValueError, match="not expected to hold"):
+        bench.run_claims(["li2024_nonlinear.c9-pruning-vs-alpha-test"], 1, quick=True, jsonl=None, progress=None)
