@@ -3,6 +3,12 @@
 Every statistical test here takes its rate from the active ledger (:func:`iclverify.checks.ledger.test_alpha`)
 and records itself (:func:`iclverify.checks.ledger.record`); negative controls are perturbed statements judged
 by the claim's own statistic on the claim's own samples, with ``role="control"``.
+
+Every control carries a counterfactual hook (:attr:`iclverify.checks.claims.ControlOutcome.counterfactual`):
+a wrong value on the claim's samples gets :func:`iclverify.checks.decide.value_counterfactual` (samples moved
+half-way and stretched until both pass; samples shifted to the wrong value), a control judged on other samples
+(a wrong closed form's own first-order statistics, another model's risk samples) puts the claim's samples in
+its place and runs the claim's check on the control's own samples (:func:`other_samples_counterfactual`).
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ from typing import Mapping
 
 import numpy as np
 
-from iclverify.checks import ledger
-from iclverify.checks.claims import ControlOutcome, Evidence, Verdict
+from iclverify.checks import decide, ledger
+from iclverify.checks.claims import ControlOutcome, Evidence, Verdict, counterfactual
 from iclverify.checks.compare import Comparison, compare, critical_value
 
 PAPER = "li2024_finegrained"
@@ -35,13 +41,29 @@ def mc_compare(theory: float, samples, label: str, *, role: str = "claim", **kw)
     return compare(theory, samples, bias="both", role=role, label=label, **kw)
 
 
-def mc_controls(samples, controls: Mapping[str, float], *, prefix: str = "", **kw) -> list:
-    """Each wrong value must FAIL the claim's comparison on the claim's samples to count as rejected."""
+def mc_controls(samples, controls: Mapping[str, float], *, theory: float, prefix: str = "", **kw) -> list:
+    """Each wrong value must FAIL the claim's comparison (of ``theory``) on the claim's samples to count as rejected.
+
+    Each outcome carries :func:`iclverify.checks.decide.value_counterfactual` on the claim's comparison."""
     out = []
     for name, value in controls.items():
         c = compare(value, samples, bias="both", role="control", label=prefix + name, **kw)
-        out.append(ControlOutcome(prefix + name, not c.passed, str(c), comparisons=[c.row(prefix + name)]))
+        hook = decide.value_counterfactual([(theory, value, samples)], bias="both", **kw)
+        out.append(ControlOutcome(prefix + name, not c.passed, str(c), comparisons=[c.row(prefix + name)],
+                                  counterfactual=hook))
     return out
+
+
+def other_samples_counterfactual(claim_passes, claim_data, control_data, *, what: str):
+    """Hook for a control judged on samples of its own by the claim's own check (``claim_passes``).
+
+    Jointly possible: the claim's data put in the control's place (the control's check is the claim's, so it is
+    not rejected where the claim passes: its rejection is computed from its own samples, not implied by the pass).
+    Under the control: the claim's check on the control's own samples."""
+    return counterfactual(claim_passes, lambda x: not claim_passes(x), jointly=lambda: (claim_data, claim_data),
+                          under_control=lambda: control_data,
+                          detail=f"the claim's {what} in the control's place (jointly); the claim's check on the "
+                                 f"control's own {what} (under it)")
 
 
 @dataclass
@@ -105,10 +127,15 @@ def foc_test(stats: np.ndarray, scale: np.ndarray | None = None, *, label: str, 
     return FocResult(passed, worst, crit, res, label, role, int(k), int(p), row)
 
 
-def foc_control(name: str, stats: np.ndarray, *, d: int | None = None) -> ControlOutcome:
-    """A wrong closed form W judged by the claim's first-order test (same prompts): it must fail."""
+def foc_control(name: str, stats: np.ndarray, claim_stats: np.ndarray, *, d: int | None = None) -> ControlOutcome:
+    """A wrong closed form W judged by the claim's first-order test (same prompts): it must fail.
+
+    ``claim_stats``: the first-order statistics at the claim's W (same prompts), for the counterfactual hook
+    (:func:`other_samples_counterfactual`)."""
     r = foc_test(stats, label=name, role="control", d=d)
-    return ControlOutcome(name, not r.passed, str(r), comparisons=[r.row])
+    hook = other_samples_counterfactual(lambda x: foc_test(x, label=name, role="diagnostic", d=d).passed,
+                                        claim_stats, stats, what="first-order statistics")
+    return ControlOutcome(name, not r.passed, str(r), comparisons=[r.row], counterfactual=hook)
 
 
 #: Relative distance from the statement within which a scalar negative control is run.  Above twice the

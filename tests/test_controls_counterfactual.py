@@ -26,21 +26,7 @@ from iclverify.checks.claims import STATISTICAL_KINDS, all_claims, get_claim
 
 #: Claims of other papers whose controls have no counterfactual hook yet.  This list only shrinks: an entry
 #: must be removed when its claim gains hooks, and a stale entry (no such claim) fails the test below.
-ALLOW_LIST_WITHOUT_HOOKS = {
-    "li2024_finegrained.alignment-exact-risk", "li2024_finegrained.equicorrelated-optimum",
-    "li2024_finegrained.general-covariance-optimum", "li2024_finegrained.h3-advantage-ar1-drift",
-    "li2024_finegrained.h3-advantage-heteroscedastic", "li2024_finegrained.iid-isotropic-optimum",
-    "li2024_finegrained.lora-commuting", "li2024_finegrained.lora-exact-recovery",
-    "li2024_finegrained.lowrank-lora-brute-force", "li2024_finegrained.lowrank-optimum",
-    "li2024_finegrained.noisy-isotropic-optimum", "li2024_finegrained.rag-effective-sample-size",
-    "li2024_finegrained.rag-exact-risk", "li2024_finegrained.trained-att-correlated-designs",
-    "li2024_finegrained.trained-att-equicorrelated", "li2024_finegrained.trained-att-h3-iid",
-    "li2024_finegrained.trained-h3-beats-att-drift", "li2024_finegrained.trained-lora",
-    "li2024_finegrained.trained-lowrank-att", "li2024_finegrained.wpgd-exchangeable-uniform",
-    "lu2024.alpha-minima", "lu2024.bayes-baseline", "lu2024.divergence-boundary", "lu2024.memorization-limit",
-    "lu2024.mp-identity", "lu2024.nonmonotone-boundary", "lu2024.optimal-ridge", "lu2024.ridge-suppresses-peak",
-    "lu2024.self-consistency-unique",
-}
+ALLOW_LIST_WITHOUT_HOOKS: set = set()
 
 #: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
 #: controls are wrong formulas (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is
