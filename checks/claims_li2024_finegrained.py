@@ -17,7 +17,10 @@ variance reduction) and evaluated with the claim's controls on the same prompts 
   they are caught here, not by the risk comparison.
 
 Controls are perturbed statements in the band of ``_li2024_claim_tools.CONTROL_BAND`` (3-10 % from the
-statement): farther ones would be rejected by any CONFIRMED and prove nothing.
+statement): farther ones would be rejected by any CONFIRMED and prove nothing.  Each carries a counterfactual
+hook (see :mod:`iclverify.checks._li2024_claim_tools`); the controls of the BFGS and approximation claims (12-15,
+10) are wrong formulas whose difference at the checked point is measured (``formula_control``,
+``measurements["control_effects"]``).
 """
 
 from __future__ import annotations
@@ -658,7 +661,8 @@ def lora_exact_recovery(config: RunConfig) -> Evidence:
         "trace-changing shift", beyond_r, Sn, Sbad, claim_tol=1.0, threshold=1.0,
         what=f"(r+1)-th singular value / rank tolerance (rank {wbad['rank']}): ")
     ctl = [c1, _bfgs_control("rank r-1 recovers", Lnew, lambda: Lb, lambda: Lb1, effects,
-                                reference="L*_new (BFGS rank-r LoRA in the claim's place, rank r−1 in the control's)")]
+                                reference="L*_new (BFGS rank-r LoRA in the claim's place, rank r−1 in the "
+                                          "control's)")]
     return verdict_from(ok, f"singular values {np.array2string(ws['singular_values'], precision=3)} (rank "
                             f"{ws['rank']} ≤ {r}); BFGS rank-{r} LoRA {Lb:.10f} vs L*_new {Lnew:.10f}",
                         d=d, seeds=seeds, controls=ctl,

@@ -7,7 +7,8 @@ checks are wrong formulas whose difference from what the claim's check compares 
 measured at the claim's own checked points (:func:`~iclverify.checks.claims_liu_zhou_2026.formula_control`,
 ``measurements["control_effects"]``), restricted to the points where the perturbation is active
 (e.g. a dropped ``(1-kappa)_+`` term only where ``kappa < 1``); the Wishart identity's controls carry
-the Monte Carlo claims' hook (:func:`~iclverify.checks.claims_lu2024_mc.counterfactual_hook`).  Source labels follow the note
+the Monte Carlo claims' hook (:func:`~iclverify.checks.claims_lu2024_mc.counterfactual_hook`).
+Source labels follow the note
 ``lu2024_asymptotic.md``: [CODE] authors' code, [SIM] the note's simulation, [DATA] the
 authors' saved runs, [DERIVED] derived by the note's author, not necessarily in the paper.
 """

@@ -24,13 +24,15 @@ import pytest
 from iclverify.checks import ledger
 from iclverify.checks.claims import STATISTICAL_KINDS, all_claims, get_claim
 
-#: Claims of other papers whose controls have no counterfactual hook yet.  This list only shrinks: an entry
-#: must be removed when its claim gains hooks, and a stale entry (no such claim) fails the test below.
+#: Claims whose controls have no counterfactual hook yet.  This list only shrinks: an entry must be removed when its
+#: claim gains hooks, and a stale entry (no such claim) fails the test below.  Empty: the Li-Rawat-Oymak claims
+#: (value, first-order, matrix and BFGS controls) and Lu et al.'s theory-only claims have hooks.
 ALLOW_LIST_WITHOUT_HOOKS: set = set()
 
-#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
-#: controls are wrong formulas (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is
-#: the formula, and :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
+#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones, Lu et al.'s theory-only
+#: claims and the Li-Rawat-Oymak BFGS / approximation claims have hooks: their controls are wrong formulas
+#: (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is the formula, and
+#: :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
 #: Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
 #: distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
 DETERMINISTIC_WITHOUT_HOOKS = {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
