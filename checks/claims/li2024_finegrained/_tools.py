@@ -5,17 +5,19 @@ and records itself (:func:`iclverify.checks.statistics.ledger.record`); negative
 by the claim's own statistic on the claim's own samples, with ``role="control"``.
 
 Every control carries a counterfactual hook (:attr:`iclverify.checks.claims.ControlOutcome.counterfactual`):
-a wrong value on the claim's samples gets :func:`iclverify.checks.statistics.decide.value_counterfactual` (samples moved
-half-way and stretched until both pass; samples shifted to the wrong value), a control judged on other samples
-(a wrong closed form's own first-order statistics, another model's risk samples) puts the claim's samples in
-its place and runs the claim's check on the control's own samples (:func:`other_samples_counterfactual`).
+a wrong value on the claim's samples gets :func:`iclverify.checks.statistics.decide.value_counterfactual` (samples
+moved half-way and stretched until both pass; samples shifted to the wrong value); a wrong closed form's first-order
+statistics on the claim's prompts get :func:`foc_counterfactual` (both statistics stretched by the smallest factor
+at which the control stands; the claim's test on the control's statistics); a control judged on another model's
+samples puts the claim's samples in its place and runs the claim's check on the control's own samples
+(:func:`other_samples_counterfactual`).
 """
 
 from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
@@ -132,11 +134,49 @@ def foc_control(name: str, stats: np.ndarray, claim_stats: np.ndarray, *, d: int
     """A wrong closed form W judged by the claim's first-order test (same prompts): it must fail.
 
     ``claim_stats``: the first-order statistics at the claim's W (same prompts), for the counterfactual hook
-    (:func:`other_samples_counterfactual`)."""
+    (:func:`foc_counterfactual`)."""
     r = foc_test(stats, label=name, role="control", d=d)
-    hook = other_samples_counterfactual(lambda x: foc_test(x, label=name, role="diagnostic", d=d).passed,
-                                        claim_stats, stats, what="first-order statistics")
-    return ControlOutcome(name, not r.passed, str(r), comparisons=[r.row], counterfactual=hook)
+    return ControlOutcome(name, not r.passed, str(r), comparisons=[r.row],
+                          counterfactual=foc_counterfactual(claim_stats, stats, label=name, d=d))
+
+
+def _stretched(stats: np.ndarray, k: float) -> np.ndarray:
+    """Per-batch statistics with their spread about each coordinate's mean multiplied by ``k``."""
+    m = stats.mean(axis=0)
+    return m + k * (stats - m)
+
+
+def foc_counterfactual(claim_stats, control_stats, *, label: str, d: int | None = None):
+    """Hook for a first-order control: a wrong W's statistics on the claim's prompts, judged by :func:`foc_test`.
+
+    Jointly possible: the claim's and the control's statistics with their spread about each coordinate's mean
+    multiplied by the smallest common factor ``k*`` at which the control's test is no longer rejected
+    (``k* = 1.01 max(1, max|t| / crit)``; every ``|t|`` shrinks by ``k``, the critical value does not change) -- the
+    claim's test then passes wherever it passed at the observed spread.  ``k*``, in the detail, is how many times the
+    observed spread a pass would need to leave the control standing.  Under the control: the claim's test on the
+    control's own statistics (it must fail)."""
+    claim_stats, control_stats = np.asarray(claim_stats, float), np.asarray(control_stats, float)
+
+    def passes(x):
+        return foc_test(x, label=label, role="diagnostic", d=d).passed
+
+    state: dict = {}
+
+    def jointly():
+        r = foc_test(control_stats, label=label, role="diagnostic", d=d)
+        k = 1.01 * max(1.0, r.worst / r.crit)
+        state["k"] = k
+        return _stretched(claim_stats, k), _stretched(control_stats, k)
+
+    hook = counterfactual(passes, lambda x: not passes(x), jointly=jointly, under_control=lambda: control_stats)
+
+    def run():
+        cf = hook()
+        return replace(cf, detail=f"both first-order statistics with their spread x{state['k']:.3g} (the smallest "
+                                  f"factor at which the control's test stands) (jointly); the claim's test on the "
+                                  f"control's own statistics (under it)")
+
+    return run
 
 
 #: Relative distance from the statement within which a scalar negative control is run.  Above twice the
