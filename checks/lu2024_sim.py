@@ -59,7 +59,7 @@ from iclverify.checks.array_backend import get_backend
 from iclverify.theory.resources import require_memory
 from iclverify.checks.sweep import run_sweep, seed_sequence
 from iclverify.theory._domains import Interval, validated
-from iclverify.theory.domains import COMMON, LU2024
+from iclverify.theory.domains import COMMON, LU2024, LU2024_SIMULATION
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error, finite_d_idg_error
 
 __all__ = [
@@ -355,7 +355,7 @@ class SimulationResult:
 #: Labels have variance 1 + rho and their squares are summed over a context: beyond this float64 overflows.
 SIM_RHO = LU2024["rho"].with_(high=1e100, high_open=False,
                               description="label-noise variance (simulation: float64 squares the labels)")
-_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"], rho=SIM_RHO)
+_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"], rho=SIM_RHO, **LU2024_SIMULATION.domains)
 
 
 def simulation_bytes(alpha: float, kappa: float, tau: float, d: int, *, reps: int = 1, method: str = "fast",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from iclverify.theory._domains import Interval, ParameterSpace, check_value, validated
+from iclverify.theory.parameters import Interval, ParameterSpace, check_value, validated
 from iclverify.theory.domains import LU2024, RIDGELESS_TAU
 
 SPACE = ParameterSpace("t", {"a": Interval(0, math.inf), "k": Interval(0, math.inf, allow_inf=True),

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import check_value, validated
 from iclverify.theory._expose import expose
 from iclverify.theory._li2024_common import infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
@@ -58,8 +58,8 @@ def whitened_spectrum(d: int | None = None, sigma_x: Any = None, sigma_beta: Any
 
 
 def _check_r(r, d):
-    if r > d:
-        raise ValueError(f"r={r} is outside the domain of r: integers in [0, d={d}]")
+    """r <= d: the declared rank domain, capped at this call's dimension."""
+    check_value("r", r, SPACE["r"].with_(high=d, high_open=False, description=f"rank, at most d = {d}"))
 
 
 @expose("li2024_finegrained.lowrank_optimal_risk", parsers=COV_PARSERS)
@@ -247,8 +247,8 @@ def trace_preserving_shift(sigma_old: Any, r: int, *, rng: np.random.Generator, 
     """
     S = resolve_covariance("sigma_old", sigma_old, None)
     d = S.shape[0]
-    if not 2 <= r <= d:
-        raise ValueError(f"r={r} is outside the domain of r: integers in [2, d={d}] (a trace-zero shift)")
+    r = check_value("r", r, SPACE["r"].with_(low=2, low_open=False, high=d, high_open=False,
+                                             description=f"rank of a trace-zero shift, 2 <= r <= d = {d}"))
     U, _ = np.linalg.qr(rng.standard_normal((d, r)))
     D = rng.uniform(0.5, 1.5, size=r) * np.where(np.arange(r) % 2 == 0, 1.0, -1.0)
     D -= D.mean()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iclverify.theory._domains import Interval, ParameterSpace, check_value, validated
+from iclverify.theory.parameters import Interval, ParameterSpace, check_value, validated
 
 SPACE = ParameterSpace("selftest", {
     "a": Interval(0, math.inf, description="a positive scale"),
