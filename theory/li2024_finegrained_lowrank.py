@@ -155,10 +155,11 @@ def lora_singular_values(d: int | None = None, n: int = 1, noise_var: float = 0.
     return np.linalg.svd(s["M"], compute_uv=False)
 
 
-@expose("li2024_finegrained.lora_risk", parsers={**COV_PARSERS, "sigma_beta_new": COV_PARSERS["sigma_x"],
-                                                  "sigma_beta_old": COV_PARSERS["sigma_x"]})
-@expose("li2024.lora_risk", parsers={**COV_PARSERS, "sigma_beta_new": COV_PARSERS["sigma_x"],
-                                      "sigma_beta_old": COV_PARSERS["sigma_x"]})
+_LORA_PARSERS = {name: COV_PARSERS["sigma_x"] for name in ("sigma_x", "sigma_beta_new", "sigma_beta_old")}
+
+
+@expose("li2024_finegrained.lora_risk", parsers=_LORA_PARSERS)
+@expose("li2024.lora_risk", parsers=_LORA_PARSERS)
 @validated(SPACE)
 def lora_risk(r: int, d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_beta_new: Any = None,
               sigma_beta_old: Any = None, W_old: Any = None, sigma_x: Any = None,

@@ -62,7 +62,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 __all__ = ["Interval", "Options", "Boolean", "Checked", "Exclusion", "ParameterSpace", "Constraint",
-           "UndeclaredParameterError", "check_value", "validated", "parameter_space"]
+           "UndeclaredParameterError", "check_value", "validated", "parameter_space", "exclusions_of"]
 
 
 def _desc(description: str) -> str:
@@ -320,10 +320,13 @@ class Checked:
     invalid : tuple
         Values the function body rejects with a ``ValueError`` naming the parameter; the
         public-function test feeds them in.
+    example : object, optional
+        A valid value, for calls that must pass a required parameter (the public-function test).
     """
 
     description: str
     invalid: tuple = ()
+    example: Any = None
 
     def __str__(self) -> str:
         return self.description
@@ -478,6 +481,11 @@ def parameter_space(func: Callable) -> ParameterSpace | None:
     return getattr(func, "__parameter_space__", None)
 
 
+def exclusions_of(func: Callable) -> tuple:
+    """The exclusions a :func:`validated` function enforces (those whose parameters and values it takes)."""
+    return getattr(func, "__exclusions__", ())
+
+
 #: Digits of the mpmath re-evaluation of a scalar whose float64 value came out non-finite.
 _RESCUE_DPS = 30
 
@@ -539,7 +547,10 @@ def validated(space: ParameterSpace, **overrides: Any) -> Callable:
                 f"{func.__module__}.{func.__qualname__}: parameter(s) {', '.join(missing)} have no declared "
                 f"domain in the {spc.name!r} space; declare each with Interval, Options, Boolean or Checked")
         has_dps = "dps" in sig.parameters
-        exclusions = tuple(e for e in spc.exclusions if all(k in names for k in e.names))
+        # an exclusion applies where the function takes all its parameters and each excluded value is in the
+        # function's own domain (the ridge formulas, lam > 0, never reach tau = 1 with lam = 0)
+        exclusions = tuple(e for e in spc.exclusions
+                           if all(k in names and bool(np.all(spc.domains[k].contains(v))) for k, v in e.point.items()))
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -577,6 +588,7 @@ def validated(space: ParameterSpace, **overrides: Any) -> Callable:
             return out
 
         wrapper.__parameter_space__ = spc  # type: ignore[attr-defined]
+        wrapper.__exclusions__ = exclusions  # type: ignore[attr-defined]
         return wrapper
 
     return deco

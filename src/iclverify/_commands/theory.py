@@ -147,10 +147,12 @@ def option_help(dom) -> str:
 
 def _parser_for(exp) -> argparse.ArgumentParser:
     from iclverify.cli import Parser
-    from iclverify.theory.parameters import Boolean, Interval, Options, parameter_space
+    from iclverify.theory.parameters import Boolean, Interval, Options, exclusions_of, parameter_space
 
     space = parameter_space(exp.func)
-    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp))
+    excluded = [f"{e} is excluded: {e.reason}" for e in exclusions_of(exp.func)]
+    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp),
+               epilog=" ".join(excluded) or None)
     for prm in exp.parameters:
         dom = space.domains.get(prm.name) if space is not None else None
         conv = exp.parsers.get(prm.name)
