@@ -68,10 +68,11 @@ __all__ = [
     "SimulationResult", "simulate_lu2024",
 ]
 
-METHODS = ("fast", "reference")
-TASKS = ("normalized", "gaussian")
-ASSIGNMENTS = ("balanced", "iid")
-DISCRETISATIONS = ("nearest", "authors")
+# the choices are declared once, in iclverify.theory.domains.LU2024_SIMULATION (the CLI reads them there too)
+METHODS = LU2024_SIMULATION["method"].choices
+TASKS = LU2024_SIMULATION["tasks"].choices
+ASSIGNMENTS = LU2024_SIMULATION["assignment"].choices
+DISCRETISATIONS = LU2024_SIMULATION["discretisation"].choices
 _DIM = Interval(2, math.inf, low_open=False, integer=True, description="token dimension (d >= 2)")
 
 
