@@ -79,7 +79,7 @@ _THEORY = "iclverify.theory"
 
 
 #: Theory modules whose frames are plumbing, not formulas (argument validation).
-_PLUMBING = ("iclverify.theory.parameters", "iclverify.theory._domains")
+_PLUMBING = ("iclverify.theory.parameters",)
 
 
 def _transparent(frame) -> bool:

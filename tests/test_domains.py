@@ -115,7 +115,7 @@ def test_the_simulator_settings_are_declared_once():
     """The simulator's tuples, its signature defaults and the CLI's choices are the declared Options."""
     import inspect as _inspect
 
-    from iclverify.checks import _lu2024_fit, array_backend, lu2024_sim
+    from iclverify.checks.simulation import _lu2024_fit, array_backend, lu2024_sim
     from iclverify.cli import build_parser
 
     assert set(DEVICES.choices) == set(array_backend.BACKENDS)

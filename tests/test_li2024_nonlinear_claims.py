@@ -58,7 +58,7 @@ def test_robust_claim_confirmed_and_controls_rejected(claim_id, config, claim_ev
 
 
 def test_every_claim_states_a_relative_resolution_requirement():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
     from iclverify.checks.claims import select_claims
 
     for c in select_claims(["li2024_nonlinear"]):
@@ -78,7 +78,7 @@ def test_parameter_limited_claims_report_their_resolution(claim_id, claim_eviden
 
 @pytest.mark.parametrize("claim_id", [c for c in SEEDED if c not in ("li2024_nonlinear.c11-icl-vs-classical",)])
 def test_trained_claims_are_decided_over_several_seeds(claim_id, config, claim_evidence):
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     ev = claim_evidence(claim_id)
     seeds = ev.seeds["train_seeds"]
@@ -89,7 +89,7 @@ def test_trained_claims_are_decided_over_several_seeds(claim_id, config, claim_e
 
 
 def test_seed_rule():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     assert C.seed_verdict([(True, False)] * 3) is Verdict.CONFIRMED
     assert C.seed_verdict([(True, False), (False, False), (True, False)]) is Verdict.INCONCLUSIVE
@@ -114,7 +114,7 @@ def test_c3_exponent_not_resolved_at_quick_scale(claim_evidence):
 
 
 def test_assumptions_follow_the_settings_that_run():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     text = get_claim(ROBUST[0]).assumptions
     assert f"lr={C.BASE_LR}" in text and f"steps={C.BASE_STEPS}" in text
@@ -159,8 +159,8 @@ def test_figures_build_from_the_shared_model():
 
 
 @pytest.mark.parametrize("module", [
-    "iclverify.theory.li2024_nonlinear", "iclverify.checks.li2024_nonlinear_data",
-    "iclverify.checks.li2024_nonlinear_model", "iclverify.checks.li2024_nonlinear_baselines",
+    "iclverify.theory.li2024_nonlinear", "iclverify.checks.simulation.li2024_nonlinear_data",
+    "iclverify.checks.simulation.li2024_nonlinear_model", "iclverify.checks.simulation.li2024_nonlinear_baselines",
 ])
 def test_doctests(module):
     res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)

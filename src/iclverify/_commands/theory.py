@@ -146,7 +146,7 @@ def option_help(dom) -> str:
 
 
 def _parser_for(exp) -> argparse.ArgumentParser:
-    from iclverify.cli import Parser
+    from iclverify._commands._parser import Parser
     from iclverify.theory.parameters import Boolean, Interval, Options, exclusions_of, parameter_space
 
     space = parameter_space(exp.func)
@@ -206,9 +206,11 @@ def run(args: argparse.Namespace) -> int:
     registry = exposed()
     if args.name in (None, "list"):
         if args.help_ and args.name is None:
-            from iclverify.cli import build_parser
+            from iclverify._commands._parser import Parser
 
-            build_parser().parse_args(["theory", "--help"])  # prints and exits 0
+            whole = Parser(prog=f"iclverify {NAME}", description=HELP)
+            add_arguments(whole)
+            whole.parse_args(["--help"])  # prints and exits 0
         if args._extra:
             print(f"iclverify theory list: unrecognized arguments: {' '.join(args._extra)}", file=sys.stderr)
             return 2
