@@ -23,7 +23,7 @@ import re
 import numpy as np
 import pytest
 
-from iclverify.theory._expose import exposed
+from iclverify.theory._expose import discovery_errors, exposed
 from iclverify.theory.parameters import Boolean, Checked, Interval, Options, exclusions_of, parameter_space
 
 _REGISTRY = exposed()
@@ -90,6 +90,8 @@ def _exclusion_cases():
 
 
 def test_every_exposed_function_is_found():
+    # discovery records a module that fails to import (e.g. an undeclared parameter) instead of raising
+    assert not discovery_errors(), discovery_errors()
     assert len(EXPOSED) >= 40, f"only {len(EXPOSED)} exposed functions found"
 
 

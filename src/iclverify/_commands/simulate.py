@@ -64,21 +64,9 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
 
 def json_safe(v):
     """Non-finite floats as ``null``, so that the output is valid JSON (RFC 8259 has no NaN)."""
-    import numpy as np
+    from iclverify.serialization import json_ready
 
-    if isinstance(v, dict):
-        return {str(k): json_safe(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [json_safe(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return json_safe(v.tolist())
-    if isinstance(v, (float, np.floating)):
-        return float(v) if math.isfinite(v) else None
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (str, int, bool)) or v is None:
-        return v
-    return str(v)
+    return json_ready(v, nonfinite="null")
 
 
 def run(args: argparse.Namespace) -> int:

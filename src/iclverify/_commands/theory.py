@@ -11,10 +11,10 @@ import argparse
 import difflib
 import inspect
 import json
-import math
 import re
 import sys
-from typing import Any
+
+from iclverify.serialization import json_ready
 
 NAME = "theory"
 HELP = "evaluate a closed-form expression, e.g. `iclverify theory lu2024.icl_error --alpha 10 ...`"
@@ -177,33 +177,12 @@ def _parser_for(exp) -> argparse.ArgumentParser:
     return p
 
 
-def _jsonable(v: Any) -> Any:
-    import numpy as np
-
-    try:
-        import mpmath
-    except ImportError:  # pragma: no cover
-        mpmath = None
-    if mpmath is not None and isinstance(v, mpmath.mpf):
-        return mpmath.nstr(v, mpmath.mp.dps)
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()]
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return v if math.isfinite(v) else str(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
 def run(args: argparse.Namespace) -> int:
-    from iclverify.theory._expose import exposed
+    from iclverify.theory._expose import canonical_name, exposed
 
     registry = exposed()
+    if args.name not in (None, "list"):
+        args.name = canonical_name(args.name)
     if args.name in (None, "list"):
         if args.help_ and args.name is None:
             from iclverify._commands._parser import Parser
@@ -250,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
     # print mpmath results with all the digits that were asked for (--dps), not the default 15
     with mpmath.workdps(params.get("dps") or mpmath.mp.dps):
         if args.json:
-            print(json.dumps({"name": exp.name, "params": _jsonable(params), "value": _jsonable(value)}))
+            print(json.dumps({"name": exp.name, "params": json_ready(params), "value": json_ready(value)}))
         else:
-            print(_jsonable(value) if not isinstance(value, float) else repr(value))
+            print(json_ready(value) if not isinstance(value, float) else repr(value))
     return 0
