@@ -107,7 +107,7 @@ def test_jsonable_never_leaves_unwritable_values():
 
     import numpy as np
 
-    from iclverify.checks.claims import jsonable
+    from iclverify.serialization import json_ready as jsonable
 
     out = jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
                      "n": float("nan"), "arr": np.arange(2)})
@@ -116,7 +116,7 @@ def test_jsonable_never_leaves_unwritable_values():
 
 
 def test_load_claims_reloads_a_file_and_reports_its_ids(tmp_path, monkeypatch):
-    from iclverify.checks import claims as claims_mod
+    from iclverify.checks.claims import registry as claims_mod
 
     monkeypatch.setattr(claims_mod, "_REGISTRY", {})
     src = '''
