@@ -16,7 +16,7 @@ variance reduction) and evaluated with the claim's controls on the same prompts 
   of W the samples reject.  Errors in W* or in the sample weights change the risk only to second order, so
   they are caught here, not by the risk comparison.
 
-Controls are perturbed statements in the band of ``_li2024_claim_tools.CONTROL_BAND`` (3-10 % from the
+Controls are perturbed statements in the band of ``claims.li2024_finegrained._tools.CONTROL_BAND`` (3-10 % from the
 statement): farther ones would be rejected by any CONFIRMED and prove nothing.  Each carries a counterfactual
 hook (see :mod:`iclverify.checks.claims.li2024_finegrained._tools`); the controls of the BFGS and approximation
 claims (12-15, 10) are wrong formulas whose difference at the checked point is measured (``formula_control``,
