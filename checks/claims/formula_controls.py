@@ -3,7 +3,7 @@
 Shared by the claims of every paper whose check is deterministic (an identity, a closed form against BFGS or a
 printed table): :func:`formula_control` evaluates the wrong formula through the claim's own comparison at the
 claim's own checked points, reports the effect size (``measurements["control_effects"]``, checked by
-``tests/test_controls_counterfactual.py``) and attaches the counterfactual hook.
+``tests/checks/claims/test_controls_counterfactual.py``) and attaches the counterfactual hook.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def test_unmutated_claims_used_above_are_confirmed():
         assert ev.verdict is Verdict.CONFIRMED, (short, ev.reason)
 
 
-_CHECKS = pathlib.Path(__file__).resolve().parents[1] / "checks"
+_CHECKS = pathlib.Path(__file__).resolve().parents[2] / "checks"
 _USERS = ["claims/li2024_finegrained/statements.py", "claims/li2024_finegrained/trained.py",
           "claims/li2024_finegrained/_tools.py", "simulation/li2024_finegrained_sim.py",
           "simulation/li2024_finegrained_train.py"]
