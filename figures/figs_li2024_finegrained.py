@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from iclverify.checks.li2024_finegrained_sim import AlignmentModel, IIDModel, RAGModel, mc_risk
-from iclverify.checks.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train, test_risk
+from iclverify.checks.simulation.li2024_finegrained_sim import AlignmentModel, IIDModel, RAGModel, mc_risk
+from iclverify.checks.simulation.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train, test_risk
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 from iclverify.theory import li2024_finegrained as th
 from iclverify.theory import li2024_finegrained_alignment as al

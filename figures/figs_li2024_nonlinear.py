@@ -1,7 +1,7 @@
 """Figure data for Li, Wang, Lu, Cui & Chen (2024) (note ``li2024_nonlinear.md`` §5).
 
 Builders compute data only; the shared renderer draws them.  They reuse the trained
-models of the claims (:func:`iclverify.checks.claims_li2024_nonlinear.shared_model`,
+models of the claims (:func:`iclverify.checks.claims.li2024_nonlinear.trained.shared_model`,
 cached per configuration and seed), so building figures after the report retrains
 nothing.
 
@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from iclverify.checks.claims import RunConfig
-from iclverify.checks.claims_li2024_nonlinear import (
-    pruning_curves, shared_model, test_rng, unseen_tasks,
-)
-from iclverify.checks.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
-from iclverify.checks.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
+from iclverify.checks.experiments.li2024_nonlinear import pruning_curves, shared_model, test_rng, unseen_tasks
+from iclverify.checks.simulation.run_config import RunConfig
+from iclverify.checks.simulation.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
+from iclverify.checks.simulation.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 
 PAPER = "li2024_nonlinear"

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from iclverify.checks import liu_zhou_2026_rates as rates
+from iclverify.checks.experiments import liu_zhou_2026_rates as rates
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
@@ -126,7 +126,7 @@ def performer(config: FigureConfig) -> FigureData:
 @figure("liuzhou2026-causal-cost", paper=PAPER, title="Causal linear attention: cost of the three forms vs L",
         description="Wall time (median) and FLOP count of recurrent, masked and chunked causal linear attention.")
 def causal_cost(config: FigureConfig) -> FigureData:
-    from iclverify.checks.claims_liu_zhou_2026 import causal_cost_measurements
+    from iclverify.checks.experiments.liu_zhou_2026_causal_cost import causal_cost_measurements
 
     Ls = [256, 512, 1024, 2048] if config.quick else [512, 1024, 2048, 4096, 8192]
     t0 = time.perf_counter()

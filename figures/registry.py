@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from iclverify.checks.sweep import DEFAULT_SEED
+from iclverify.checks.simulation.sweep import DEFAULT_SEED
 
 __all__ = [
     "FigureConfig",
@@ -60,14 +60,14 @@ class FigureConfig:
         data-level regression tests, :mod:`iclverify.figures.regression`).  A builder
         that ignores it still works; it is then just slower to regression-test.
     device : str
-        Array backend of the ridge fits (:func:`iclverify.checks.array_backend.get_backend`):
+        Array backend of the ridge fits (:func:`iclverify.checks.simulation.array_backend.get_backend`):
         ``"cpu"`` (numpy, default), ``"gpu"`` (PyTorch on CUDA) or ``"torch:cpu"`` (the same
         torch code on the CPU).  Random draws stay on numpy, so the figure data agree across
         devices to float64 rounding.
     scheduler : str, optional
         Address ``tcp://host:port`` of a running Dask scheduler; the repeats of each
         simulated point then run on that cluster (identical results, see
-        :func:`iclverify.checks.sweep.run_sweep`).
+        :func:`iclverify.checks.simulation.sweep.run_sweep`).
     style : str
         Layout of the drawn figure (:data:`iclverify.figures.style.STYLES`): ``"paper"``
         (default; panels a single column wide, 8 pt text) or ``"slides"`` (larger text

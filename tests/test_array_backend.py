@@ -1,6 +1,6 @@
 """The array backend switch (numpy / PyTorch) of the Γ* ridge fit and the Lu et al. simulator.
 
-The torch path runs the same algorithms in float64 (``checks/_lu2024_fit_torch.py``); these tests
+The torch path runs the same algorithms in float64 (``checks/simulation/_lu2024_fit_torch.py``); these tests
 run it on the CPU build of PyTorch, which is the same code that runs on a GPU with
 ``device="gpu"``.  They skip cleanly when torch is not installed.
 
@@ -27,9 +27,9 @@ import sys
 import numpy as np
 import pytest
 
-from iclverify.checks._lu2024_fit import fit_gamma
-from iclverify.checks.array_backend import BACKENDS, ArrayBackend, get_backend, torch_available
-from iclverify.checks.lu2024_sim import draw_tasks, sample_features_fast, simulate_lu2024
+from iclverify.checks.simulation._lu2024_fit import fit_gamma
+from iclverify.checks.simulation.array_backend import BACKENDS, ArrayBackend, get_backend, torch_available
+from iclverify.checks.simulation.lu2024_sim import draw_tasks, sample_features_fast, simulate_lu2024
 
 EPS = np.finfo(np.float64).eps
 CG_TOL = 1e-11

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iclverify.checks import claims_lu2024_mc as mc
+from iclverify.checks.claims.lu2024 import monte_carlo as mc
 from _lu2024_controls import near_controls as _near_controls
 from conftest import QUICK_SEED
-from iclverify.checks import ledger
+from iclverify.checks.statistics import ledger
 from iclverify.checks.claims import RunConfig, Verdict, get_claim, run_claim
-from iclverify.checks.compare import compare
-from iclverify.checks.lu2024_sim import simulate_lu2024
+from iclverify.checks.statistics.compare import compare
+from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 from iclverify.theory import lu2024 as L
 from iclverify.theory.domains import LU2024
 

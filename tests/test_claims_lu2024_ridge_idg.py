@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from _lu2024_controls import near_controls
-from iclverify.checks import claims_lu2024_mc as mc
-from iclverify.checks import claims_lu2024_ridge_idg as R
-from iclverify.checks import ledger
+from iclverify.checks.claims.lu2024 import monte_carlo as mc
+from iclverify.checks.claims.lu2024 import ridge_idg as R
+from iclverify.checks.statistics import ledger
 from iclverify.checks.claims import Verdict
-from iclverify.checks.compare import compare_extrapolated
+from iclverify.checks.statistics.compare import compare_extrapolated
 from iclverify.theory import lu2024 as L
 
 CLAIMS = ("lu2024.mc-ridge-idg", "lu2024.mc-idg-equals-icl-kappa-inf")
@@ -51,7 +51,7 @@ def test_linear_extrapolation_hides_the_measured_bias_and_the_quadratic_removes_
 
 
 def test_designs_are_exact_and_complete():
-    from iclverify.checks.lu2024_sim import sizes
+    from iclverify.checks.simulation.lu2024_sim import sizes
 
     for scale, ds in R.DS.items():
         assert len(ds) >= 4 and mc.EXTRAPOLATION_MIN_ORDER == 2

@@ -57,7 +57,7 @@ def test_self_consistency_value_rejects_a_wrong_root_solver(monkeypatch):
 
 def test_note_reference_values_reach_every_form_they_name(monkeypatch):
     """Each form the table claim names is evaluated at call time: a 2 % error in any one of them is REFUTED."""
-    from iclverify.checks.lu2024_note_values import note_values
+    from iclverify.checks.reference.lu2024_note_values import note_values
     from iclverify.theory import lu2024 as L
 
     c = _claims()["lu2024.note-reference-values"]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from iclverify.checks.compare import (PER_COMPARISON_ALPHA, FiniteDAllowance, compare, compare_extrapolated,
+from iclverify.checks.statistics.compare import (PER_COMPARISON_ALPHA, FiniteDAllowance, compare, compare_extrapolated,
                                       critical_value)
 
 

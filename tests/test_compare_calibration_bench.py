@@ -4,9 +4,9 @@
 import numpy as np
 import pytest
 
-from iclverify.checks import ledger
+from iclverify.checks.statistics import ledger
 from _benchmarks import load_benchmark
-from iclverify.checks.compare import compare
+from iclverify.checks.statistics.compare import compare
 
 
 @pytest.fixture(scope="module")

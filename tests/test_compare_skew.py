@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from iclverify.checks import ledger
-from iclverify.checks.compare import compare, critical_value, hall_t_limits, resolution_of, sample_skewness
+from iclverify.checks.statistics import ledger
+from iclverify.checks.statistics.compare import compare, critical_value, hall_t_limits, resolution_of, sample_skewness
 
 
 def _hall_transform(t, g, n):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pytest
 
-from iclverify.checks import ledger
+from iclverify.checks.statistics import ledger
 from iclverify.checks.claims import STATISTICAL_KINDS, all_claims, get_claim
 
 #: Claims of other papers whose controls have no counterfactual hook yet.  This list only shrinks: an entry
@@ -43,7 +43,7 @@ ALLOW_LIST_WITHOUT_HOOKS = {
 }
 
 #: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
-#: controls are wrong formulas (:func:`iclverify.checks.claims_liu_zhou_2026.formula_control`), the hook's data is
+#: controls are wrong formulas (:func:`iclverify.checks.claims.liu_zhou_2026.statements.formula_control`), the hook's data is
 #: the formula, and :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
 #: Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
 #: distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
@@ -120,7 +120,7 @@ def test_formula_control_measures_rather_than_asserts():
     and passes; a formula closer than the threshold is not rejected; one farther is, and fails the claim's check."""
     import numpy as np
 
-    from iclverify.checks.claims_liu_zhou_2026 import formula_control
+    from iclverify.checks.claims.liu_zhou_2026.statements import formula_control
 
     xs = np.linspace(0.1, 1.0, 7)
 
@@ -143,7 +143,7 @@ def test_a_swapped_inequality_control_is_caught():
     """The hook rejects the class of control this test exists for: 'mean(a) > t' swapped to 'mean(1-a) > t'."""
     import numpy as np
 
-    from iclverify.checks import decide
+    from iclverify.checks.statistics import decide
     from iclverify.checks.claims import counterfactual
 
     a = np.random.default_rng(0).uniform(0.85, 0.95, 4000)

@@ -20,8 +20,8 @@ import pytest
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("dask")
 
-from iclverify.checks.lu2024_sim import simulate_lu2024  # noqa: E402
-from iclverify.checks.sweep import run_sweep  # noqa: E402
+from iclverify.checks.simulation.lu2024_sim import simulate_lu2024  # noqa: E402
+from iclverify.checks.simulation.sweep import run_sweep  # noqa: E402
 from iclverify.cli import main  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Hall's skewness-corrected t in the three-way decisions of ``iclverify.checks.decide`` (``mean_vs``,
+"""Hall's skewness-corrected t in the three-way decisions of ``iclverify.checks.statistics.decide`` (``mean_vs``,
 ``paired_less``, ``welch_greater`` with ``statistic="hall"``): the interval is the one
 ``compare(statistic="hall")`` accepts, every decision records its sample's n and skewness, and
 ``skew_robust`` picks Hall only for skewed samples of n >= 100.  Small, seeded and deterministic.
@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from iclverify.checks import decide, ledger
-from iclverify.checks.compare import compare
+from iclverify.checks.statistics import decide, ledger
+from iclverify.checks.statistics.compare import compare
 
 
 def _edges(x, alpha):

@@ -10,7 +10,7 @@ import sympy as sp
 
 from iclverify.api import (Interval, RegistrationError, RunConfig, Verdict, get_claim, get_spec, load_claims, register_formula,
                            unregister, verify)
-from iclverify.checks.battery_example import PGD_DOMAINS, pgd_risk_expr, simulate_pgd_risk
+from iclverify.checks.extension.battery_example import PGD_DOMAINS, pgd_risk_expr, simulate_pgd_risk
 from iclverify.figures.registry import FigureConfig, get_figure
 
 inf = math.inf
@@ -36,7 +36,7 @@ EXTERNAL = textwrap.dedent('''
 
     for cid, expr in [("user.gd-risk", d * (d + 1) / (n + d + 1)), ("user.gd-risk-wrong", d * (d + 1) / (n + d + 2))]:
         register_formula(cid, expr, domains=DOMAINS, simulate=simulate, regime={"d": (2, 6), "n": (2, 20)},
-                         limits=[("n", sp.oo, 0)], samples=(20000, 200000))
+                         limits=[("n", sp.oo, 0)], samples=(40000, 300000))
 ''')
 
 
@@ -99,7 +99,7 @@ def test_same_id_different_definition_is_rejected(external):
 def test_auto_controls_are_all_rejected_and_named(registered):
     registered.append("t.pgd")
     spec = register_formula("t.pgd", pgd_risk_expr(), domains=PGD_DOMAINS, simulate=simulate_pgd_risk,
-                            regime={"d": (2, 8), "n": (1, 24), "sigma2": (0, 1)}, samples=(4000, 40000))
+                            regime={"d": (2, 8), "n": (1, 24), "sigma2": (0, 1)}, samples=(10000, 100000))
     names = [c.name for c in spec.controls]
     assert names[0] == "scale x(1+1/10)" and any(k.startswith("drop term") for k in names) \
         and any(k.startswith("coefficient") for k in names)
@@ -119,7 +119,8 @@ def test_control_the_check_cannot_resolve_makes_the_claim_inconclusive(registere
     registered.append("t.weak")
     register_formula("t.weak", pgd_risk_expr(), domains=PGD_DOMAINS, simulate=simulate_pgd_risk,
                      regime={"d": (2, 8), "n": (1, 24), "sigma2": (0, 1)}, samples=(500, 500),
-                     controls={"off by 0.1%": pgd_risk_expr() * sp.Rational(1001, 1000)})
+                     controls={"off by 0.1%": pgd_risk_expr() * sp.Rational(1001, 1000)},
+                     resolution_required=(0.99, 0.99))  # isolate the control rule from the resolution rule
     ev = verify("t.weak")
     assert ev.verdict is Verdict.INCONCLUSIVE and "off by 0.1%" in ev.reason
 
@@ -136,13 +137,14 @@ def test_numeric_function_claim_with_and_without_dps(registered):
     registered += ["t.absmean", "t.absmean-nodps"]
     sim = lambda p, rng, k: np.abs(p["sigma"] * rng.standard_normal(k))  # noqa: E731
     dom = {"sigma": Interval(0, inf)}
-    spec = register_formula("t.absmean", _mean_abs_normal, domains=dom, simulate=sim, regime={"sigma": (0.5, 4)})
+    spec = register_formula("t.absmean", _mean_abs_normal, domains=dom, simulate=sim, regime={"sigma": (0.5, 4)},
+                            samples=(12000, 80000))
     assert [c.name for c in spec.controls] == ["scale x(1+0.1)", "scale x(1-0.1)", "argument sigma -> sigma x(1+0.1)"]
     ev = verify("t.absmean")
     assert ev.verdict is Verdict.CONFIRMED, ev.reason
     assert ev.measurements["checks"][0]["status"] == "pass"
     register_formula("t.absmean-nodps", lambda sigma: sigma * math.sqrt(2 / math.pi), domains=dom, simulate=sim,
-                     regime={"sigma": (0.5, 4)})
+                     regime={"sigma": (0.5, 4)}, samples=(12000, 80000))
     ev2 = verify("t.absmean-nodps")
     first = ev2.measurements["checks"][0]
     assert ev2.verdict is Verdict.CONFIRMED and first["status"] == "skip" and "no `dps`" in first["detail"]
@@ -267,10 +269,36 @@ def test_numeric_limit_of_a_function_and_an_argument_shift_it_cannot_see(registe
     assert bad.verdict is Verdict.REFUTED and "relative error along n -> oo" in bad.reason
 
 
-@pytest.mark.parametrize("module", ["iclverify.api", "iclverify.checks.perturb", "iclverify.checks.battery_example"])
+@pytest.mark.parametrize("module", ["iclverify.api", "iclverify.checks.statistics.perturb", "iclverify.checks.extension.battery_example"])
 def test_docstring_examples(module):
     import doctest
     import importlib
 
     res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert res.attempted > 0 and res.failed == 0
+
+
+def test_resolution_rule_applies_to_registered_formulas(registered):
+    """Issue 14: a simulated extension claim is CONFIRMED only at the resolution it declares (default 5 % quick)."""
+    registered += ["t.coarse", "t.fine", "t.loose"]
+    kw = dict(domains=PGD_DOMAINS, simulate=simulate_pgd_risk, regime={"d": 4, "n": 8, "sigma2": sp.Rational(1, 4)},
+              mc_points=(1, 1), figure=False)
+    register_formula("t.coarse", pgd_risk_expr(), samples=(500, 500), **kw)
+    coarse = verify("t.coarse")
+    assert get_claim("t.coarse").resolution_required == (0.05, 0.02)
+    assert coarse.verdict is Verdict.INCONCLUSIVE and coarse.resolution > 0.05, coarse.reason
+    assert f"resolution {coarse.resolution:.2%} is coarser than the 5%" in coarse.reason
+    assert coarse.comparisons and coarse.comparisons[0]["role"] == "claim"
+    register_formula("t.fine", pgd_risk_expr(), samples=(40000, 40000), **kw)
+    fine = verify("t.fine")
+    assert fine.verdict is Verdict.CONFIRMED and fine.resolution <= 0.05, fine.reason
+    # the same coarse samples meet a threshold the user chose (and states): the rule is a parameter
+    register_formula("t.loose", pgd_risk_expr(), samples=(500, 500), resolution_required=(0.9, 0.5), **kw)
+    loose = verify("t.loose")
+    assert loose.resolution_required == 0.9 and loose.resolution == pytest.approx(coarse.resolution)
+    assert "coarser than" not in loose.reason  # (at 500 samples it still lacks power against its 10 % controls)
+    with pytest.raises(RegistrationError, match="resolution_required"):
+        register_formula("t.bad-res", pgd_risk_expr(), samples=(500, 500), resolution_required=(0, 0.02), **kw)
+    with pytest.raises(RegistrationError, match="needs a simulator"):
+        register_formula("t.bad-res2", d * (d + 1) / (n + d + 1), domains={k: PGD_DOMAINS[k] for k in ("d", "n")},
+                         limits=[("n", sp.oo, 0)], regime={"d": (2, 6), "n": (2, 20)}, resolution_required=(0.1, 0.1))

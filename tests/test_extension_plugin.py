@@ -15,9 +15,10 @@ CLAIMS = textwrap.dedent('''
     def chi2(p, rng, n):
         return rng.chisquare(p["k"], size=n)
 
-    register_formula("plug.chi2-mean", k, domains=DOM, simulate=chi2, regime={"k": (1, 30)})
+    register_formula("plug.chi2-mean", k, domains=DOM, simulate=chi2, regime={"k": (1, 30)},
+                     samples=(60000, 600000))
     register_formula("plug.chi2-wrong", k + sp.Rational(1, 2) * sp.sqrt(k), domains=DOM, simulate=chi2,
-                     regime={"k": (1, 30)})
+                     regime={"k": (1, 30)}, samples=(60000, 600000))
 ''')
 
 TESTS = textwrap.dedent('''

@@ -65,7 +65,7 @@ def fake_figure():
 
 @pytest.fixture()
 def store(tmp_path):
-    mod = pytest.importorskip("iclverify.checks.store")
+    mod = pytest.importorskip("iclverify.checks.simulation.store")
     return mod.ResultStore(tmp_path / "store.sqlite")
 
 

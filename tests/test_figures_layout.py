@@ -30,7 +30,7 @@ SMALL_BY_ID = {"lu2024-fig1a": {"d": 20}}
 
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory):
-    mod = pytest.importorskip("iclverify.checks.store")
+    mod = pytest.importorskip("iclverify.checks.simulation.store")
     return mod.ResultStore(tmp_path_factory.mktemp("layout") / "store.sqlite")
 
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from iclverify.checks.lu2024_note_values import matches_printed, note_values
+from iclverify.checks.reference.lu2024_note_values import matches_printed, note_values
 from iclverify.figures import figs_lu2024 as lu
 from iclverify.figures.csvio import read_figure_csv
 from iclverify.figures.registry import FigureConfig, all_figures, get_figure
@@ -50,7 +50,7 @@ def test_every_lu_figure_is_registered():
 
 # -------------------------------------------------------------------------------- the note's tables
 def _note_rows(section, *functions):
-    """The note's printed theory values of one table (checks/lu2024_note_values.py, the single copy)."""
+    """The note's printed theory values of one table (checks/reference/lu2024_note_values.py, the single copy)."""
     return [r for r in note_values() if r.section == section and r.function in functions]
 
 
@@ -190,7 +190,7 @@ def test_interior_minimum_index_rules():
 # -------------------------------------------------------------------------------- simulated points
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    from iclverify.checks.store import ResultStore
+    from iclverify.checks.simulation.store import ResultStore
 
     root = tmp_path_factory.mktemp("lu_quick")
     store = ResultStore(root / "store.sqlite")

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from iclverify.checks.compare import critical_value
+from iclverify.checks.statistics.compare import critical_value
 from iclverify.figures.registry import FigureConfig, Series, get_figure
 
 IDS = ["li2024-fig2a", "li2024-fig2b", "li2024-fig2c", "li2024-fig3a", "li2024-fig3b", "li2024-fig3c", "li2024-fig3d"]

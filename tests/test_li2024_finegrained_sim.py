@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iclverify.checks._li2024_claim_tools import foc_test
-from iclverify.checks.compare import compare
-from iclverify.checks.li2024_finegrained_sim import (AlignmentModel, DriftModel, IIDModel, RAGModel,
+from iclverify.checks.claims.li2024_finegrained._tools import foc_test
+from iclverify.checks.statistics.compare import compare
+from iclverify.checks.simulation.li2024_finegrained_sim import (AlignmentModel, DriftModel, IIDModel, RAGModel,
                                                      first_order_integrated, first_order_statistics, mc_risk,
                                                      mc_risk_integrated, mc_risk_of_integrated, predict_pgd,
                                                      regression_optimum)
-from iclverify.checks.li2024_finegrained_train import (H3Model, LinearAttention, LoRAAttention, adam_train,
+from iclverify.checks.simulation.li2024_finegrained_train import (H3Model, LinearAttention, LoRAAttention, adam_train,
                                                        bfgs_lora, bfgs_lowrank, gradient_check, test_risk)
 from iclverify.theory import li2024_finegrained as th
 from iclverify.theory import li2024_finegrained_alignment as al

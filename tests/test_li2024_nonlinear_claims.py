@@ -60,7 +60,7 @@ def test_robust_claim_confirmed_and_controls_rejected(claim_id, config, claim_ev
 
 
 def test_every_claim_states_a_relative_resolution_requirement():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
     from iclverify.checks.claims import select_claims
 
     for c in select_claims(["li2024_nonlinear"]):
@@ -73,7 +73,7 @@ def test_every_claim_states_a_relative_resolution_requirement():
 
 @pytest.mark.parametrize("claim_id", POOLED)
 def test_pooled_claims_decide_once_over_all_seeds(claim_id, config, claim_evidence):
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     ev = claim_evidence(claim_id)
     seeds = ev.seeds["train_seeds"]
@@ -105,7 +105,7 @@ def test_c6_pooled_reaches_the_resolution_one_seed_cannot(claim_evidence):
                                       "li2024_nonlinear.c8-pruning-order",
                                       "li2024_nonlinear.c7-mlp-label-neurons"])
 def test_per_sample_tests_use_hall_exactly_where_skewed_and_large(claim_id, claim_evidence):
-    from iclverify.checks import decide
+    from iclverify.checks.statistics import decide
 
     ev = claim_evidence(claim_id)
     rows = [r for r in ev.comparisons if "skewness" in r]
@@ -120,7 +120,7 @@ def test_per_sample_tests_use_hall_exactly_where_skewed_and_large(claim_id, clai
 @pytest.mark.parametrize("claim_id", [c for c in SEEDED if c not in ("li2024_nonlinear.c11-icl-vs-classical",)
                                       and c not in POOLED])
 def test_trained_claims_are_decided_over_several_seeds(claim_id, config, claim_evidence):
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     ev = claim_evidence(claim_id)
     seeds = ev.seeds["train_seeds"]
@@ -131,7 +131,7 @@ def test_trained_claims_are_decided_over_several_seeds(claim_id, config, claim_e
 
 
 def test_seed_rule():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     assert C.seed_verdict([(True, False)] * 3) is Verdict.CONFIRMED
     assert C.seed_verdict([(True, False), (False, False), (True, False)]) is Verdict.INCONCLUSIVE
@@ -156,7 +156,7 @@ def test_c3_exponent_not_resolved_at_quick_scale(claim_evidence):
 
 
 def test_assumptions_follow_the_settings_that_run():
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
 
     text = get_claim(ROBUST[0]).assumptions
     assert f"lr={C.BASE_LR}" in text and f"steps={C.BASE_STEPS}" in text
@@ -201,8 +201,8 @@ def test_figures_build_from_the_shared_model():
 
 
 @pytest.mark.parametrize("module", [
-    "iclverify.theory.li2024_nonlinear", "iclverify.checks.li2024_nonlinear_data",
-    "iclverify.checks.li2024_nonlinear_model", "iclverify.checks.li2024_nonlinear_baselines",
+    "iclverify.theory.li2024_nonlinear", "iclverify.checks.simulation.li2024_nonlinear_data",
+    "iclverify.checks.simulation.li2024_nonlinear_model", "iclverify.checks.simulation.li2024_nonlinear_baselines",
 ])
 def test_doctests(module):
     res = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
@@ -229,7 +229,7 @@ def test_remaining_claims_measured_verdicts(claim_id, verdicts, config, claim_ev
 def test_c3_model_failure_is_not_reproduced_not_inconclusive(monkeypatch):
     """A trained model that never reaches err <= 0.02 on the l grid fails Theorem 1 (2)'s premise: the verdict is
     NOT REPRODUCED (a failure of our reconstruction, with the errors in the reason), never INCONCLUSIVE."""
-    from iclverify.checks import claims_li2024_nonlinear as C
+    from iclverify.checks.claims.li2024_nonlinear import trained as C
     from iclverify.checks.claims import run_claim
 
     real = C.errors_by_model

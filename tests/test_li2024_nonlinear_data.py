@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from iclverify.checks.compare import PER_COMPARISON_ALPHA
-from iclverify.checks.li2024_nonlinear_data import (
+from iclverify.checks.statistics.compare import PER_COMPARISON_ALPHA
+from iclverify.checks.simulation.li2024_nonlinear_data import (
     all_tasks, cyclic_tasks, flipped, in_domain_patterns, non_covering_tasks, ood_coefficients, ood_patterns,
     sample_prompts,
 )

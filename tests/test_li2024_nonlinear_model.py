@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from iclverify.checks.li2024_nonlinear_baselines import knn_predict, logistic_regression_predict
-from iclverify.checks.li2024_nonlinear_data import cyclic_tasks, in_domain_patterns, sample_prompts
-from iclverify.checks.li2024_nonlinear_model import (
+from iclverify.checks.simulation.li2024_nonlinear_baselines import knn_predict, logistic_regression_predict
+from iclverify.checks.simulation.li2024_nonlinear_data import cyclic_tasks, in_domain_patterns, sample_prompts
+from iclverify.checks.simulation.li2024_nonlinear_model import (
     TrainConfig, evaluate, finite_difference_check, forward, init_params, neuron_magnitudes, prune,
     train,
 )

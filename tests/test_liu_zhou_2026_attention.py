@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from iclverify.checks import liu_zhou_2026_attention as att
+from iclverify.checks.simulation import liu_zhou_2026_attention as att
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE

@@ -62,7 +62,7 @@ def test_every_statistical_claim_states_its_required_resolution():
 
 
 def test_hedgehog_is_decided_over_several_seeds(claim_evidence):
-    from iclverify.checks.claims_liu_zhou_2026 import MIMICRY_SEEDS
+    from iclverify.checks.claims.liu_zhou_2026.statements import MIMICRY_SEEDS
 
     ev = claim_evidence("liu_zhou_2026.hedgehog-mimicry")
     seeds = ev.seeds["train_seeds"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
 
-from iclverify.checks import liu_zhou_2026_mimicry as mim
-from iclverify.checks import liu_zhou_2026_rates as rates
-from iclverify.checks.compare import compare
+from iclverify.checks.simulation import liu_zhou_2026_mimicry as mim
+from iclverify.checks.experiments import liu_zhou_2026_rates as rates
+from iclverify.checks.statistics.compare import compare
 
 
 def test_slope_test_is_calibrated_and_has_power():

@@ -2,7 +2,7 @@
 
 The authors' ``errors_from_DATA`` draws ``k = floor(kappa d)`` tasks; ours draws ``round(kappa d)`` by
 default.  With ``discretisation="authors"`` the two simulators sample one law, and the calibrated
-Welch comparison (:func:`iclverify.checks.lu2024_authors_data.gap_vs_authors`) must pass; the
+Welch comparison (:func:`iclverify.checks.reference.lu2024_authors_data.gap_vs_authors`) must pass; the
 same statistic on the same number of fits must reject our default rounding where it changes ``k``
 (a wrong statement about the workload: 13 instead of 12 tasks at d = 32, kappa = 0.4).  The power
 is bounded by the authors' 20 fits per point: at kappa = 0.8 (26 vs 25 tasks, a 6 % shift) the
@@ -15,8 +15,8 @@ import math
 
 import pytest
 
-from iclverify.checks.lu2024_authors_data import AUTHORS_FIG4, authors_fig4_rows, compare_with_authors
-from iclverify.checks.lu2024_sim import sizes
+from iclverify.checks.reference.lu2024_authors_data import AUTHORS_FIG4, authors_fig4_rows, compare_with_authors
+from iclverify.checks.simulation.lu2024_sim import sizes
 
 
 def test_saved_rows_are_the_authors_workload():

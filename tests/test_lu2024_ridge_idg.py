@@ -180,8 +180,8 @@ def test_claims_registered_with_resolution_rule_and_label():
 
 
 def test_ridge_points_have_exact_sizes():
-    from iclverify.checks.claims_lu2024_ridge_idg import DS, KAPPA_INF_POINTS, RIDGE_IDG_POINTS
-    from iclverify.checks.lu2024_sim import sizes
+    from iclverify.checks.claims.lu2024.ridge_idg import DS, KAPPA_INF_POINTS, RIDGE_IDG_POINTS
+    from iclverify.checks.simulation.lu2024_sim import sizes
 
     for ds in DS.values():
         for _, (a, k, t, r, lam), _ in RIDGE_IDG_POINTS + KAPPA_INF_POINTS:
@@ -194,7 +194,7 @@ def test_ridge_points_have_exact_sizes():
 
 def test_controls_differ_from_the_theory_by_more_than_the_required_resolution():
     """At least one point of each control lies beyond 5 % (quick) of the theory, so a passing run can reject it."""
-    from iclverify.checks.claims_lu2024_ridge_idg import RIDGE_IDG_POINTS, variance_dropped, variance_with_icl_hessian
+    from iclverify.checks.claims.lu2024.ridge_idg import RIDGE_IDG_POINTS, variance_dropped, variance_with_icl_hessian
 
     for wrong in (lambda p: L.idg_error(*p[:4], 0.0), lambda p: L.idg_error(*p[:4], 2 * p[4]),
                   lambda p: variance_with_icl_hessian(*p), lambda p: variance_dropped(*p)):
@@ -220,8 +220,8 @@ def test_cli_simulate_prints_the_ridge_idg_theory(capsys):
 
 def test_fast_monte_carlo_sanity():
     """A cheap, low-variance point: the 1/d-extrapolated IDG agrees with the theory and rejects the ridgeless value."""
-    from iclverify.checks.compare import compare_extrapolated
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.statistics.compare import compare_extrapolated
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
     p, ds = (3.0, 1.5, 0.75, 0.2, 0.5), (12, 16, 20, 24)     # ridgeless value 134 % above the ridge value
     samples = [simulate_lu2024(*p, d, reps=32, seed=np.random.SeedSequence(7, spawn_key=(d,))).idg for d in ds]

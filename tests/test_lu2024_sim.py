@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from iclverify.checks._lu2024_fit import fit_gamma
-from iclverify.checks.compare import compare
-from iclverify.checks.lu2024_dmmse import dmmse_errors
-from iclverify.checks.lu2024_sim import (
+from iclverify.checks.simulation._lu2024_fit import fit_gamma
+from iclverify.checks.statistics.compare import compare
+from iclverify.checks.simulation.lu2024_dmmse import dmmse_errors
+from iclverify.checks.simulation.lu2024_sim import (
     draw_tasks, fit_reference, sample_contexts, sample_features_fast, sample_features_reference,
     sampled_test_errors, simulate_lu2024, sizes,
 )

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _lu2024_points import matches_printed, three_way
-from iclverify.checks.lu2024_note_values import note_values
+from iclverify.checks.reference.lu2024_note_values import note_values
 from iclverify.cli import main
 from iclverify.theory import _lu2024_expr, lu2024 as L, rmt
 from iclverify.theory.domains import LU2024
@@ -45,7 +45,7 @@ def test_doctests():
 
 @pytest.mark.parametrize("row", note_values(), ids=lambda r: r.describe())
 def test_every_printed_note_value(row):
-    """Every theory value the note prints (checks/lu2024_note_values.py: Fig. 1, 1C, 4, tau -> inf, §5.3, §6)."""
+    """Every theory value the note prints (checks/reference/lu2024_note_values.py: Fig. 1, 1C, 4, tau -> inf, §5.3, §6)."""
     _assert_table([(row.describe(), getattr(L, row.function)(*row.args), row.printed)])
 
 

@@ -29,7 +29,7 @@ TOY_HEADER = '''
 import numpy as np
 import sympy as sp
 from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, Verdict, claim
-from iclverify.checks.compare import compare
+from iclverify.checks.statistics.compare import compare
 
 
 def _norm_sq_check(config, claimed_factor, controls=True):

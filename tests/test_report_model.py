@@ -107,9 +107,9 @@ def test_jsonable_never_leaves_unwritable_values():
 
     import numpy as np
 
-    from iclverify.checks.claims import _jsonable
+    from iclverify.checks.claims import jsonable
 
-    out = _jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
+    out = jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
                      "n": float("nan"), "arr": np.arange(2)})
     assert out == {"b": True, "f": 1.5, "p": "a/b", "s": [1, 2], "n": "nan", "arr": [0, 1]}
     json.dumps(out, allow_nan=False)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from iclverify.checks.claims import CheckKind, Claim, ControlOutcome, Evidence, Verdict, comparison_rows
-from iclverify.checks.compare import compare
+from iclverify.checks.statistics.compare import compare
 from iclverify.derivations.registry import FAILED, PROVED, DerivationResult
 from iclverify.report import content as C
 from iclverify.report.html import png_css_width, render_html

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _lu2024_points import three_way
-from iclverify.checks.compare import FiniteDAllowance, compare
+from iclverify.checks.statistics.compare import FiniteDAllowance, compare
 from iclverify.theory import rmt
 from iclverify.theory.domains import LU2024
 

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iclverify.checks.store import CorruptRecordError, ReadOnlyStoreWarning, ResultStore, StoreError
+from iclverify.checks.simulation.store import CorruptRecordError, ReadOnlyStoreWarning, ResultStore, StoreError
 from iclverify.theory import lu2024
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("ICLVERIFY_STORE",)}
@@ -313,7 +313,7 @@ def test_jobs_1_2_and_dask_are_bit_identical(tmp_path):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                            dashboard_address=None, silence_logs=40)
     try:
-        from iclverify.checks.lu2024_sim import simulate_lu2024
+        from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
         res = simulate_lu2024(10, 0.5, 0.5, 0.01, 0.0, 16, reps=4, seed=7, scheduler=cluster.scheduler_address)
     finally:
@@ -322,7 +322,7 @@ def test_jobs_1_2_and_dask_are_bit_identical(tmp_path):
 
 
 def test_results_stored_with_one_worker_count_are_reused_with_another(tmp_path):
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
     store = ResultStore(tmp_path / "r.sqlite")
     a = simulate_lu2024(10, 0.5, 0.5, 0.01, 0.0, 6, reps=3, seed=1, jobs=1, store=store)

@@ -1,11 +1,11 @@
-"""Store-backed simulators that draw from a caller's generator (checks.simcache)."""
+"""Store-backed simulators that draw from a caller's generator (checks.simulation.simcache)."""
 
 import numpy as np
 
-from iclverify.checks.li2024_finegrained_sim import IIDModel, mc_risk
-from iclverify.checks.li2024_finegrained_train import LinearAttention, adam_train, test_risk
-from iclverify.checks.simcache import active_store, reset_simulation_counts, simulation_counts
-from iclverify.checks.store import ResultStore
+from iclverify.checks.simulation.li2024_finegrained_sim import IIDModel, mc_risk
+from iclverify.checks.simulation.li2024_finegrained_train import LinearAttention, adam_train, test_risk
+from iclverify.checks.simulation.simcache import active_store, reset_simulation_counts, simulation_counts
+from iclverify.checks.simulation.store import ResultStore
 
 
 def _claim_like(seed):

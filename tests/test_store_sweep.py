@@ -6,8 +6,8 @@ import sqlite3
 import numpy as np
 import pytest
 
-from iclverify.checks.store import ResultStore, StoreError, default_store_path, key_hash
-from iclverify.checks.sweep import ProgressBar, run_sweep
+from iclverify.checks.simulation.store import ResultStore, StoreError, default_store_path, key_hash
+from iclverify.checks.simulation.sweep import ProgressBar, run_sweep
 
 
 def draw(params, rng):
@@ -133,7 +133,7 @@ def test_rerun_reuses_and_interrupted_sweep_resumes(tmp_path):
 
 
 def test_simulation_uses_store(tmp_path):
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
     st = ResultStore(tmp_path / "sim.sqlite")
     a = simulate_lu2024(2, 0.5, 0.5, 0.1, 0.0, 6, reps=3, seed=2, store=st)
@@ -167,7 +167,7 @@ def test_one_blas_thread_holds_while_any_threaded_task_runs():
 
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from iclverify.checks import sweep
+    from iclverify.checks.simulation import sweep
 
     a_in, a_out, seen = threading.Event(), threading.Event(), []
 
@@ -193,7 +193,7 @@ def test_one_blas_thread_holds_while_any_threaded_task_runs():
 def test_a_sweep_restores_the_callers_blas_threads():
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    from iclverify.checks.sweep import run_sweep
+    from iclverify.checks.simulation.sweep import run_sweep
 
     inside = []
 

@@ -53,7 +53,7 @@ def seed_value(text: str) -> int:
 def jobs_value(text: str) -> int:
     """An argparse type for ``--jobs``: N >= 1, or -1 / ``auto`` for one worker per available core."""
     if text.strip().lower() in ("auto", "-1"):
-        from iclverify.checks.sweep import available_cores
+        from iclverify.checks.simulation.sweep import available_cores
 
         return available_cores()
     value = parse_int(text)
@@ -64,7 +64,7 @@ def jobs_value(text: str) -> int:
 
 def default_jobs() -> int:
     """Default worker count: one per available core (each worker runs one BLAS thread)."""
-    from iclverify.checks.sweep import available_cores
+    from iclverify.checks.simulation.sweep import available_cores
 
     return available_cores()
 

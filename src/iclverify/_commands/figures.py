@@ -118,7 +118,7 @@ def _make(args) -> int:
     kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "device": args.device,
           "scheduler": args.scheduler, "style": args.style, "title": args.title}
     if args.device != "cpu":  # fail before any figure is built, with the backend's own message
-        from iclverify.checks.array_backend import get_backend
+        from iclverify.checks.simulation.array_backend import get_backend
 
         try:
             get_backend(args.device)
@@ -127,7 +127,7 @@ def _make(args) -> int:
             return 2
     if args.seed is not None:
         kw["seed"] = args.seed
-    from iclverify.checks.store import ResultStore, StoreError
+    from iclverify.checks.simulation.store import ResultStore, StoreError
 
     if args.no_store:
         kw["store"] = False

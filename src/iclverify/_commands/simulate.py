@@ -92,8 +92,8 @@ def json_safe(v):
 
 def run(args: argparse.Namespace) -> int:
     from iclverify._commands._validate import check_store_path
-    from iclverify.checks.lu2024_sim import simulate_lu2024
-    from iclverify.checks.store import open_store
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
+    from iclverify.checks.simulation.store import open_store
 
     if args.store != "default":
         check_store_path(args.store)

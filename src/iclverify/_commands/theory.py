@@ -123,7 +123,7 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 
 def _parser_for(exp) -> argparse.ArgumentParser:
-    from iclverify.cli import Parser
+    from iclverify._commands._parser import Parser
     from iclverify.theory._domains import Interval
 
     space = getattr(exp.func, "__parameter_space__", None)
@@ -175,9 +175,11 @@ def run(args: argparse.Namespace) -> int:
     registry = exposed()
     if args.name in (None, "list"):
         if args.help_ and args.name is None:
-            from iclverify.cli import build_parser
+            from iclverify._commands._parser import Parser
 
-            build_parser().parse_args(["theory", "--help"])  # prints and exits 0
+            whole = Parser(prog=f"iclverify {NAME}", description=HELP)
+            add_arguments(whole)
+            whole.parse_args(["--help"])  # prints and exits 0
         if args._extra:
             print(f"iclverify theory list: unrecognized arguments: {' '.join(args._extra)}", file=sys.stderr)
             return 2
