@@ -845,12 +845,16 @@ def c6_qk(config: RunConfig) -> Evidence:
         + ", ".join(f"{v['resolution']:.0%}" for v in per_seed.values()) + "); IDR mean above the largest label "
         f"entry at {sum(above_label)} of {len(seeds)} seeds; IDR mean by seed "
         + ", ".join(f"{v['IDR_mean']:.3f}" for v in per_seed.values())
-        + f"; off-diagonal IDR mean {off.mean():.3f}. Rule: {POOLED_SEED_RULE.split(';')[0]}.",
+        + f"; off-diagonal IDR mean {off.mean():.3f}. Rule: {POOLED_SEED_RULE.split(' (')[0]}. Welch groups: IDR n = "
+        f"{idr.size}, skewness {decide.skewness(idr):+.2f}; IDI n = {idi.size}, skewness {decide.skewness(idi):+.2f} "
+        f"(below n = {decide.HALL_MIN_N}: Welch's t kept).",
         comparisons=[dec.row(dec.text.split(":")[0])],
         resolution=dec.resolution,
         estimate=float(idr.mean()),
         seeds={"train_seed": int(config.seed), "train_seeds": seeds},
         measurements={"per_seed": per_seed, "seed_rule": POOLED_SEED_RULE, "pooled_n": [int(idr.size), int(idi.size)],
+                      "sample_sets": {"welch": {"n": [int(idr.size), int(idi.size)],
+                                                "skewness": [decide.skewness(idr), decide.skewness(idi)]}},
                       "diag_IDR": idr.tolist(), "diag_IDI_mean": float(idi.mean()), "diag_label": lab.tolist(),
                       "offdiag_IDR_mean": float(off.mean()), "offdiag_IDR_min": float(off.min()),
                       "query_norm_share_along_pattern": float(along.mean())},
@@ -981,11 +985,15 @@ def c7_mlp(config: RunConfig) -> Evidence:
         f"{cos1.mean():.3f}; resolution {d_cos.resolution:.1%}); mean label part {lp.mean():+.3f} (a>0) vs "
         f"{ln.mean():+.3f} (a<0), difference [{d_grp.lo:.3f}, {d_grp.hi:.3f}] (resolution {d_grp.resolution:.1%}); "
         "one seed alone reaches " + ", ".join(f"{v['resolution_one_seed']:.0%}" for v in per_seed.values())
-        + f". Sample sets: {sets_text}. Root seed: over all {lab.size} neurons only {all_agree} agree (the rest stay "
+        + f". Sample sets: {sets_text}; label-part groups ({d_grp.method}): n = {lp.size} and {ln.size}, skewness "
+        f"{decide.skewness(lp):+.2f} and {decide.skewness(ln):+.2f}. Root seed: over all {lab.size} neurons only "
+        f"{all_agree} agree (the rest stay "
         "near initialisation).",
         estimate=agree / max(nbig, 1), reps=nbig,
         seeds={"train_seed": int(config.seed), "train_seeds": seeds},
-        measurements={"per_seed": per_seed, "seed_rule": POOLED_SEED_RULE, "sample_sets": sets,
+        measurements={"per_seed": per_seed, "seed_rule": POOLED_SEED_RULE,
+                      "sample_sets": {**sets, "label_part_groups": {"method": d_grp.method, "n": [int(lp.size), int(ln.size)],
+                                                                    "skewness": [decide.skewness(lp), decide.skewness(ln)]}},
                       "skew_rule": SKEW_RULE, "n_learned": nbig, "agree_learned": agree, "agree_all_root": all_agree,
                       "mean_label_part_pos": float(lp.mean()), "mean_label_part_neg": float(ln.mean()),
                       "welch_interval_groups": [d_grp.lo, d_grp.hi], "mean_cos_feature_mu1_learned": float(cos1.mean()),
