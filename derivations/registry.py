@@ -7,13 +7,13 @@ compares it with the expression encoded in :mod:`iclverify.theory`.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from iclverify.discovery import discover_modules
 
 __all__ = ["PROVED", "CHECKED", "FAILED", "SHARED", "DerivationResult", "Derivation", "Side", "derivation",
            "derivations", "registered_derivations", "run_derivation", "build_side", "shared_construction",
@@ -282,13 +282,17 @@ def derivation(name: str, *, paper: str, statement: str) -> Callable:
     return deco
 
 
-def _discover() -> None:
-    import iclverify.derivations as pkg
+_DISCOVERY_ERRORS: dict[str, str] = {}
 
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        leaf = info.name.rsplit(".", 1)[-1]
-        if not leaf.startswith("_") and leaf != "registry":
-            importlib.import_module(info.name)
+
+def _discover() -> None:
+    discover_modules("iclverify.derivations", _DISCOVERY_ERRORS, skip=("registry",))
+
+
+def discovery_errors() -> dict[str, str]:
+    """Derivation modules that failed to import (module name -> traceback); empty when all loaded."""
+    _discover()
+    return dict(_DISCOVERY_ERRORS)
 
 
 def derivations(paper: str | None = None) -> list[Derivation]:

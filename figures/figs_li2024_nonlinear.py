@@ -5,11 +5,11 @@ models of the claims (:func:`iclverify.checks.claims.li2024_nonlinear.trained.sh
 cached per configuration and seed), so building figures after the report retrains
 nothing.
 
-- ``li2024nl-attention``: attention mass on same-pattern contexts during training
+- ``li2024_nonlinear-attention``: attention mass on same-pattern contexts during training
   (slides Fig. 9 analogue, in-domain training prompts) [SLIDES]/[CHECKED-scratch];
-- ``li2024nl-pruning``: hinge loss and error vs pruning rate for small-first, random and
+- ``li2024_nonlinear-pruning``: hinge loss and error vs pruning rate for small-first, random and
   large-first magnitude pruning, plus the sorted W_O row norms (Fig. 22 analogue);
-- ``li2024nl-ood-s1``: OOD error vs test context length for S₁ ∈ {0.5, …, 1.3},
+- ``li2024_nonlinear-ood-s1``: OOD error vs test context length for S₁ ∈ {0.5, …, 1.3},
   construction (i), all-task model (Fig. 18 analogue for the one-layer model,
   construction-dependent: note §6 C10).
 """
@@ -28,10 +28,11 @@ PAPER = "li2024_nonlinear"
 
 
 def _rc(cfg: FigureConfig) -> RunConfig:
+    # the claims' model at the figure's seed and scale; the figure's store and workers do not change it
     return RunConfig(quick=cfg.quick, seed=cfg.seed)
 
 
-@figure("li2024nl-attention", paper=PAPER, title="Attention concentrates on same-pattern contexts during training")
+@figure("li2024_nonlinear-attention", paper=PAPER, title="Attention concentrates on same-pattern contexts during training")
 def fig_attention(cfg: FigureConfig) -> FigureData:
     """A_same and A_other vs SGD step on fixed training prompts, with the same-pattern fraction."""
     res = shared_model(_rc(cfg))
@@ -49,7 +50,7 @@ def fig_attention(cfg: FigureConfig) -> FigureData:
                       info={"train_seed": cfg.seed, "steps": res.steps_run})
 
 
-@figure("li2024nl-pruning", paper=PAPER, title="Pruning W_O neurons: small-first vs random vs large-first")
+@figure("li2024_nonlinear-pruning", paper=PAPER, title="Pruning W_O neurons: small-first vs random vs large-first")
 def fig_pruning(cfg: FigureConfig) -> FigureData:
     """Mean hinge loss and error on unseen tasks vs pruning rate, and the sorted neuron magnitudes."""
     rc = _rc(cfg)
@@ -89,7 +90,7 @@ def fig_pruning(cfg: FigureConfig) -> FigureData:
                                       "Omega(R).", info={"N": N, "train_seed": cfg.seed})
 
 
-@figure("li2024nl-ood-s1", paper=PAPER, title="Out-of-domain error vs context length for several S1 (construction i)")
+@figure("li2024_nonlinear-ood-s1", paper=PAPER, title="Out-of-domain error vs context length for several S1 (construction i)")
 def fig_ood_s1(cfg: FigureConfig) -> FigureData:
     """OOD classification error vs l_ts per S₁, construction (i), model trained on all 30 tasks."""
     rc = _rc(cfg)

@@ -49,3 +49,32 @@ def test_contract_names_every_subpackage():
     subpackages |= {f"iclverify.checks.{p.name}" for p in (ROOT / "checks").iterdir()
                     if (p / "__init__.py").exists()}
     assert subpackages <= named, sorted(subpackages - named)
+
+
+def test_every_registry_discovers_all_its_modules():
+    """The four registries share one discovery policy (iclverify.discovery): failures are recorded, not hidden."""
+    from iclverify.checks.claims import registry as claims
+    from iclverify.derivations import registry as derivations
+    from iclverify.figures import registry as figures
+    from iclverify.theory import _expose as theory
+
+    for reg in (claims, derivations, figures, theory):
+        assert reg.discovery_errors() == {}, reg.__name__
+
+
+def test_strict_discovery_raises_and_lenient_records(tmp_path, monkeypatch):
+    from iclverify.discovery import DiscoveryError, discover_modules
+
+    pkg = tmp_path / "toyreg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "good.py").write_text("X = 1\n")
+    (pkg / "bad.py").write_text("raise RuntimeError('broken on purpose')\n")
+    (pkg / "_private.py").write_text("raise RuntimeError('never imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    errors: dict[str, str] = {}
+    discover_modules("toyreg", errors)
+    assert list(errors) == ["toyreg.bad"] and "broken on purpose" in errors["toyreg.bad"]
+    assert "toyreg.good" in sys.modules
+    with pytest.raises(DiscoveryError, match="toyreg.bad failed to import: RuntimeError: broken on purpose"):
+        discover_modules("toyreg", {}, strict=True)

@@ -311,6 +311,12 @@ def test_lora_directions_commuting_case():
 # ----------------------------------------------------------------------------- CLI
 @pytest.mark.parametrize("name", ["li2024.optimal_risk", "li2024_finegrained.optimal_risk"])
 def test_cli_optimal_risk(name, capsys):
+    """One name per paper: the old ``li2024.`` key still works, with a FutureWarning naming the new one."""
+    if name.startswith("li2024."):
+        assert main(["theory", name, "--d", "10", "--n", "20", "--noise-var", "1", "--sigma-beta",
+                     "equicorrelated:0.5", "--json"]) == 0
+        err = capsys.readouterr().err  # the command line prints warnings as one line on stderr
+        assert "old paper key 'li2024'; use 'li2024_finegrained.optimal_risk'" in err
     assert main(["theory", name, "--d", "10", "--n", "20", "--noise-var", "1", "--sigma-beta", "equicorrelated:0.5",
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -319,12 +325,12 @@ def test_cli_optimal_risk(name, capsys):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["li2024.lowrank_optimal_risk", "--r", "2", "--d", "10", "--n", "20", "--sigma-beta", "geometric:0.5"], 3.6453),
-    (["li2024.lora_risk", "--r", "1", "--d", "10", "--n", "20", "--sigma-beta-old", "diag:3,2,1,1,1,.5,.5,.5,.25,.25",
+    (["li2024_finegrained.lowrank_optimal_risk", "--r", "2", "--d", "10", "--n", "20", "--sigma-beta", "geometric:0.5"], 3.6453),
+    (["li2024_finegrained.lora_risk", "--r", "1", "--d", "10", "--n", "20", "--sigma-beta-old", "diag:3,2,1,1,1,.5,.5,.5,.25,.25",
       "--sigma-beta-new", "diag:.25,.25,.5,.5,.5,1,1,1,2,3"], 4.1971),
-    (["li2024.rag_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.4"], 2.1211),
-    (["li2024.alignment_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.6"], 6.2235),
-    (["li2024.isotropic_optimal_risk", "--d", "10", "--n", "20"], 3.5484),
+    (["li2024_finegrained.rag_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.4"], 2.1211),
+    (["li2024_finegrained.alignment_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.6"], 6.2235),
+    (["li2024_finegrained.isotropic_optimal_risk", "--d", "10", "--n", "20"], 3.5484),
 ])
 def test_cli_other_entries(argv, expected, capsys):
     assert main(["theory", *argv, "--json"]) == 0
@@ -332,10 +338,10 @@ def test_cli_other_entries(argv, expected, capsys):
 
 
 def test_cli_h3_entries_and_errors(capsys):
-    assert main(["theory", "li2024.ar1_drift_risks", "--d", "5", "--n", "10", "--drift", "0.8", "--noise-var", "0.2",
+    assert main(["theory", "li2024_finegrained.ar1_drift_risks", "--d", "5", "--n", "10", "--drift", "0.8", "--noise-var", "0.2",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["value"]["h3"] == pytest.approx(4.3357, abs=5e-5)
-    assert main(["theory", "li2024.optimal_risk", "--d", "3", "--n", "4", "--sigma-x", "diag:1,2"]) == 2
+    assert main(["theory", "li2024_finegrained.optimal_risk", "--d", "3", "--n", "4", "--sigma-x", "diag:1,2"]) == 2
     assert "diag has 2 entries" in capsys.readouterr().err
 
 
@@ -354,11 +360,13 @@ def test_vectorised_equals_loop():
                                [th.optimal_risk(6, 9, sigma_beta=f"equicorrelated:{x}") for x in g], rtol=1e-12)
 
 
-def test_both_cli_prefixes_listed(capsys):
+def test_one_cli_name_per_formula(capsys):
+    """One name per paper (issue 16): each Li-Rawat-Oymak formula is listed once, under li2024_finegrained."""
     assert main(["theory", "list"]) == 0
     out = capsys.readouterr().out
     for name in ("optimal_risk", "lowrank_optimal_risk", "lora_risk", "rag_optimal_risk", "alignment_optimal_risk",
                  "heteroscedastic_risks", "ar1_drift_risks", "wpgd_optimal_risk"):
-        # one line per formula; the second prefix is listed as its alias (issue 17: no duplicate entries)
-        line = next(ln for ln in out.splitlines() if ln.startswith(f"li2024.{name} "))
-        assert f"li2024_finegrained.{name}" in line
+        lines = [ln for ln in out.splitlines() if ln.split(" ", 1)[0].endswith(f".{name}")]
+        assert [ln.split(" ", 1)[0] for ln in lines] == [f"li2024_finegrained.{name}"], lines
+        assert "also:" not in lines[0]
+    assert not any(ln.startswith("li2024.") for ln in out.splitlines())

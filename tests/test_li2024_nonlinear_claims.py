@@ -188,14 +188,14 @@ def test_figures_build_from_the_shared_model():
     from iclverify.figures.registry import FigureConfig, get_figure
 
     cfg = FigureConfig(quick=True, reps=300)
-    att = get_figure("li2024nl-attention").build(cfg)
+    att = get_figure("li2024_nonlinear-attention").build(cfg)
     s = {x.label: x for x in att.panels[0].series}
     same = s["same pattern as query"].y
     assert same[-1] > 0.8 and abs(same[0] - s["fraction of same-pattern contexts"].y[0]) < 0.05
-    pr = get_figure("li2024nl-pruning").build(cfg)
+    pr = get_figure("li2024_nonlinear-pruning").build(cfg)
     hinge = {x.label: x.y for x in pr.panels[0].series}
     assert hinge["magnitude, large first"][-1] > hinge["magnitude, small first"][-1]
-    ood = get_figure("li2024nl-ood-s1").build(cfg)
+    ood = get_figure("li2024_nonlinear-ood-s1").build(cfg)
     assert len(ood.panels[0].series) == 5
     assert np.all(np.isfinite(ood.panels[0].series[0].y))
 

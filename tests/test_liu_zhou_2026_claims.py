@@ -76,8 +76,8 @@ def test_derivations_all_proved():
     assert all(r.status == PROVED for r in res), [(r.name, r.detail) for r in res if r.status != PROVED]
 
 
-@pytest.mark.parametrize("fig_id, reps", [("liuzhou2026-performer", 200), ("liuzhou2026-kme-rate", 40),
-                                          ("liuzhou2026-causal-cost", None)])
+@pytest.mark.parametrize("fig_id, reps", [("liu_zhou_2026-performer", 200), ("liu_zhou_2026-kme-rate", 40),
+                                          ("liu_zhou_2026-causal-cost", None)])
 def test_figure_data(fig_id, reps):
     fd = get_figure(fig_id).build(FigureConfig(quick=True, reps=reps))
     for panel in fd.panels:
@@ -87,6 +87,6 @@ def test_figure_data(fig_id, reps):
 
 @pytest.mark.slow
 def test_two_stage_figure():
-    fd = get_figure("liuzhou2026-two-stage").build(FigureConfig(quick=True))
+    fd = get_figure("liu_zhou_2026-two-stage").build(FigureConfig(quick=True))
     assert len(fd.panels) == 2
     assert fd.info["first_stage_slope"]["ci_low"] < -0.5

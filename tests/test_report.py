@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from iclverify.checks import claims as claims_mod
+from iclverify.checks.claims import registry as claims_mod
 from iclverify.cli import main
 from iclverify.derivations import registry as deriv_mod
 from iclverify.figures import registry as fig_mod
@@ -124,7 +124,7 @@ def _png_bytes(w: int = 2, h: int = 2) -> bytes:
 def ledger(monkeypatch, tmp_path):
     """An isolated registry plus a fake figure renderer; returns helpers for the test."""
     monkeypatch.setattr(claims_mod, "_REGISTRY", {})
-    monkeypatch.setattr(claims_mod, "discover", lambda lenient=False: None)
+    monkeypatch.setattr(claims_mod, "discover", lambda strict=False: None)
     monkeypatch.setattr(deriv_mod, "_REGISTRY", {})
     monkeypatch.setattr(deriv_mod, "_discover", lambda: None)
     monkeypatch.setattr(fig_mod, "_REGISTRY", {})
@@ -510,26 +510,26 @@ def test_missing_renderer_is_noted(ledger, monkeypatch):
 
 def test_broken_claims_module_turns_run_red_but_others_still_run(ledger, monkeypatch, tmp_path):
     """A claims module that cannot be imported is reported with its traceback; the rest of the ledger runs."""
-    import iclverify.checks as checks_pkg
+    import iclverify.checks.claims as claims_pkg
 
     pkg_dir = tmp_path / "pkg"
     pkg_dir.mkdir()
     (pkg_dir / "claims_toy_fine.py").write_text(TOY_HEADER + textwrap.dedent(SNIPPETS["symbolic"]))
     (pkg_dir / "claims_toy_broken.py").write_text("import numpy as np\nraise ImportError('no such simulator')\n")
-    monkeypatch.setattr(checks_pkg, "__path__", [str(pkg_dir)])
+    monkeypatch.setattr(claims_pkg, "__path__", [str(pkg_dir)])
     monkeypatch.setattr(claims_mod, "discover", _REAL_DISCOVER)
     monkeypatch.setattr(claims_mod, "_DISCOVERY_ERRORS", {})
-    for name in ("iclverify.checks.claims_toy_fine", "iclverify.checks.claims_toy_broken"):
+    for name in ("iclverify.checks.claims.claims_toy_fine", "iclverify.checks.claims.claims_toy_broken"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     try:
         rc, data, out = ledger.run("--no-figures")
     finally:
-        for name in ("iclverify.checks.claims_toy_fine", "iclverify.checks.claims_toy_broken"):
+        for name in ("iclverify.checks.claims.claims_toy_fine", "iclverify.checks.claims.claims_toy_broken"):
             sys.modules.pop(name, None)
     assert rc == 1 and _verdicts(data) == {"toy2.square-expansion": "PROVED"}
     assert data["summary"]["failures"] == [
-        "claims module iclverify.checks.claims_toy_broken could not be imported: ImportError: no such simulator"]
+        "claims module iclverify.checks.claims.claims_toy_broken could not be imported: ImportError: no such simulator"]
     assert "no such simulator" in open(os.path.join(out, "index.html")).read()
-    # the strict default of discover() still raises, for callers that want that
+    # strict discovery raises, for callers that want that (one policy for all four registries)
     with pytest.raises(ImportError, match="no such simulator"):
-        claims_mod.discover()
+        claims_mod.discover(strict=True)

@@ -116,7 +116,7 @@ def test_jsonable_never_leaves_unwritable_values():
 
 
 def test_load_claims_reloads_a_file_and_reports_its_ids(tmp_path, monkeypatch):
-    from iclverify.checks import claims as claims_mod
+    from iclverify.checks.claims import registry as claims_mod
 
     monkeypatch.setattr(claims_mod, "_REGISTRY", {})
     src = '''

@@ -67,7 +67,7 @@ BAD_INPUT = [
     (("theory", "lu2024.icl_error", "--alpha", "1", "--kappa", "1", "--tau", "2", "--rho", "0", "--dps", "5"),
      ("dps",)),
     (("theory", "lu2024.icl_error", "--alpha", "-1", "--kappa", "1", "--tau", "2", "--rho", "0"), ("alpha",)),
-    (("theory", "li2024.optimal_risk", "--d", "1000000000", "--n", "20"), ("d", "memory")),
+    (("theory", "li2024_finegrained.optimal_risk", "--d", "1000000000", "--n", "20"), ("d", "memory")),
     (("simulate", "lu2024", "--d", "100000"), ("memory",)),
     (("simulate", "lu2024", "--tau", "1e300"), ("tau", "memory")),
     (("simulate", "lu2024", "--rho", "1e300"), ("rho",)),

@@ -113,7 +113,6 @@ def population_loss(W: Any, n: int, noise_var: float = 0.0, sigma_x: Any = None,
 
 
 @expose("li2024_finegrained.optimal_preconditioner", parsers={**COV_PARSERS, "normalized": bool_arg})
-@expose("li2024.optimal_preconditioner", parsers={**COV_PARSERS, "normalized": bool_arg})
 @validated(SPACE)
 def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                            sigma_beta: Any = None, normalized: bool = False) -> np.ndarray:
@@ -136,7 +135,6 @@ def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 
 
 
 @expose("li2024_finegrained.optimal_risk", parsers=COV_PARSERS)
-@expose("li2024.optimal_risk", parsers=COV_PARSERS)
 @validated(SPACE)
 def optimal_risk(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                  sigma_beta: Any = None, dps: int | None = None) -> float:
@@ -234,7 +232,6 @@ def optimal_risk_exact(d: int, n: int, noise_var: Any = 0, sigma_x: Any = None, 
 
 
 @expose("li2024_finegrained.isotropic_optimal_risk")
-@expose("li2024.isotropic_optimal_risk")
 @validated(SPACE)
 def isotropic_optimal_risk(d: int, n: int, noise_var: float = 0.0, dps: int | None = None):
     """Σ_x = Σ_β = I: L* = d + σ² − nd/(n+d+1+σ²); σ = 0 gives d(d+1)/(n+d+1) (Fig. 2a/b, note §3.1).
@@ -252,7 +249,6 @@ def isotropic_optimal_risk(d: int, n: int, noise_var: float = 0.0, dps: int | No
 
 
 @expose("li2024_finegrained.equicorrelated_optimal_risk")
-@expose("li2024.equicorrelated_optimal_risk")
 @validated(SPACE)
 def equicorrelated_optimal_risk(d: int, n: int, gamma: float, noise_var: float = 0.0, dps: int | None = None):
     """Σ_β = γ11ᵀ + (1−γ)I, Σ_x = I (Fig. 2c, note §3.1).

@@ -146,7 +146,6 @@ _VARIANT_PARSER = {"variant": str}
 
 
 @expose("li2024_finegrained.rag_optimal_risk", parsers=_VARIANT_PARSER)
-@expose("li2024.rag_optimal_risk", parsers=_VARIANT_PARSER)
 @validated(SPACE)
 def rag_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, variant: str = "unit",
                      anchor_coef: float | None = None, fresh_coef: float | None = None, dps: int | None = None):
@@ -178,7 +177,6 @@ def rag_optimal_scale(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0,
 
 
 @expose("li2024_finegrained.alignment_optimal_risk", parsers={**_VARIANT_PARSER, "normalized": bool_arg})
-@expose("li2024.alignment_optimal_risk", parsers={**_VARIANT_PARSER, "normalized": bool_arg})
 @validated(SPACE)
 def alignment_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, variant: str = "unit",
                            anchor_coef: float | None = None, fresh_coef: float | None = None,
@@ -213,7 +211,6 @@ def alignment_optimal_scale(d: int, n: int, corr: float = 0.0, noise_var: float 
 
 
 @expose("li2024_finegrained.rag_effective_sample_size")
-@expose("li2024.rag_effective_sample_size")
 @validated(SPACE)
 def rag_effective_sample_size(d: int, n: int, corr: float) -> float:
     """n_eff ≈ n (1 + α² d) for RAG (note §4.1, small-α approximation, claim 10).
@@ -225,7 +222,6 @@ def rag_effective_sample_size(d: int, n: int, corr: float) -> float:
 
 
 @expose("li2024_finegrained.rag_approx_risk")
-@expose("li2024.rag_approx_risk")
 @validated(SPACE)
 def rag_approx_risk(d: int, n: int, corr: float) -> float:
     """Leading-order RAG risk d²/(κn + d), κ = 1 + α²d, noiseless (note §4.1, claim 10).

@@ -63,7 +63,6 @@ def _check_r(r, d):
 
 
 @expose("li2024_finegrained.lowrank_optimal_risk", parsers=COV_PARSERS)
-@expose("li2024.lowrank_optimal_risk", parsers=COV_PARSERS)
 @validated(SPACE)
 def lowrank_optimal_risk(r: int, d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                          sigma_beta: Any = None) -> float:
@@ -96,7 +95,6 @@ def spectral_preconditioner(keep: Sequence[int], d: int | None = None, n: int = 
 
 
 @expose("li2024_finegrained.lowrank_optimal_preconditioner", parsers=COV_PARSERS)
-@expose("li2024.lowrank_optimal_preconditioner", parsers=COV_PARSERS)
 @validated(SPACE)
 def lowrank_optimal_preconditioner(r: int, d: int | None = None, n: int = 1, noise_var: float = 0.0,
                                    sigma_x: Any = None, sigma_beta: Any = None) -> np.ndarray:
@@ -157,8 +155,6 @@ def lora_singular_values(d: int | None = None, n: int = 1, noise_var: float = 0.
 
 @expose("li2024_finegrained.lora_risk", parsers={**COV_PARSERS, "sigma_beta_new": COV_PARSERS["sigma_x"],
                                                   "sigma_beta_old": COV_PARSERS["sigma_x"]})
-@expose("li2024.lora_risk", parsers={**COV_PARSERS, "sigma_beta_new": COV_PARSERS["sigma_x"],
-                                      "sigma_beta_old": COV_PARSERS["sigma_x"]})
 @validated(SPACE)
 def lora_risk(r: int, d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_beta_new: Any = None,
               sigma_beta_old: Any = None, W_old: Any = None, sigma_x: Any = None,

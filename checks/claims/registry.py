@@ -13,9 +13,7 @@ public module there is imported by :func:`discover`.  External code registers cl
 from __future__ import annotations
 
 import enum
-import importlib
 import math
-import pkgutil
 import re
 import time
 import traceback
@@ -23,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from iclverify.checks.simulation.run_config import RunConfig
+from iclverify.discovery import discover_modules
 from iclverify.checks.statistics.counterfactual import Counterfactual, counterfactual
 
 __all__ = [
@@ -307,32 +306,18 @@ def claim(**fields: Any) -> Callable[[Callable[[RunConfig], Evidence]], Callable
 _DISCOVERY_ERRORS: dict[str, str] = {}
 
 
-def discover(*, lenient: bool = False) -> None:
+def discover(*, strict: bool = False) -> None:
     """Import every public module of the paper subpackages of :mod:`iclverify.checks.claims`.
 
-    Parameters
-    ----------
-    lenient : bool
-        Record a module that fails to import (see :func:`discovery_errors`) and go on
-        with the others, instead of raising.  The report uses this so that one broken
-        module turns the run red with its traceback rather than hiding every other claim.
+    One policy for every registry (:func:`iclverify.discovery.discover_modules`): a module that fails to import is
+    recorded (see :func:`discovery_errors`) and the others still load, so the report turns red with its traceback
+    instead of hiding every other claim; ``strict=True`` raises instead.
     """
-    import iclverify.checks.claims as pkg
-
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        if not info.ispkg and info.name.count(".") == 4 and not info.name.rsplit(".", 1)[-1].startswith("_"):
-            if not lenient:
-                importlib.import_module(info.name)
-                continue
-            try:
-                importlib.import_module(info.name)
-                _DISCOVERY_ERRORS.pop(info.name, None)
-            except Exception:
-                _DISCOVERY_ERRORS[info.name] = traceback.format_exc(limit=6)
+    discover_modules("iclverify.checks.claims", _DISCOVERY_ERRORS, strict=strict, skip=("registry",))
 
 
 def discovery_errors() -> dict[str, str]:
-    """Module name -> traceback of the claims modules a lenient :func:`discover` could not import."""
+    """Module name -> traceback of the claims modules :func:`discover` could not import."""
     return dict(_DISCOVERY_ERRORS)
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from iclverify.checks import claims as _claims
+from iclverify.checks.claims import registry as _claims
 from iclverify.checks.claims import CheckKind, Claim, Evidence, RunConfig, register_claim
 from iclverify.checks.statistics.compare import FiniteDAllowance
 from iclverify.checks.statistics.perturb import Control, function_controls, sympy_controls

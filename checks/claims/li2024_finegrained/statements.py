@@ -94,7 +94,7 @@ def _optimum_claim(cid, config, model, W, L, value_controls, W_controls, *, d, f
        controls=("(n+1) replaced by n in L*: L = M₀ − Σ nλ²/(nλ+M₀) = 10/3 (risk comparison)",
                  "(n+1) replaced by n in W* = I/30 (first-order test)"),
        assumptions="Gaussian features, β ~ N(0, I) independent; unnormalised ŷ = xᵀWXᵀy; risk includes σ².",
-       note_section="§3.1, §9 claim 1", figure="li2024-fig2a", resolution_required=MC_RESOLUTION)
+       note_section="§3.1, §9 claim 1", figure="li2024_finegrained-fig2a", resolution_required=MC_RESOLUTION)
 def iid_isotropic_optimum(config: RunConfig) -> Evidence:
     d, n = 10, 20
     exact = th.optimal_risk_exact(d, n)
@@ -116,7 +116,7 @@ def iid_isotropic_optimum(config: RunConfig) -> Evidence:
        formula="L* = d + σ² − nd/(n+d+1+σ²)", check=CheckKind.MONTE_CARLO,
        controls=("(n+1) replaced by n in L* (risk comparison)",
                  "noise left out of W* (the noiseless I/31, first-order test)"),
-       assumptions="Gaussian features and noise.", note_section="§3.1, §9 claim 2", figure="li2024-fig2b",
+       assumptions="Gaussian features and noise.", note_section="§3.1, §9 claim 2", figure="li2024_finegrained-fig2b",
        resolution_required=MC_RESOLUTION)
 def noisy_isotropic_optimum(config: RunConfig) -> Evidence:
     d, n, s2 = 10, 20, 1.0
@@ -138,7 +138,7 @@ def noisy_isotropic_optimum(config: RunConfig) -> Evidence:
        controls=("(n+1) replaced by n in L* (risk comparison)",
                  "Σ_β treated as I in W* (isotropic I/31, first-order test)",
                  "(n+1) replaced by n in W* (first-order test)"),
-       assumptions="Gaussian features.", note_section="§3.1, §9 claim 3", figure="li2024-fig2c",
+       assumptions="Gaussian features.", note_section="§3.1, §9 claim 3", figure="li2024_finegrained-fig2c",
        resolution_required=MC_RESOLUTION)
 def equicorrelated_optimum(config: RunConfig) -> Evidence:
     d, n, g = 10, 20, 0.5
@@ -210,7 +210,7 @@ def general_covariance_optimum(config: RunConfig) -> Evidence:
        controls=("the Wishart +1 dropped: (d+1+σ²) replaced by (d+σ²) in L*(ω) (risk comparison)",
                  "the Wishart +1 dropped in W(ω) (first-order test)"),
        assumptions="Σ_x = Σ_β = I, homoscedastic noise; d = 5, n = 10, σ² = 0.5.",
-       note_section="§2.4, §5.1, §9 claim 6", figure="li2024-fig2a", resolution_required=MC_RESOLUTION)
+       note_section="§2.4, §5.1, §9 claim 6", figure="li2024_finegrained-fig2a", resolution_required=MC_RESOLUTION)
 def wpgd_exchangeable_uniform(config: RunConfig) -> Evidence:
     cid = P + "wpgd-exchangeable-uniform"
     d, n, s2 = 5, 10, 0.5
@@ -385,7 +385,7 @@ def _isotropic_optimum_checks(cid_label, model, L, cstar, controls, W_controls, 
                  "pair count n(n−1) replaced by n² in C: its L* (risk comparison) and c* (first-order test)",
                  "(each run at the α where it lies 3-10 % from the statement, see CONTROL_BAND)"),
        assumptions="Reconstructed model; β ~ N(0, I) independent of the features.", note_section="§4.1, §9 claim 9",
-       figure="li2024-fig3a", resolution_required=MC_RESOLUTION)
+       figure="li2024_finegrained-fig3a", resolution_required=MC_RESOLUTION)
 def rag_exact_risk(config: RunConfig) -> Evidence:
     cid = P + "rag-exact-risk"
     d, n = 10, 20
@@ -423,7 +423,7 @@ def rag_exact_risk(config: RunConfig) -> Evidence:
        controls=("no boost (κ = 1) rejected at the same 2 % tolerance",
                  "quadratic boost κ² (alignment's) rejected at the same tolerance"),
        assumptions="Noiseless; tolerance 2 % stated in advance (the note reports 1.4 %).",
-       note_section="§4.1, §9 claim 10", figure="li2024-fig3a")
+       note_section="§4.1, §9 claim 10", figure="li2024_finegrained-fig3a")
 def rag_effective_sample_size(config: RunConfig) -> Evidence:
     d, n, a, tol = 50, 50, 0.1, 0.02
     exact = al.rag_optimal_risk(d, n, a)
@@ -453,7 +453,7 @@ def rag_effective_sample_size(config: RunConfig) -> Evidence:
                  "pair count n(n−1) replaced by n² in C: its L* and c*",
                  "(each run at the α where it lies 3-10 % from the statement, see CONTROL_BAND)"),
        assumptions="Reconstructed model (lowest confidence in the note).", note_section="§4.2, §9 claim 11",
-       figure="li2024-fig3b", resolution_required=MC_RESOLUTION)
+       figure="li2024_finegrained-fig3b", resolution_required=MC_RESOLUTION)
 def alignment_exact_risk(config: RunConfig) -> Evidence:
     cid = P + "alignment-exact-risk"
     d, n = 10, 20
@@ -502,7 +502,7 @@ def _bfgs_digits(values_formula, values_bfgs):
        formula="L*_r = M₀ − Σ_{i≤r} nλ_i²/((n+1)λ_i + M₀)", check=CheckKind.HIGH_PRECISION,
        controls=("bottom-r instead of top-r directions", "M₀ computed from the kept eigenvalues only"),
        assumptions="Σ_x = I; BFGS with restarts on the exact population loss.", note_section="§6.1, §9 claim 12",
-       figure="li2024-fig3c")
+       figure="li2024_finegrained-fig3c")
 def lowrank_optimum(config: RunConfig) -> Evidence:
     cid = P + "lowrank-optimum"
     d, n = 10, 20
@@ -546,7 +546,7 @@ def lowrank_optimum(config: RunConfig) -> Evidence:
        controls=("rank spent on the largest-old-variance directions (0, 1) instead", "Eckart-Young without the "
                  "K-weighting (plain SVD of W_new − W_old)"),
        assumptions="Σ_x = I, commuting covariances; W_old = W*(Σ_old).", note_section="§6.2, §9 claim 13",
-       figure="li2024-fig3d")
+       figure="li2024_finegrained-fig3d")
 def lora_commuting(config: RunConfig) -> Evidence:
     cid = P + "lora-commuting"
     d, n = 10, 20

@@ -139,7 +139,7 @@ def _finish(passed, reasons, seeds, ctl, meas, c, d, rows):
                  "band",),
        assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 % of ‖W*‖, flatness: weights within 10 % of their mean; "
                    "all parameters initialised at random.",
-       note_section="§2.4, §3.1, §9 claims 1 and 6", figure="li2024-fig2a",
+       note_section="§2.4, §3.1, §9 claims 1 and 6", figure="li2024_finegrained-fig2a",
        finding="Random initialisation is not always safe at very small d: with d = 2, n = 4 (1.5k Adam steps) 3 of "
                "8 random starts of the full linear attention ended > 5 % above L*, in the rank-one b v_xᵀ local "
                "minimum (v_y ≈ 0); 0 of 8 with the value read-out started at the label channel. At d = 3 (n = 6) "
@@ -185,7 +185,7 @@ def _trained_iid(config: RunConfig) -> Evidence:
        formula="W* = Σ_β[(n+1)Σ_β + M₀I]⁻¹", check=CheckKind.TRAINED, resolution_required=TRAINED_RESOLUTION,
        controls=("isotropic formula for L* (Σ_β treated as I)", "(n+1) replaced by n in W*",
                  "isotropic W* = I/(n+d+1) (each where it lies in the control band)"),
-       assumptions="Gap 2 %, W tolerance 6 %.", note_section="§3.1, §9 claim 3", figure="li2024-fig2c")
+       assumptions="Gap 2 %, W tolerance 6 %.", note_section="§3.1, §9 claim 3", figure="li2024_finegrained-fig2c")
 def _trained_equi(config: RunConfig) -> Evidence:
     cid = P + "trained-att-equicorrelated"
     d, n, spec = 4, 8, "equicorrelated:0.5"
@@ -216,7 +216,7 @@ def _trained_equi(config: RunConfig) -> Evidence:
        controls=("the IID optimum (α = 0) as the claimed risk", "the IID preconditioner I/(n+d+1+σ²)",
                  "the b = 1 variant's c* for √(1−α²) data (each where it lies in the control band)"),
        assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 %.", note_section="§2.4, §4, §9 claim 5",
-       figure="li2024-fig3a")
+       figure="li2024_finegrained-fig3a")
 def _trained_corr(config: RunConfig) -> Evidence:
     cid = P + "trained-att-correlated-designs"
     d, n, a, s2 = 5, 10, 0.4, 0.1
@@ -296,7 +296,7 @@ def _trained_drift(config: RunConfig) -> Evidence:
        controls=("full-rank L* claimed for the rank-r model", "L*_{r+1} claimed", "(n+1) replaced by n in W*_r",
                  "bottom-r directions as the learned W (each where it lies in the control band)"),
        assumptions="Σ_x = I; gap 2 %, W tolerance 6 %; value read-out initialised at the label channel "
-                   "(v = [0; 1], W_q, W_k random).", note_section="§6.1, §9 claim 12", figure="li2024-fig3c",
+                   "(v = [0; 1], W_q, W_k random).", note_section="§6.1, §9 claim 12", figure="li2024_finegrained-fig3c",
        finding="From a fully random initialisation the rank-2 model (d = 4, n = 8) ended in the rank-one "
                "local minimum W_eff = b v_xᵀ (v_y ≈ 0, risk ≈ L*_1) for 4 of 6 seeds, at 1.5k and at 5k Adam "
                "steps: the b v_xᵀ route to a preconditioner is rank one by construction and switching to v_yA "
@@ -340,7 +340,7 @@ def _trained_lowrank(config: RunConfig) -> Evidence:
                  "rank spent on the largest-old-variance direction (coordinate 0) (each where it lies in the "
                  "control band)"),
        assumptions="Σ_x = I; the pretrained model is set to W*(Σ_old) exactly (not trained); gap 2 %, "
-                   "W tolerance 6 %.", note_section="§6.2, §9 claim 13", figure="li2024-fig3d")
+                   "W tolerance 6 %.", note_section="§6.2, §9 claim 13", figure="li2024_finegrained-fig3d")
 def _trained_lora(config: RunConfig) -> Evidence:
     cid = P + "trained-lora"
     d, n = 4, 8

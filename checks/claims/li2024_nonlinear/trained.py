@@ -693,7 +693,7 @@ def c4_iterations(config: RunConfig) -> Evidence:
                                        f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_FULL} (full) training seeds: "
                                        + SEED_RULE),
     note_section="§3.3, §6 C5", resolution_required=THRESHOLD_RESOLUTION,
-    figure="li2024nl-attention",
+    figure="li2024_nonlinear-attention",
 )
 def c5_attention(config: RunConfig) -> Evidence:
     """C5 [SLIDES]: one-sided t lower bound on mean A_same after training > 0.8."""
@@ -1028,7 +1028,7 @@ def c7_mlp(config: RunConfig) -> Evidence:
                                        f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) training "
                                        "seeds: " + SEED_RULE),
     note_section="§4, §6 C8", resolution_required=THRESHOLD_RESOLUTION,
-    figure="li2024nl-pruning",
+    figure="li2024_nonlinear-pruning",
     finding="Ranked by rows of W_O W_V (Theorem 3's magnitude) instead of W_O, the norms split at a gap (~42 % "
             "small) and small-first pruning is lossless up to that fraction (measurements.hinge_by_WOWV_ranking).",
 )
@@ -1276,7 +1276,7 @@ def _decreasing(errs: list, scores=None, *, role: str = "claim", label: str = ""
                                  f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) training seeds of the "
                                  "all-task model: " + SEED_RULE),
     note_section="§1.5, §3.2, §6 C10", resolution_required=THRESHOLD_RESOLUTION,
-    figure="li2024nl-ood-s1",
+    figure="li2024_nonlinear-ood-s1",
     finding="The trend depends on how the out-of-domain patterns are built. When they are unit-norm combinations "
             "of the in-domain patterns (the research note's construction (ii)) and the model is trained on the "
             "cyclic subset of tasks, the out-of-domain error INCREASES with the coefficient sum S1; trained on all "

@@ -377,7 +377,7 @@ def _causal_forms(config: RunConfig) -> Evidence:
     assumptions="D = 16, dv = 8, chunk 64; verdict from the deterministic FLOP count (slope over the last doubling "
                 "within 0.05 of the claimed law's local slope, 1 or 2); timings on a shared 2-core machine are informative only "
                 "(note's tolerance: masked in [1.6, 2.4], linear in [0.7, 1.3])",
-    note_section="§3(b)", figure="liuzhou2026-causal-cost",
+    note_section="§3(b)", figure="liu_zhou_2026-causal-cost",
 )
 def _causal_cost(config: RunConfig) -> Evidence:
     Ls = [256, 512, 1024, 2048] if config.quick else [512, 1024, 2048, 4096]
@@ -624,7 +624,7 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
                 "lognormal tails make a mean-based calibrated test unreliable at 2000 trials); 2000 trials per m "
                 "(quick), 6000 (full); per-m comparison (Hall's skewness-corrected t where the squared errors are skewed) and a log-log slope "
                 "with delta-method SE (no inflation; a misfitting power law makes the claim INCONCLUSIVE)",
-    note_section="§3(c)", figure="liuzhou2026-performer", resolution_required=VALUE_RESOLUTION,
+    note_section="§3(c)", figure="liu_zhou_2026-performer", resolution_required=VALUE_RESOLUTION,
 )
 def _performer(config: RunConfig) -> Evidence:
     return _rf_claim(config, "positive")
@@ -661,7 +661,7 @@ def _trig(config: RunConfig) -> Evidence:
     assumptions="normalised RFF (D = 256, kappa = 1), y = 1 + tanh(a.x), x ~ U[-1,1]^d on a 4096-point pool (so the "
                 "exact value is a finite sum); d in {2, 16, 128}; 200 (quick) / 600 (full) repeats per (d, m); "
                 "slopes by WLS with delta-method SE, tested against -1 with the suite's t critical value",
-    note_section="§3(d1), §2.2 (F2)", figure="liuzhou2026-kme-rate",
+    note_section="§3(d1), §2.2 (F2)", figure="liu_zhou_2026-kme-rate",
 )
 def _kme_rate(config: RunConfig) -> Evidence:
     ms = [16, 32, 64, 128, 256, 512] if config.quick else [16, 32, 64, 128, 256, 512, 1024]
@@ -734,7 +734,7 @@ def _two_stage_problem(config: RunConfig) -> rates.TwoStageProblem:
     assumptions="mu_theta = N(theta, 0.25 I_5), theta ~ U[-1,1]^5, RFF D = 40, sigma = 0.1, lambda = 1e-8 N; the "
                 "excess risk of each fit is exact (closed-form C); the slope is fitted to risk * (N - D - 1)/N "
                 "(finite-N factor of the Gaussian-design formula) with delta-method SE; 80 (quick) / 400 (full) fits per N",
-    note_section="§3(d2), §2.4", figure="liuzhou2026-two-stage", resolution_required=VALUE_RESOLUTION,
+    note_section="§3(d2), §2.4", figure="liu_zhou_2026-two-stage", resolution_required=VALUE_RESOLUTION,
 )
 def _first_stage(config: RunConfig) -> Evidence:
     P = _two_stage_problem(config)
@@ -922,7 +922,7 @@ def _trained_d_independence(config: RunConfig) -> Evidence:
                 "'secant slope of the mean risk between the smallest and largest N significantly above -1/2' (no "
                 "power-law model: a saturating curve is not one) and 'floor above the m = infinity risk at the "
                 "largest N'",
-    note_section="§3(d2), §2.4", figure="liuzhou2026-two-stage", resolution_required=THRESHOLD_RESOLUTION,
+    note_section="§3(d2), §2.4", figure="liu_zhou_2026-two-stage", resolution_required=THRESHOLD_RESOLUTION,
 )
 def _plateau(config: RunConfig) -> Evidence:
     P = _two_stage_problem(config)

@@ -63,13 +63,13 @@ def _style_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _select(ids: list[str]) -> list[str]:
-    from iclverify.figures.registry import all_figures
+    from iclverify.figures.registry import all_figures, canonical_figure_id
 
     known = [s.id for s in all_figures()]
     if "all" in ids:
         return known
     chosen: list[str] = []
-    for i in ids:
+    for i in map(canonical_figure_id, ids):
         if i in known:
             matches = [i]
         else:

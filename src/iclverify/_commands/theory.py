@@ -170,9 +170,11 @@ def _jsonable(v: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from iclverify.theory._expose import exposed
+    from iclverify.theory._expose import canonical_name, exposed
 
     registry = exposed()
+    if args.name not in (None, "list"):
+        args.name = canonical_name(args.name)
     if args.name in (None, "list"):
         if args.help_ and args.name is None:
             from iclverify._commands._parser import Parser

@@ -157,7 +157,7 @@ def import_time_bindings(package_prefixes: tuple[str, ...] = ("iclverify.checks"
     """
     from iclverify.checks.claims import discover
 
-    discover(lenient=True)
+    discover()
     funcs = {id(f.func): f.name for f in theory_forms()}
     out = []
     for n, m in sorted(sys.modules.items()):
