@@ -107,7 +107,7 @@ def test_jsonable_never_leaves_unwritable_values():
 
     import numpy as np
 
-    from iclverify.checks.claims import jsonable
+    from iclverify.serialization import json_ready as jsonable
 
     out = jsonable({"b": np.bool_(True), "f": np.float32(1.5), "p": pathlib.Path("a/b"), "s": {2, 1},
                      "n": float("nan"), "arr": np.arange(2)})

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 
 from iclverify.checks.simulation.run_config import RunConfig
 from iclverify.discovery import discover_modules
+from iclverify.serialization import json_ready
 from iclverify.checks.statistics.counterfactual import Counterfactual, counterfactual
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
     "registered_claim",
     "unregister_claim",
     "CLAIM_ID_PATTERN",
-    "jsonable",
 ]
 
 
@@ -179,7 +179,7 @@ class Evidence:
         out["verdict"] = self.verdict.value
         for c in out.get("controls", []):
             c.pop("counterfactual", None)  # a hook, not evidence
-        return jsonable(out)
+        return json_ready(out)
 
 
 @dataclass(frozen=True)
@@ -461,34 +461,6 @@ def comparison_rows(comparisons) -> list[dict]:
         label, cmp = item if isinstance(item, tuple) else ("", item)
         rows.append(cmp.row(label))
     return rows
-
-
-def jsonable(x: Any) -> Any:
-    """Convert numpy scalars/arrays and non-finite floats into JSON-safe values."""
-    import numpy as np
-
-    if isinstance(x, dict):
-        return {str(k): jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return jsonable(x.tolist())
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else str(v)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    if isinstance(x, enum.Enum):
-        return x.value
-    if x is None or isinstance(x, (str, bool, int)):
-        return x
-    if isinstance(x, (set, frozenset)):
-        return [jsonable(v) for v in sorted(x, key=str)]
-    # Anything else (paths, mpmath numbers, dataclasses...) is reported by its text, so a
-    # check's measurements can never make the report's JSON unwritable.
-    return str(x)
 
 
 def load_claims(spec: str) -> list[str]:

@@ -26,16 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
-
 from iclverify._version import __version__
+from iclverify.serialization import json_ready
 
 __all__ = ["ResultStore", "StoreError", "CorruptRecordError", "ReadOnlyStoreWarning", "default_store_path",
            "key_hash", "open_store", "payload_checksum"]
@@ -78,27 +76,9 @@ def default_store_path() -> Path:
     return Path(base) / "iclverify" / "results.sqlite"
 
 
-def _canon(x: Any) -> Any:
-    """JSON-ready, canonical form (numpy scalars/arrays → Python; tuples → lists)."""
-    if isinstance(x, dict):
-        return {str(k): _canon(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_canon(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _canon(x.tolist())
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else repr(v)  # 'inf', 'nan' as strings: JSON-safe and hashable
-    if isinstance(x, (np.bool_,)):
-        return bool(x)
-    return x
-
-
 def key_hash(key: dict, version: str = __version__) -> str:
     """SHA-256 of the canonical JSON of ``key`` plus the package version."""
-    text = json.dumps({"key": _canon(key), "version": version}, sort_keys=True, separators=(",", ":"))
+    text = json.dumps({"key": json_ready(key), "version": version}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -295,8 +275,8 @@ class ResultStore:
         if self.read_only:
             return
         h = key_hash(key)
-        k = json.dumps(_canon(key), sort_keys=True)
-        v = json.dumps(_canon(value), sort_keys=True)
+        k = json.dumps(json_ready(key), sort_keys=True)
+        v = json.dumps(json_ready(value), sort_keys=True)
         model = str(key.get("model", "")) if isinstance(key, dict) else ""
         self._retry(lambda con: con.execute(
             "INSERT OR IGNORE INTO results (hash, model, key, value, version, created, checksum) "
@@ -309,7 +289,7 @@ class ResultStore:
             return hit
         value = compute()
         self.put(key, value)
-        return _decode(json.loads(json.dumps(_canon(value))))
+        return _decode(json.loads(json.dumps(json_ready(value))))
 
     def __len__(self) -> int:
         return int(self._retry(lambda con: con.execute("SELECT COUNT(*) FROM results").fetchone()[0]))

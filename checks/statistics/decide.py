@@ -265,13 +265,17 @@ def skew_robust(samples) -> dict:
     return {"statistic": "hall"} if abs(skewness(x)) > SKEW_LIMIT and x.size >= HALL_MIN_N else {}
 
 
-def value_counterfactual(points, **compare_kw):
+def value_counterfactual(points, *, relative_allowance: float = 0.0, **compare_kw):
     """Counterfactual hook for a control that replaces theory values by wrong ones, judged by ``compare``.
 
     Parameters
     ----------
     points : list of (theory, control_value, samples)
         The claim's comparisons (the claim passes when every one passes) and the control's value at each.
+    relative_allowance : float
+        Where the statement carries a stated allowance proportional to the compared value (e.g. an
+        optimisation gap), ``allowance = relative_allowance * value`` for theory and control alike, as the claim
+        and its controls are judged.
     compare_kw
         The keyword arguments the claim passes to :func:`~iclverify.checks.statistics.compare.compare` (batch...).
 
@@ -284,17 +288,21 @@ def value_counterfactual(points, **compare_kw):
     kw = dict(compare_kw)
     kw["role"] = "diagnostic"
 
+    def cmp_at(value, x):
+        extra = {"allowance": relative_allowance * abs(value)} if relative_allowance else {}
+        return compare(value, x, **kw, **extra)
+
     def passes(data):
-        return all(compare(t, x, **kw).passed for (t, _, _), x in zip(points, data))
+        return all(cmp_at(t, x).passed for (t, _, _), x in zip(points, data))
 
     def rejected(data):
-        return any(not compare(c, x, **kw).passed for (_, c, _), x in zip(points, data))
+        return any(not cmp_at(c, x).passed for (_, c, _), x in zip(points, data))
 
     def jointly():
         out = []
         for t, c, x in points:
             x = np.asarray(x, float)
-            cmp = compare(t, x, **kw)
+            cmp = cmp_at(t, x)
             half = cmp.crit * cmp.se
             need = abs(t - c) / 2 * 1.5 + 1e-300
             k = max(1.0, need / max(half, 1e-300))

@@ -293,9 +293,9 @@ def run_details(r: ClaimResult) -> list[Field]:
 
 
 def _plain(x):
-    from iclverify.checks.claims import jsonable
+    from iclverify.serialization import json_ready
 
-    return jsonable(x)
+    return json_ready(x)
 
 
 #: Longest measurements text shown in HTML / Markdown; claims.json always has all of it.
