@@ -1,7 +1,7 @@
 """Benchmark: causal linear attention in three forms over the sequence length L (note §3(b)).
 
 Times the recurrent O(L), masked O(L^2) and chunked forms of
-:mod:`iclverify.checks.liu_zhou_2026_attention` (median of repeats) and prints the log-log
+:mod:`iclverify.checks.simulation.liu_zhou_2026_attention` (median of repeats) and prints the log-log
 slopes of time against L, next to the deterministic FLOP-count slopes.  Expected: masked
 ~2, recurrent and chunked ~1 (note's tolerance: masked in [1.6, 2.4], linear in
 [0.7, 1.3]).  Timings on a shared machine are noisy; the FLOP slopes are exact.
@@ -20,7 +20,7 @@ import numpy as np
 
 
 def main(argv: list[str] | None = None) -> int:
-    from iclverify.checks.claims_liu_zhou_2026 import causal_cost_measurements
+    from iclverify.checks.experiments.liu_zhou_2026_causal_cost import causal_cost_measurements
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--L", type=int, nargs="+", default=[512, 1024, 2048, 4096])

@@ -11,9 +11,9 @@ Usage::
     python benchmarks/bench_fig4.py --d 10 32 [64] [--jobs 2] [--reference-d 10] [--solver auto]
 
 Prints g_task = ICL - IDG per κ (mean and standard deviation over the 20 fits) beside the authors'
-saved g_task at d = 10 / 32 / 64 (``checks/data/lu2024_authors_fig4_gamma.csv``) with the
+saved g_task at d = 10 / 32 / 64 (``checks/reference/data/lu2024_authors_fig4_gamma.csv``) with the
 calibrated comparison of the two (z, resolution, agree: see
-:func:`iclverify.checks.lu2024_authors_data.gap_vs_authors`), the dMMSE gap,
+:func:`iclverify.checks.reference.lu2024_authors_data.gap_vs_authors`), the dMMSE gap,
 the wall time per d, and its ratio to the authors' published serial times (18 / 260 / 4393 s)
 and to their script measured on a 2-core machine (16.8 / 277 / ≈4500 s).  ``--reference-d``
 runs the same linear-attention sweep with the explicit-Z reference simulator (direct SVD fit)
@@ -30,10 +30,10 @@ import time
 
 import numpy as np
 
-from iclverify.checks.ledger import PER_TEST_ALPHA
-from iclverify.checks.lu2024_authors_data import authors_fig4_rows, gap_vs_authors
-from iclverify.checks.lu2024_dmmse import simulate_dmmse
-from iclverify.checks.lu2024_sim import simulate_lu2024
+from iclverify.checks.statistics.ledger import PER_TEST_ALPHA
+from iclverify.checks.reference.lu2024_authors_data import authors_fig4_rows, gap_vs_authors
+from iclverify.checks.simulation.lu2024_dmmse import simulate_dmmse
+from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
 KAPPAS = (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0, 4.0, 8.0, 16.0, 32.0)
 ALPHA = TAU = 10.0

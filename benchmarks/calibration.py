@@ -7,7 +7,7 @@ Three measurements, each over many independent seeds:
    seed=s)`` for ``s = 0..N-1``, simulating afresh (no stored simulations are reused).  A seed is a
    *family-wise false alarm* when any claim is REFUTED, NOT REPRODUCED or ERROR at that seed; the
    fraction of such seeds is compared with the run-wide budget
-   (:data:`iclverify.checks.ledger.FAMILY_WISE_BUDGET`) and with the family's Bonferroni share
+   (:data:`iclverify.checks.statistics.ledger.FAMILY_WISE_BUDGET`) and with the family's Bonferroni share
    (primary tests of the family x per-test alpha).  The per-test rate is counted too (primary tests
    that rejected, over all primary tests run).  Power:
 
@@ -29,7 +29,7 @@ Three measurements, each over many independent seeds:
    Edgeworth term is ``skewness * (2 z**2 + 1) / (6 sqrt(n))`` in units of the normal density).  The
    same exact-truth squared errors are decided, vectorised over many seeds, at nominal 1e-2 and
    1e-3 by: the raw t rule, t on batch means (40 batches), and Hall's skewness-corrected t
-   (:func:`iclverify.checks.compare.hall_t_limits`) on each; lower and upper rejections are counted
+   (:func:`iclverify.checks.statistics.compare.hall_t_limits`) on each; lower and upper rejections are counted
    apart.  At the per-test rate itself (2e-5) the samples are drawn with replacement from a large
    pool of simulated squared errors, whose own mean is then the exact truth (the calibration is
    exact for that empirical law, a real skewed law of skewness about 11).  Gaussian samples of a
@@ -57,9 +57,9 @@ import time
 
 import numpy as np
 
-from iclverify.checks import ledger
-from iclverify.checks.compare import compare, hall_t_limits
-from iclverify.checks.lu2024_sim import sampled_test_errors
+from iclverify.checks.statistics import ledger
+from iclverify.checks.statistics.compare import compare, hall_t_limits
+from iclverify.checks.simulation.lu2024_sim import sampled_test_errors
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error
 
 #: Statistical claims whose statements are exact for the simulated model (a REFUTED is a false alarm)
@@ -293,12 +293,12 @@ def decide_many(x: np.ndarray, mu: float, alphas, batches: int | None = TAIL_BAT
     """Decide ``mean == mu`` for every row of ``x`` (seeds x n) by each rule and rate.
 
     Returns ``{(rule, alpha): [lower rejections, upper rejections]}``; "lower" is ``T < lower limit``
-    (the sample mean far below ``mu``).  The rules are those of :func:`~iclverify.checks.compare.compare`
+    (the sample mean far below ``mu``).  The rules are those of :func:`~iclverify.checks.statistics.compare.compare`
     (``statistic="t"`` / ``"hall"``, with and without ``batch``), computed row-wise.
     """
     from scipy import stats
 
-    from iclverify.checks.compare import hall_t_limits, sample_skewness
+    from iclverify.checks.statistics.compare import hall_t_limits, sample_skewness
 
     seeds, n = x.shape
     variants = [("t", x)]
@@ -348,7 +348,7 @@ def pool_tail_calibration(seeds: int, n: int, pool_size: int, alphas=(1e-3, 1e-4
     t0 = time.perf_counter()
     pool = sampled_test_errors(gamma, rho, ell, pool_size, np.random.default_rng([base_seed, 0]), chunk=8192)
     mu = float(pool.mean())
-    from iclverify.checks.compare import sample_skewness
+    from iclverify.checks.statistics.compare import sample_skewness
 
     skew = float(sample_skewness(pool))
     rng = np.random.default_rng([base_seed, 1])

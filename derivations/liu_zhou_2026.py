@@ -2,7 +2,7 @@
 
 Every identity here is [MATH]: it holds whatever the paper's full text says.  Each public
 ``*_difference`` helper returns the sympy expression ``lhs - rhs`` for the identity (with
-an optional perturbation), so the claims in :mod:`iclverify.checks.claims_liu_zhou_2026`
+an optional perturbation), so the claims in :mod:`iclverify.checks.claims.liu_zhou_2026.statements`
 run the same algebra on the right formula (must reduce to 0) and on its negative control
 (must not).  The registered derivations build the two sides separately (``*_sides``, through
 :func:`iclverify.derivations.registry.build_side`) and reduce them with

@@ -31,7 +31,7 @@ The one assumption that sympy cannot prove -- that the structured features behav
 leading order, like Gaussian features with the population residual as independent noise
 (the deterministic equivalent) -- is the assumption of the package's ridge ICL error itself
 (step 3 shows that the two are the same machinery); it is tested by simulation in
-:mod:`iclverify.checks.claims_lu2024_ridge_idg`.
+:mod:`iclverify.checks.claims.lu2024.ridge_idg`.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ compares it with the expression encoded in :mod:`iclverify.theory`.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from iclverify.discovery import discover_modules
 
 __all__ = ["PROVED", "CHECKED", "FAILED", "SHARED", "DerivationResult", "Derivation", "Side", "derivation",
            "derivations", "registered_derivations", "run_derivation", "build_side", "shared_construction",
@@ -79,14 +79,14 @@ _THEORY = "iclverify.theory"
 
 
 #: Theory modules whose frames are plumbing, not formulas (argument validation).
-_PLUMBING = ("iclverify.theory._domains",)
+_PLUMBING = ("iclverify.theory.parameters",)
 
 
 def _transparent(frame) -> bool:
     """A decorator's ``wrapper`` or a validation frame: skipped, so the decorated function is what is recorded.
 
     Without this every validated public function (``icl_error``, ``icl_error_tau_inf``, ...) would be recorded as
-    the same ``_domains.wrapper``, and any two of them would look like one construction.
+    the same ``parameters.wrapper``, and any two of them would look like one construction.
     """
     mod = frame.f_globals.get("__name__", "")
     return mod in _PLUMBING or (mod.startswith(_THEORY) and frame.f_code.co_name == "wrapper")
@@ -282,13 +282,17 @@ def derivation(name: str, *, paper: str, statement: str) -> Callable:
     return deco
 
 
-def _discover() -> None:
-    import iclverify.derivations as pkg
+_DISCOVERY_ERRORS: dict[str, str] = {}
 
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        leaf = info.name.rsplit(".", 1)[-1]
-        if not leaf.startswith("_") and leaf != "registry":
-            importlib.import_module(info.name)
+
+def _discover() -> None:
+    discover_modules("iclverify.derivations", _DISCOVERY_ERRORS, skip=("registry",))
+
+
+def discovery_errors() -> dict[str, str]:
+    """Derivation modules that failed to import (module name -> traceback); empty when all loaded."""
+    _discover()
+    return dict(_DISCOVERY_ERRORS)
 
 
 def derivations(paper: str | None = None) -> list[Derivation]:

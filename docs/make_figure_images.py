@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     store = None
     if args.store:
-        from iclverify.checks.store import ResultStore
+        from iclverify.checks.simulation.store import ResultStore
 
         store = ResultStore(args.store)
     out = Path(args.out)

@@ -32,5 +32,5 @@ register_formula(
     limits=[("n", sp.oo, s2)],                                 # infinitely many examples: only noise is left
     properties=[lambda f, p: f(**{**p, "n": p["n"] + 1}) <= f(**p)],  # more examples never hurt
     statement="One optimally preconditioned GD step has risk d + s2 - n d / (n + d + 1 + s2).",
-    samples=(4000, 40000), figure_param="n",
+    samples=(10000, 100000), figure_param="n",
 )

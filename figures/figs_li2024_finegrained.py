@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from iclverify.checks.li2024_finegrained_sim import AlignmentModel, IIDModel, RAGModel, mc_risk
-from iclverify.checks.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train, test_risk
+from iclverify.checks.simulation.li2024_finegrained_sim import AlignmentModel, IIDModel, RAGModel, mc_risk
+from iclverify.checks.simulation.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train, test_risk
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 from iclverify.theory import li2024_finegrained as th
 from iclverify.theory import li2024_finegrained_alignment as al
@@ -97,21 +97,21 @@ def _fig2(config: FigureConfig, noise_vars, sigma_beta_fn, caption, label_fn, ti
                       caption=caption + f" d = {d}; risk includes σ².", info={"d": d, "quick": config.quick})
 
 
-@figure("li2024-fig2a", paper=PAPER, title="IID isotropic, noiseless: L* = d(d+1)/(n+d+1)")
+@figure("li2024_finegrained-fig2a", paper=PAPER, title="IID isotropic, noiseless: L* = d(d+1)/(n+d+1)")
 def fig2a(config: FigureConfig) -> FigureData:
     """Fig. 2a: Σ_x = Σ_β = I, σ = 0 (note §3.1)."""
     return _fig2(config, [0.0], lambda p: (p, None), "Σ_x = Σ_β = I, σ = 0", lambda p: r"$\sigma^2 = 0$",
                  title=r"$\Sigma_x = \Sigma_\beta = I,\ \sigma = 0$")
 
 
-@figure("li2024-fig2b", paper=PAPER, title="IID isotropic, noisy labels")
+@figure("li2024_finegrained-fig2b", paper=PAPER, title="IID isotropic, noisy labels")
 def fig2b(config: FigureConfig) -> FigureData:
     """Fig. 2b: σ² ∈ {0.5, 2} (the paper's σ values are unknown)."""
     return _fig2(config, [0.5, 2.0], lambda p: (p, None), "Σ_x = Σ_β = I, noisy labels",
                  lambda p: f"$\\sigma^2 = {p:g}$", title=r"$\Sigma_x = \Sigma_\beta = I$, noisy labels")
 
 
-@figure("li2024-fig2c", paper=PAPER, title="Equicorrelated task covariance γ11ᵀ + (1−γ)I")
+@figure("li2024_finegrained-fig2c", paper=PAPER, title="Equicorrelated task covariance γ11ᵀ + (1−γ)I")
 def fig2c(config: FigureConfig) -> FigureData:
     """Fig. 2c: Σ_β = γ11ᵀ + (1−γ)I, γ ∈ {0.3, 0.7}, σ = 0."""
     return _fig2(config, [0.3, 0.7], lambda g: (0.0, f"equicorrelated:{g}"), "Σ_β = γ11ᵀ + (1−γ)I, σ = 0",
@@ -123,7 +123,7 @@ def _alpha_grid(config):
     return np.linspace(0, 0.6, 4 if config.quick else 7)
 
 
-@figure("li2024-fig3a", paper=PAPER, title="RAG (reconstructed Eq. 9): risk vs α")
+@figure("li2024_finegrained-fig3a", paper=PAPER, title="RAG (reconstructed Eq. 9): risk vs α")
 def fig3a(config: FigureConfig) -> FigureData:
     """Fig. 3a: x_i = αx + √(1−α²)g_i (note §1.2, [RECONSTRUCTED]); exact risk, effective-sample-size approximation."""
     d = config.d or 5
@@ -152,7 +152,7 @@ def fig3a(config: FigureConfig) -> FigureData:
                       caption=f"Reconstructed RAG model, d = {d}, σ = 0.", info={"d": d, "quick": config.quick})
 
 
-@figure("li2024-fig3b", paper=PAPER, title="Task-feature alignment (reconstructed Eq. 11): L/E[y²] vs α")
+@figure("li2024_finegrained-fig3b", paper=PAPER, title="Task-feature alignment (reconstructed Eq. 11): L/E[y²] vs α")
 def fig3b(config: FigureConfig) -> FigureData:
     """Fig. 3b: x_i = αβ + √(1−α²)g_i (note §1.3, [RECONSTRUCTED]); risk normalised by E[y²]."""
     d = config.d or 5
@@ -181,7 +181,7 @@ def fig3b(config: FigureConfig) -> FigureData:
                       caption=f"Reconstructed alignment model, d = {d}, σ = 0.", info={"d": d, "quick": config.quick})
 
 
-@figure("li2024-fig3c", paper=PAPER, title="Low-rank attention: L*_r vs n for several r")
+@figure("li2024_finegrained-fig3c", paper=PAPER, title="Low-rank attention: L*_r vs n for several r")
 def fig3c(config: FigureConfig) -> FigureData:
     """Fig. 3c: rank-r attention (W_k, W_q ∈ ℝ^{(d+1)×r}), geometric task spectrum (ratio 0.5, trace d), σ = 0."""
     d = config.d or 5
@@ -212,7 +212,7 @@ def fig3c(config: FigureConfig) -> FigureData:
                       info={"d": d, "quick": config.quick})
 
 
-@figure("li2024-fig3d", paper=PAPER, title="LoRA adaptation: L_LoRA(r) vs adapter rank")
+@figure("li2024_finegrained-fig3d", paper=PAPER, title="LoRA adaptation: L_LoRA(r) vs adapter rank")
 def fig3d(config: FigureConfig) -> FigureData:
     """Fig. 3d: LoRA on a linear attention pretrained at W*(Σ_old), adapted to Σ_new (Σ_new = reversed Σ_old)."""
     d = config.d or 5

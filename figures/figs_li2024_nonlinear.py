@@ -1,15 +1,15 @@
 """Figure data for Li, Wang, Lu, Cui & Chen (2024) (note ``li2024_nonlinear.md`` §5).
 
 Builders compute data only; the shared renderer draws them.  They reuse the trained
-models of the claims (:func:`iclverify.checks.claims_li2024_nonlinear.shared_model`,
+models of the claims (:func:`iclverify.checks.claims.li2024_nonlinear.trained.shared_model`,
 cached per configuration and seed), so building figures after the report retrains
 nothing.
 
-- ``li2024nl-attention``: attention mass on same-pattern contexts during training
+- ``li2024_nonlinear-attention``: attention mass on same-pattern contexts during training
   (slides Fig. 9 analogue, in-domain training prompts) [SLIDES]/[CHECKED-scratch];
-- ``li2024nl-pruning``: hinge loss and error vs pruning rate for small-first, random and
+- ``li2024_nonlinear-pruning``: hinge loss and error vs pruning rate for small-first, random and
   large-first magnitude pruning, plus the sorted W_O row norms (Fig. 22 analogue);
-- ``li2024nl-ood-s1``: OOD error vs test context length for S₁ ∈ {0.5, …, 1.3},
+- ``li2024_nonlinear-ood-s1``: OOD error vs test context length for S₁ ∈ {0.5, …, 1.3},
   construction (i), all-task model (Fig. 18 analogue for the one-layer model,
   construction-dependent: note §6 C10).
 """
@@ -18,22 +18,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from iclverify.checks.claims import RunConfig
-from iclverify.checks.claims_li2024_nonlinear import (
-    pruning_curves, shared_model, test_rng, unseen_tasks,
-)
-from iclverify.checks.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
-from iclverify.checks.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
+from iclverify.checks.experiments.li2024_nonlinear import pruning_curves, shared_model, test_rng, unseen_tasks
+from iclverify.checks.simulation.run_config import RunConfig
+from iclverify.checks.simulation.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
+from iclverify.checks.simulation.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 
 PAPER = "li2024_nonlinear"
 
 
 def _rc(cfg: FigureConfig) -> RunConfig:
+    # the claims' model at the figure's seed and scale; the figure's store and workers do not change it
     return RunConfig(quick=cfg.quick, seed=cfg.seed)
 
 
-@figure("li2024nl-attention", paper=PAPER, title="Attention concentrates on same-pattern contexts during training")
+@figure("li2024_nonlinear-attention", paper=PAPER, title="Attention concentrates on same-pattern contexts during training")
 def fig_attention(cfg: FigureConfig) -> FigureData:
     """A_same and A_other vs SGD step on fixed training prompts, with the same-pattern fraction."""
     res = shared_model(_rc(cfg))
@@ -51,7 +50,7 @@ def fig_attention(cfg: FigureConfig) -> FigureData:
                       info={"train_seed": cfg.seed, "steps": res.steps_run})
 
 
-@figure("li2024nl-pruning", paper=PAPER, title="Pruning W_O neurons: small-first vs random vs large-first")
+@figure("li2024_nonlinear-pruning", paper=PAPER, title="Pruning W_O neurons: small-first vs random vs large-first")
 def fig_pruning(cfg: FigureConfig) -> FigureData:
     """Mean hinge loss and error on unseen tasks vs pruning rate, and the sorted neuron magnitudes."""
     rc = _rc(cfg)
@@ -91,7 +90,7 @@ def fig_pruning(cfg: FigureConfig) -> FigureData:
                                       "Omega(R).", info={"N": N, "train_seed": cfg.seed})
 
 
-@figure("li2024nl-ood-s1", paper=PAPER, title="Out-of-domain error vs context length for several S1 (construction i)")
+@figure("li2024_nonlinear-ood-s1", paper=PAPER, title="Out-of-domain error vs context length for several S1 (construction i)")
 def fig_ood_s1(cfg: FigureConfig) -> FigureData:
     """OOD classification error vs l_ts per S₁, construction (i), model trained on all 30 tasks."""
     rc = _rc(cfg)

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from iclverify.checks import liu_zhou_2026_rates as rates
+from iclverify.checks.experiments import liu_zhou_2026_rates as rates
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
@@ -32,7 +32,7 @@ def _points(label, x, samples, group, meta=None) -> Series:
                   group=group, meta=meta or [])
 
 
-@figure("liuzhou2026-kme-rate", paper=PAPER, title="Kernel-mean-embedding error vs context size m, several d",
+@figure("liu_zhou_2026-kme-rate", paper=PAPER, title="Kernel-mean-embedding error vs context size m, several d",
         description="E||Sigma_hat - Sigma||^2 against m for d in {2, 16, 128} with the exact (E||y phi||^2 - "
                     "||Sigma||^2)/m lines and the dimension-free bound B^2 kappa^2/m (note §3(d1)).")
 def kme_rate(config: FigureConfig) -> FigureData:
@@ -57,7 +57,7 @@ def kme_rate(config: FigureConfig) -> FigureData:
     return FigureData([panel], caption="Dimension-free second-stage concentration (note §2.2 F2, §3(d1)).", info=info)
 
 
-@figure("liuzhou2026-two-stage", paper=PAPER, title="Two-stage distribution regression: risk vs N and vs m",
+@figure("liu_zhou_2026-two-stage", paper=PAPER, title="Two-stage distribution regression: risk vs N and vs m",
         description="Excess risk of the ridge readout vs N (m = infinity and fixed m: plateau) and vs m (trained "
                     "and oracle), note §3(d2).")
 def two_stage(config: FigureConfig) -> FigureData:
@@ -100,7 +100,7 @@ def two_stage(config: FigureConfig) -> FigureData:
                       info=info)
 
 
-@figure("liuzhou2026-performer", paper=PAPER, title="Random-feature estimate of exp(x.y): MSE vs exact variance",
+@figure("liu_zhou_2026-performer", paper=PAPER, title="Random-feature estimate of exp(x.y): MSE vs exact variance",
         description="FAVOR+ and trigonometric features: Monte Carlo MSE against the exact variances (note §3(c)).")
 def performer(config: FigureConfig) -> FigureData:
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(106,)))
@@ -123,10 +123,10 @@ def performer(config: FigureConfig) -> FigureData:
                       info={"trials": trials})
 
 
-@figure("liuzhou2026-causal-cost", paper=PAPER, title="Causal linear attention: cost of the three forms vs L",
+@figure("liu_zhou_2026-causal-cost", paper=PAPER, title="Causal linear attention: cost of the three forms vs L",
         description="Wall time (median) and FLOP count of recurrent, masked and chunked causal linear attention.")
 def causal_cost(config: FigureConfig) -> FigureData:
-    from iclverify.checks.claims_liu_zhou_2026 import causal_cost_measurements
+    from iclverify.checks.experiments.liu_zhou_2026_causal_cost import causal_cost_measurements
 
     Ls = [256, 512, 1024, 2048] if config.quick else [512, 1024, 2048, 4096, 8192]
     t0 = time.perf_counter()

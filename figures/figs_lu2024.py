@@ -3,9 +3,9 @@
 Parameters follow note ``lu2024_asymptotic.md`` §4 ([CODE] the authors' ``figureN.md``
 files; the note's theory tables are [DERIVED]).  Theory curves come from
 :mod:`iclverify.theory.lu2024`; simulated points from
-:func:`iclverify.checks.lu2024_sim.simulate_lu2024` (finite-d ridge-trained Γ*, exact
+:func:`iclverify.checks.simulation.lu2024_sim.simulate_lu2024` (finite-d ridge-trained Γ*, exact
 finite-d test errors, balanced normalised tasks as the authors' simulator, §5.1) and the
-dMMSE baseline from :func:`iclverify.checks.lu2024_dmmse.simulate_dmmse`.
+dMMSE baseline from :func:`iclverify.checks.simulation.lu2024_dmmse.simulate_dmmse`.
 
 Quick mode (``FigureConfig.quick=True``) keeps every parameter of the paper and changes
 only the cost: d = 24 instead of 100, 8 repeats instead of 10 (Fig. 1, 2, 4), the dMMSE
@@ -102,7 +102,7 @@ def simulate_point(config: FigureConfig, family: int, i: int, *, alpha: float, k
     ``d`` overrides the figure's dimension and ``spawn_key`` the default ``(family, i)``
     (the extra dimensions of an extrapolation over d use both).
     """
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 
     d0, reps = _d_reps(config)
     d = int(d or d0)
@@ -162,7 +162,7 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
                        theory_at) -> Series | None:
     """The d -> infinity intercept of a weighted a + b/d (+ c/d²) fit per τ, with its 95 % CI.
 
-    Uses :func:`iclverify.checks.compare.compare_extrapolated` (model-selection rule and
+    Uses :func:`iclverify.checks.statistics.compare.compare_extrapolated` (model-selection rule and
     Welch-Satterthwaite t there) over :data:`FIG1_EXTRAP_DS`; one of them is the figure's
     own d (its points are reused), the others get the same repeats.  τ within 0.3 of the
     peak are skipped (:func:`eligible`: the finite-d peak at τ = 1 + 1/d moves across
@@ -170,7 +170,7 @@ def _fig1_extrapolated(config: FigureConfig, qty: str, alpha: float, kappa: floa
     rejects is drawn but flagged.  Role ``"diagnostic"``: the figure spends nothing of a
     claim's false-alarm budget.
     """
-    from iclverify.checks.compare import compare_extrapolated
+    from iclverify.checks.statistics.compare import compare_extrapolated
 
     d0, reps = _d_reps(config)
     ds = tuple(FIG1_EXTRAP_DS["quick" if config.quick else "full"])
@@ -451,7 +451,7 @@ def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: floa
     coarse minimum, then every α in the two intervals around that: 43 evaluations per curve
     instead of 500.  The rise after the minimum is measured on the points evaluated, which
     include the grid's last α.  For curves with one interior minimum (all of Fig. 3's) it
-    returns the brute-force answer; ``tests/test_figures_lu2024.py`` checks the two agree
+    returns the brute-force answer; ``tests/figures/test_figures_lu2024.py`` checks the two agree
     on the quick grid and on a sample of the full one.
     """
     th = _theory()
@@ -582,7 +582,7 @@ def fig3_ridge_idg(config: FigureConfig) -> FigureData:
 # --------------------------------------------------------------------------- Figure 4
 def simulate_dmmse_point(config: FigureConfig, i: int, *, alpha: float, kappa: float, rho: float) -> dict:
     """dMMSE ICL/IDG gap at one (α, κ) through the result store; returns mean, SE and the CSV record."""
-    from iclverify.checks.lu2024_dmmse import simulate_dmmse
+    from iclverify.checks.simulation.lu2024_dmmse import simulate_dmmse
 
     d = config.d or (QUICK_D if config.quick else FULL_D)
     n_draws = (DMMSE_QUICK if config.quick else DMMSE_FULL)["n_draws"]
@@ -594,7 +594,7 @@ def simulate_dmmse_point(config: FigureConfig, i: int, *, alpha: float, kappa: f
         r = simulate_dmmse(alpha, kappa, rho, d, n_draws=n_draws, seed=seed)
         return {k: r[k] for k in ("gap_mean", "gap_se", "icl_mean", "idg_mean", "icl_se", "idg_se", "k", "ell")}
 
-    from iclverify.checks.store import open_store
+    from iclverify.checks.simulation.store import open_store
 
     store = open_store(config.store)
     val = store.get_or_compute(key, compute) if store is not None else compute()
@@ -701,10 +701,10 @@ def calibrated_point_checks(fig_id: str, data: FigureData, *, theory=None) -> li
     ``theory(qty, alpha, kappa, tau, rho, lam) -> float`` defaults to the closed forms
     (evaluated at the simulation's effective τ = n/d²; ridgeless IDG); pass a perturbed one
     for a negative control.  Returns ``(meta, qty, Comparison)`` triples
-    (:func:`iclverify.checks.compare.compare`, finite-d allowance ``c · e / d`` of
+    (:func:`iclverify.checks.statistics.compare.compare`, finite-d allowance ``c · e / d`` of
     :data:`ALLOWANCE_C`, positive side only: the finite-d excess is positive, §5.3).
     """
-    from iclverify.checks.compare import compare
+    from iclverify.checks.statistics.compare import compare
 
     th = _theory()
 

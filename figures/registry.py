@@ -9,8 +9,6 @@ anywhere but its own module.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -18,7 +16,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from iclverify.checks.sweep import DEFAULT_SEED
+from iclverify.checks.simulation.run_config import DEFAULT_SEED
+from iclverify.discovery import discover_modules
 
 __all__ = [
     "FigureConfig",
@@ -60,14 +59,14 @@ class FigureConfig:
         data-level regression tests, :mod:`iclverify.figures.regression`).  A builder
         that ignores it still works; it is then just slower to regression-test.
     device : str
-        Array backend of the ridge fits (:func:`iclverify.checks.array_backend.get_backend`):
+        Array backend of the ridge fits (:func:`iclverify.checks.simulation.array_backend.get_backend`):
         ``"cpu"`` (numpy, default), ``"gpu"`` (PyTorch on CUDA) or ``"torch:cpu"`` (the same
         torch code on the CPU).  Random draws stay on numpy, so the figure data agree across
         devices to float64 rounding.
     scheduler : str, optional
         Address ``tcp://host:port`` of a running Dask scheduler; the repeats of each
         simulated point then run on that cluster (identical results, see
-        :func:`iclverify.checks.sweep.run_sweep`).
+        :func:`iclverify.checks.simulation.sweep.run_sweep`).
     style : str
         Layout of the drawn figure (:data:`iclverify.figures.style.STYLES`): ``"paper"``
         (default; panels a single column wide, 8 pt text) or ``"slides"`` (larger text
@@ -227,20 +226,15 @@ _IMPORT_ERRORS: dict[str, str] = {}
 
 
 def _discover() -> None:
-    import iclverify.figures as pkg
-
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        if info.name.rsplit(".", 1)[-1].startswith("figs_") and info.name not in _IMPORT_ERRORS:
-            try:
-                importlib.import_module(info.name)
-            except Exception as e:  # one broken figure module must not hide every other paper's figures
-                _IMPORT_ERRORS[info.name] = f"{type(e).__name__}: {e}"
-                warnings.warn(f"figure module {info.name} failed to import: {_IMPORT_ERRORS[info.name]}",
-                              RuntimeWarning, stacklevel=3)
+    known = set(_IMPORT_ERRORS)
+    discover_modules("iclverify.figures", _IMPORT_ERRORS, prefix="figs_")
+    for name in sorted(set(_IMPORT_ERRORS) - known):  # one warning per newly broken module
+        warnings.warn(f"figure module {name} failed to import: {_IMPORT_ERRORS[name].strip().splitlines()[-1]}",
+                      RuntimeWarning, stacklevel=3)
 
 
 def discovery_errors() -> dict[str, str]:
-    """Figure modules that failed to import (module name -> error); empty when all loaded."""
+    """Figure modules that failed to import (module name -> traceback); empty when all loaded."""
     _discover()
     return dict(_IMPORT_ERRORS)
 
@@ -251,8 +245,27 @@ def all_figures() -> list[FigureSpec]:
     return [s for _, s in sorted(_REGISTRY.items())]
 
 
+#: Figure-id prefixes used before one name per paper, and the paper key that replaced each.  Accepted with a
+#: FutureWarning (``li2024`` alone was ambiguous between two papers; it meant Li, Rawat and Oymak).
+DEPRECATED_FIGURE_PREFIXES = {"li2024nl": "li2024_nonlinear", "liuzhou2026": "liu_zhou_2026",
+                              "li2024": "li2024_finegrained"}
+
+
+def canonical_figure_id(fig_id: str) -> str:
+    """``fig_id`` with a deprecated paper prefix (``li2024nl-``, ``liuzhou2026-``, ``li2024-``) replaced, warning once
+    per call; other ids are returned unchanged."""
+    head, sep, rest = fig_id.partition("-")
+    new = DEPRECATED_FIGURE_PREFIXES.get(head)
+    if new is None:
+        return fig_id
+    warnings.warn(f"figure id {fig_id!r} uses the old paper prefix {head!r}; use {new + sep + rest!r}",
+                  FutureWarning, stacklevel=3)
+    return new + sep + rest
+
+
 def get_figure(fig_id: str) -> FigureSpec:
     _discover()
+    fig_id = canonical_figure_id(fig_id)
     try:
         return _REGISTRY[fig_id]
     except KeyError:

@@ -496,7 +496,7 @@ def resolve_store(store: Any) -> Any:
     """``None`` -> the default result store (if the store module is installed); ``False`` -> none."""
     if store is None:
         try:
-            from iclverify.checks.store import ResultStore
+            from iclverify.checks.simulation.store import ResultStore
         except ImportError:  # the Monte Carlo layer is not installed: simulate without a store
             return None
         return ResultStore()

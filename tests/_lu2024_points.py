@@ -7,7 +7,7 @@ import math
 import mpmath
 import sympy as sp
 
-from iclverify.checks.lu2024_note_values import decimals_of, matches_printed  # noqa: F401  (one definition)
+from iclverify.checks.reference.lu2024_note_values import decimals_of, matches_printed  # noqa: F401  (one definition)
 
 
 def rel_diff(a, b, scale=0) -> float:

@@ -7,11 +7,12 @@ written per formula.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
+
+from iclverify.discovery import discover_modules
 
 __all__ = ["Exposed", "expose", "exposed", "discover"]
 
@@ -61,14 +62,36 @@ def expose(name: str, *, parsers: Mapping[str, Callable[[str], Any]] | None = No
     return deco
 
 
-def discover() -> None:
-    """Import every public module of :mod:`iclverify.theory` so their exposures register."""
-    import iclverify.theory as pkg
+#: Paper keys used before one name per paper, and their replacement; accepted with a FutureWarning (which,
+#: unlike a DeprecationWarning, users see by default)
+#: (``li2024`` was ambiguous between two papers; as a theory prefix it meant Li, Rawat and Oymak).
+DEPRECATED_PREFIXES = {"li2024": "li2024_finegrained"}
 
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        leaf = info.name.rsplit(".", 1)[-1]
-        if not leaf.startswith("_"):
-            importlib.import_module(info.name)
+
+def canonical_name(name: str) -> str:
+    """``name`` (``paper.function`` or a paper key) with a deprecated paper key replaced, with a warning."""
+    head, sep, rest = name.partition(".")
+    new = DEPRECATED_PREFIXES.get(head)
+    if new is None:
+        return name
+    warnings.warn(f"theory name {name!r} uses the old paper key {head!r}; use {new + sep + rest!r}",
+                  FutureWarning, stacklevel=2)
+    return new + sep + rest
+
+
+_DISCOVERY_ERRORS: dict[str, str] = {}
+
+
+def discover() -> None:
+    """Import every public module of :mod:`iclverify.theory` so their exposures register (a failing module is
+    recorded in :func:`discovery_errors`, as for every registry)."""
+    discover_modules("iclverify.theory", _DISCOVERY_ERRORS)
+
+
+def discovery_errors() -> dict[str, str]:
+    """Theory modules that failed to import (module name -> traceback); empty when all loaded."""
+    discover()
+    return dict(_DISCOVERY_ERRORS)
 
 
 def exposed() -> dict[str, Exposed]:

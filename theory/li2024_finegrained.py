@@ -25,9 +25,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, bool_arg, covariance_arg, infer_dim,
+from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, covariance_arg, infer_dim,
                                              parse_covariance, resolve_covariance, resolve_exact_covariance,
                                              to_rational)
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
@@ -112,8 +112,7 @@ def population_loss(W: Any, n: int, noise_var: float = 0.0, sigma_x: Any = None,
     return float(m0 - 2 * n * np.trace(Sx @ W @ Sx @ Sb) + np.trace(W.T @ Sx @ W @ H))
 
 
-@expose("li2024_finegrained.optimal_preconditioner", parsers={**COV_PARSERS, "normalized": bool_arg})
-@expose("li2024.optimal_preconditioner", parsers={**COV_PARSERS, "normalized": bool_arg})
+@expose("li2024_finegrained.optimal_preconditioner", parsers=COV_PARSERS)
 @validated(SPACE)
 def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                            sigma_beta: Any = None, normalized: bool = False) -> np.ndarray:
@@ -136,7 +135,6 @@ def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 
 
 
 @expose("li2024_finegrained.optimal_risk", parsers=COV_PARSERS)
-@expose("li2024.optimal_risk", parsers=COV_PARSERS)
 @validated(SPACE)
 def optimal_risk(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                  sigma_beta: Any = None, dps: int | None = None) -> float:
@@ -234,7 +232,6 @@ def optimal_risk_exact(d: int, n: int, noise_var: Any = 0, sigma_x: Any = None, 
 
 
 @expose("li2024_finegrained.isotropic_optimal_risk")
-@expose("li2024.isotropic_optimal_risk")
 @validated(SPACE)
 def isotropic_optimal_risk(d: int, n: int, noise_var: float = 0.0, dps: int | None = None):
     """Σ_x = Σ_β = I: L* = d + σ² − nd/(n+d+1+σ²); σ = 0 gives d(d+1)/(n+d+1) (Fig. 2a/b, note §3.1).
@@ -252,7 +249,6 @@ def isotropic_optimal_risk(d: int, n: int, noise_var: float = 0.0, dps: int | No
 
 
 @expose("li2024_finegrained.equicorrelated_optimal_risk")
-@expose("li2024.equicorrelated_optimal_risk")
 @validated(SPACE)
 def equicorrelated_optimal_risk(d: int, n: int, gamma: float, noise_var: float = 0.0, dps: int | None = None):
     """Σ_β = γ11ᵀ + (1−γ)I, Σ_x = I (Fig. 2c, note §3.1).

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory._li2024_common import ClosedForm, check_weights, infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
@@ -125,7 +125,6 @@ def wpgd_optimal_preconditioner(omega: Any, d: int | None = None, noise_vars: An
 
 @expose("li2024_finegrained.wpgd_optimal_risk", parsers={"omega": _float_list, "noise_vars": _float_list,
                                                           **COV_PARSERS})
-@expose("li2024.wpgd_optimal_risk", parsers={"omega": _float_list, "noise_vars": _float_list, **COV_PARSERS})
 @validated(SPACE)
 def wpgd_optimal_risk(omega: Any, d: int | None = None, noise_vars: Any = 0.0, query_noise_var: float | None = None,
                       sigma_x: Any = None, sigma_beta: Any = None) -> float:
@@ -228,7 +227,6 @@ def sequence_optimal_risks(d: int, P: Any, rho: Any, noise_vars: Any = 0.0, quer
 
 
 @expose("li2024_finegrained.heteroscedastic_risks", parsers={"noise_vars": _float_list})
-@expose("li2024.heteroscedastic_risks", parsers={"noise_vars": _float_list})
 @validated(SPACE)
 def heteroscedastic_risks(d: int, noise_vars: Any, query_noise_var: float = 0.0) -> dict:
     """H3 vs ATT under heteroscedastic demonstrations, Σ_x = Σ_β = I (note §5.2, claim 7).
@@ -261,7 +259,6 @@ def ar1_drift_moments(n: int, drift: float) -> tuple:
 
 
 @expose("li2024_finegrained.ar1_drift_risks")
-@expose("li2024.ar1_drift_risks")
 @validated(SPACE)
 def ar1_drift_risks(d: int, n: int, drift: float, noise_var: float = 0.0) -> dict:
     """H3 vs ATT under AR(1) task drift toward the query (note §5.3, claim 8).

@@ -31,7 +31,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 

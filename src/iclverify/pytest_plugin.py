@@ -25,7 +25,7 @@ Running the battery on your own claims (see ``docs/extending.md``):
 ``pytest --pyargs iclverify`` runs the package's own property suite
 (:mod:`iclverify.selftest`) against the installed package.
 
-Suite-level accounting: a session ledger (:func:`iclverify.checks.ledger.observe`) counts every
+Suite-level accounting: a session ledger (:func:`iclverify.checks.statistics.ledger.observe`) counts every
 statistical test recorded while pytest runs, and the terminal summary prints the counts and the
 Bonferroni bound they imply for this session (the run-wide budget is planned for one report run).
 """
@@ -126,7 +126,7 @@ _SESSION_LEDGER = "_iclverify_session_ledger"
 
 
 def pytest_sessionstart(session) -> None:  # noqa: D103 - pytest hook
-    from iclverify.checks import ledger
+    from iclverify.checks.statistics import ledger
 
     led = ledger.TestLedger()
     cm = ledger.observe(led)

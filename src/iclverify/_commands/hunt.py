@@ -41,7 +41,7 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
     from hypothesis import seed as hseed
     from hypothesis import strategies as st
 
-    from iclverify.checks.lu2024_sim import simulate_lu2024
+    from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
     from iclverify.theory.domains import LU2024
     from iclverify.theory.lu2024 import icl_error, idg_error
 

@@ -38,7 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from iclverify.checks.claims import RunConfig
-    from iclverify.checks.store import default_store_path
+    from iclverify.checks.simulation.store import default_store_path
     from iclverify.mutation.engine import MutationOptions, run_mutation
     from iclverify.mutation.summary import format_table, write_json
 

@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_dir(args.out)  # before any claim runs: a bad --out must not cost the whole run
     if args.store is not None:
         from iclverify._commands._validate import check_store_path
-        from iclverify.checks.store import ResultStore
+        from iclverify.checks.simulation.store import ResultStore
 
         check_store_path(args.store)
         ResultStore(args.store)  # a corrupt, foreign or unwritable store stops the run before any work

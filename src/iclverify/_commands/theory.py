@@ -11,10 +11,10 @@ import argparse
 import difflib
 import inspect
 import json
-import math
 import re
 import sys
-from typing import Any
+
+from iclverify.serialization import json_ready
 
 NAME = "theory"
 HELP = "evaluate a closed-form expression, e.g. `iclverify theory lu2024.icl_error --alpha 10 ...`"
@@ -122,62 +122,74 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
-def _parser_for(exp) -> argparse.ArgumentParser:
-    from iclverify.cli import Parser
-    from iclverify.theory._domains import Interval
+def boolean(text: str) -> bool:
+    """``1/true/yes`` or ``0/false/no`` from the command line."""
+    t = str(text).strip().lower()
+    if t in ("1", "true", "yes", "y"):
+        return True
+    if t in ("0", "false", "no", "n"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected a boolean (1/0, true/false, yes/no), got {text!r}")
 
-    space = getattr(exp.func, "__parameter_space__", None)
-    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp))
+
+def option_help(dom) -> str:
+    """Help text of one declared parameter: its meaning, then its domain (choices with their meaning)."""
+    from iclverify.theory.parameters import Checked, Options
+
+    if isinstance(dom, Checked):
+        return plain(dom.description)
+    text = plain(dom.description)
+    if isinstance(dom, Options):
+        meaning = dom.help_text()
+        return f"{text}: {meaning}" if meaning and text else (meaning or text)
+    return f"{text}; domain {dom}" if text else f"domain {dom}"
+
+
+def _parser_for(exp) -> argparse.ArgumentParser:
+    from iclverify._commands._parser import Parser
+    from iclverify.theory.parameters import Boolean, Interval, Options, exclusions_of, parameter_space
+
+    space = parameter_space(exp.func)
+    excluded = [f"{e} is excluded: {e.reason}" for e in exclusions_of(exp.func)]
+    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp),
+               epilog=" ".join(excluded) or None)
     for prm in exp.parameters:
-        dom: Interval | None = space.domains.get(prm.name) if space is not None else None
+        dom = space.domains.get(prm.name) if space is not None else None
         conv = exp.parsers.get(prm.name)
-        if conv is None:
-            conv = integer if (dom is not None and dom.integer) or isinstance(prm.default, int) and not isinstance(
-                prm.default, bool) else number
+        choices = None
+        if isinstance(dom, Options):
+            choices = dom.choices
+            conv = conv or str
+        elif isinstance(dom, Boolean):
+            conv = conv or boolean
+        elif conv is None:
+            conv = integer if (isinstance(dom, Interval) and dom.integer) or isinstance(prm.default, int) and not \
+                isinstance(prm.default, bool) else number
         required = prm.default is inspect.Parameter.empty
-        helptext = (plain(dom.description) + f"; domain {dom}") if dom is not None else ""
+        helptext = option_help(dom) if dom is not None else ""
         if not required:
             helptext += f" (default: {prm.default})" if prm.default is not None else \
                 (" (default: float64)" if prm.name == "dps" else " (default: none)")
         else:
             helptext += " (required)"
         p.add_argument("--" + prm.name.replace("_", "-"), dest=prm.name, type=conv, required=required,
-                       default=None if required else prm.default, help=helptext.strip())
+                       choices=choices, default=None if required else prm.default, help=helptext.strip())
     return p
 
 
-def _jsonable(v: Any) -> Any:
-    import numpy as np
-
-    try:
-        import mpmath
-    except ImportError:  # pragma: no cover
-        mpmath = None
-    if mpmath is not None and isinstance(v, mpmath.mpf):
-        return mpmath.nstr(v, mpmath.mp.dps)
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()]
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return v if math.isfinite(v) else str(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
 def run(args: argparse.Namespace) -> int:
-    from iclverify.theory._expose import exposed
+    from iclverify.theory._expose import canonical_name, exposed
 
     registry = exposed()
+    if args.name not in (None, "list"):
+        args.name = canonical_name(args.name)
     if args.name in (None, "list"):
         if args.help_ and args.name is None:
-            from iclverify.cli import build_parser
+            from iclverify._commands._parser import Parser
 
-            build_parser().parse_args(["theory", "--help"])  # prints and exits 0
+            whole = Parser(prog=f"iclverify {NAME}", description=HELP)
+            add_arguments(whole)
+            whole.parse_args(["--help"])  # prints and exits 0
         if args._extra:
             print(f"iclverify theory list: unrecognized arguments: {' '.join(args._extra)}", file=sys.stderr)
             return 2
@@ -217,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
     # print mpmath results with all the digits that were asked for (--dps), not the default 15
     with mpmath.workdps(params.get("dps") or mpmath.mp.dps):
         if args.json:
-            print(json.dumps({"name": exp.name, "params": _jsonable(params), "value": _jsonable(value)}))
+            print(json.dumps({"name": exp.name, "params": json_ready(params), "value": json_ready(value)}))
         else:
-            print(_jsonable(value) if not isinstance(value, float) else repr(value))
+            print(json_ready(value) if not isinstance(value, float) else repr(value))
     return 0

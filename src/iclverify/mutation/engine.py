@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from iclverify.checks.sweep import DEFAULT_SEED
+from iclverify.checks.simulation.sweep import DEFAULT_SEED
 from iclverify.mutation import record
 from iclverify.mutation.forms import extension_forms, import_time_bindings, theory_forms
 from iclverify.mutation.mutants import SCALE_DELTAS, MutantSpec, applied, drop_terms, mutants_of
@@ -122,8 +122,8 @@ def _forms(claim_ids: list[str]) -> dict[str, Any]:
 
 
 def _sim_counts(store: str | None) -> tuple[int, dict]:
-    from iclverify.checks.simcache import simulation_counts
-    from iclverify.checks.store import open_store
+    from iclverify.checks.simulation.simcache import simulation_counts
+    from iclverify.checks.simulation.store import open_store
 
     st = open_store(store)
     return (len(st) if st is not None else 0), simulation_counts()
@@ -134,7 +134,7 @@ def _run_task(claim_ids: list[str], config: Any, claims_specs: tuple[str, ...], 
     import contextlib
 
     from iclverify.checks.claims import get_claim, run_claim
-    from iclverify.checks.simcache import reset_simulation_counts, simulation_counts
+    from iclverify.checks.simulation.simcache import reset_simulation_counts, simulation_counts
 
     _ensure_loaded(claims_specs)
     forms = _forms(claim_ids)

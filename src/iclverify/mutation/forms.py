@@ -87,7 +87,7 @@ class ExtensionForm:
 
     @property
     def spec(self):
-        from iclverify.checks.battery import get_spec
+        from iclverify.checks.extension.battery import get_spec
 
         return get_spec(self.name)
 
@@ -142,7 +142,7 @@ def theory_forms() -> list[TheoryForm]:
 
 def extension_forms(claim_ids: list[str]) -> list[ExtensionForm]:
     """The registered formulas among ``claim_ids``."""
-    from iclverify.checks.battery import get_spec
+    from iclverify.checks.extension.battery import get_spec
 
     return [ExtensionForm(c) for c in claim_ids if get_spec(c) is not None]
 
@@ -157,7 +157,7 @@ def import_time_bindings(package_prefixes: tuple[str, ...] = ("iclverify.checks"
     """
     from iclverify.checks.claims import discover
 
-    discover(lenient=True)
+    discover()
     funcs = {id(f.func): f.name for f in theory_forms()}
     out = []
     for n, m in sorted(sys.modules.items()):

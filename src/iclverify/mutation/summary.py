@@ -6,6 +6,8 @@ import json
 import math
 from typing import Any
 
+from iclverify.serialization import json_ready
+
 __all__ = ["format_table", "write_json", "read_summary"]
 
 
@@ -78,26 +80,9 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _jsonable(x: Any) -> Any:
-    """JSON-safe copy (non-finite floats as strings, tuples as lists, numpy scalars as Python)."""
-    import numpy as np
-
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, (float, np.floating)):
-        return float(x) if math.isfinite(x) else str(float(x))
-    if isinstance(x, np.integer):
-        return int(x)
-    if x is None or isinstance(x, (str, bool, int)):
-        return x
-    return str(x)
-
-
 def write_json(result: dict, path: str) -> None:
     with open(path, "w") as fh:
-        json.dump(_jsonable(result), fh, indent=1, sort_keys=False)
+        json.dump(json_ready(result), fh, indent=1, sort_keys=False)
 
 
 def read_summary(path: str) -> dict:

@@ -293,9 +293,9 @@ def run_details(r: ClaimResult) -> list[Field]:
 
 
 def _plain(x):
-    from iclverify.checks.claims import _jsonable
+    from iclverify.serialization import json_ready
 
-    return _jsonable(x)
+    return json_ready(x)
 
 
 #: Longest measurements text shown in HTML / Markdown; claims.json always has all of it.
@@ -485,7 +485,7 @@ def environment_rows(data: ReportData) -> list[tuple[str, str]]:
 
 
 def budget_text() -> str:
-    from iclverify.checks import ledger
+    from iclverify.checks.statistics import ledger
 
     return (f"Every statistical test of a run (calibrated comparisons, extrapolations over d, binomial bounds, "
             f"t-tests, slope intervals) draws on one family-wise false-alarm budget of {ledger.FAMILY_WISE_BUDGET:g}, "

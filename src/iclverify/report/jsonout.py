@@ -29,7 +29,7 @@ _NON_FINITE = {"inf": "inf", "+inf": "inf", "infinity": "inf", "-inf": "-inf", "
 
 
 def _finite(x: Any, path: str, notes: list[dict]) -> Any:
-    """``x`` with every non-finite number (a float, or the text ``_jsonable`` made of one) as None."""
+    """``x`` with every non-finite number (a float, or the text ``json_ready`` made of one) as None."""
     if isinstance(x, dict):
         return {k: _finite(v, f"{path}.{k}" if path else k, notes) for k, v in x.items()}
     if isinstance(x, list):

@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iclverify.checks import ledger
-from iclverify.checks.claims import STATISTICAL_KINDS, Claim, Evidence, Verdict, _jsonable
+from iclverify.checks.statistics import ledger
+from iclverify.checks.claims import STATISTICAL_KINDS, Claim, Evidence, Verdict
+from iclverify.serialization import json_ready
 from iclverify.derivations.registry import FAILED, SHARED, DerivationResult
 from iclverify.report.legend import label_families, label_tokens
 
@@ -185,7 +186,7 @@ class ClaimResult:
         out["evidence"] = self.evidence.as_dict()
         out["outcome"] = self.outcome
         out["fails_run"] = self.fails_run
-        return _jsonable(out)
+        return json_ready(out)
 
 
 @dataclass
@@ -222,13 +223,13 @@ class FigureResult:
                 return p
             return os.path.relpath(p, relative_to)
 
-        return _jsonable({"id": self.id, "paper": self.paper, "title": self.title, "png": rel(self.png),
+        return json_ready({"id": self.id, "paper": self.paper, "title": self.title, "png": rel(self.png),
                           "pdf": rel(self.pdf), "csv": rel(self.csv), "runtime_s": self.runtime_s,
                           "error": self.error, "claims": self.claims, "ok": self.ok, "extra": self.extra})
 
 
 def _derivation_dict(r: DerivationResult) -> dict:
-    return _jsonable({"id": r.name, "paper": r.paper, "statement": r.statement, "status": r.status,
+    return json_ready({"id": r.name, "paper": r.paper, "statement": r.statement, "status": r.status,
                       "detail": r.detail, "runtime_s": r.runtime_s, "data": r.data})
 
 
@@ -438,7 +439,7 @@ class ReportData:
 
     # -- machine form -------------------------------------------------------------------------
     def as_dict(self, out_dir: str | None = None) -> dict:
-        return _jsonable({
+        return json_ready({
             "schema": "iclverify-report",
             "schema_version": SCHEMA_VERSION,
             "generated": self.started,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, TextIO
 
-from iclverify.checks import claims as _claims
+from iclverify.checks.claims import registry as _claims
 from iclverify.checks.claims import Claim, RunConfig, run_claim
 from iclverify.report.model import ClaimResult, FigureResult, ReportData
 
@@ -155,20 +155,18 @@ def _all_figures(notes: list[str]) -> list[Any]:
 
 def _discover_claims(load_errors: list[tuple[str, str]]) -> list[Claim]:
     """Every registered claim; a claims module that fails to import is recorded, not raised."""
-    _claims.discover(lenient=True)
+    _claims.discover()
     load_errors += [(f"claims module {m}", tb) for m, tb in sorted(_claims.discovery_errors().items())]
     return _claims.registered_claims()
 
 
 def _discover_derivations(load_errors: list[tuple[str, str]]) -> list[Any]:
-    """Every registered derivation; an import error is recorded with those registered so far."""
+    """Every registered derivation; a derivations module that fails to import is recorded, not raised."""
     from iclverify.derivations import registry as dreg
 
-    try:
-        return dreg.derivations()
-    except Exception:
-        load_errors.append(("derivation modules", traceback.format_exc(limit=6)))
-        return dreg.registered_derivations()
+    found = dreg.derivations()
+    load_errors += [(f"derivations module {m}", tb) for m, tb in sorted(dreg.discovery_errors().items())]
+    return found
 
 
 def select(options: ReportOptions) -> Selection:

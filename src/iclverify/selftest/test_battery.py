@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from iclverify.api import RegistrationError, Verdict, assert_battery, unregister, verify
-from iclverify.checks.battery_example import PGD_DOMAINS, register_example, simulate_pgd_risk
+from iclverify.checks.extension.battery_example import PGD_DOMAINS, register_example, simulate_pgd_risk
 
 d, n, s = sp.symbols("d n sigma2")
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from iclverify.checks.compare import PER_COMPARISON_ALPHA, FiniteDAllowance, compare, critical_value
+from iclverify.checks.statistics.compare import PER_COMPARISON_ALPHA, FiniteDAllowance, compare, critical_value
 
 
 @given(st.integers(2, 10_000))
