@@ -61,6 +61,7 @@ from iclverify.checks.simulation._lu2024_fit import choose_solver
 from iclverify.checks.simulation.array_backend import get_backend
 from iclverify.checks.simulation.lu2024_sim import simulate_once, sizes
 from iclverify.figures.figs_lu2024 import _assignment
+from iclverify.theory.domains import DEVICES
 
 FIG1_AB = [(a, 0.5, t, 0.01, 1e-8) for a in (1.0, 10.0, 100.0) for t in (0.2, 0.5, 0.85, 1.15, 1.5, 2.0)]
 FIG1_C = [(10.0, math.inf, t, 0.01, lam) for lam in (1e-5, 0.1, 1.0) for t in (0.2, 0.5, 0.85, 1.0, 1.15, 1.5, 2.0)]
@@ -240,8 +241,8 @@ def _print(res: dict, peak: float) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--device", default="cpu", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"),
-                   help="array backend of the fits (default cpu = numpy)")
+    p.add_argument("--device", default=DEVICES.default, choices=DEVICES.choices,
+                   help=f"{DEVICES.description}: {DEVICES.help_text()} (default {DEVICES.default})")
     p.add_argument("--figure", choices=("fig1", "fig4", "both"), default="both")
     p.add_argument("--d", type=int, default=100, help="token dimension (default 100, the paper's)")
     p.add_argument("--reps", type=int, default=10, help="fits per point (default 10, the paper's)")

@@ -51,13 +51,14 @@ import argparse
 import datetime
 import json
 import math
+import re
 import sys
 import time
 
 import numpy as np
 
 from iclverify.checks.statistics import ledger
-from iclverify.checks.statistics.compare import compare
+from iclverify.checks.statistics.compare import compare, hall_t_limits
 from iclverify.checks.simulation.lu2024_sim import sampled_test_errors
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error
 
@@ -99,16 +100,30 @@ def _mutant_rows(rows: list[dict]) -> list[dict]:
     return values or prim
 
 
+#: How ``compare`` names Hall's skewness-corrected t in a row's method (with the skewness it used).
+_HALL_METHOD = re.compile(r"Hall skewness-corrected t \(sample skewness ([-+0-9.eE]+|nan|inf)\)")
+
+
 def row_rejects(row: dict, value: float) -> bool:
     """Whether a primary evidence row's own interval rejects ``value`` in place of its theory.
 
+    t rows: ``[estimate - crit*SE, estimate + crit*SE]``.  Hall rows (``statistic="hall"``, named
+    with their sample skewness in ``method``): ``T = (estimate - value)/SE`` is accepted in
+    ``hall_t_limits(crit, skewness, n)``, an interval longer on the side of the skew (the symmetric
+    ``crit*SE`` would judge them by a statistic the claim does not use).  The skewness is read from
+    the method text (3 significant digits; the limits move by far less than the SE's own error).
     The allowance (recorded without its side) is applied on both sides, which can only make a
     rejection rarer: the power measured this way is a lower bound.
     """
     allow = float(row.get("allowance") or 0.0)
-    half = float(row["crit"]) * float(row["se"])
+    se = float(row["se"])
     est = float(row["estimate"])
-    return not (est - half - allow <= value <= est + half + allow)
+    t_lo, t_hi = -float(row["crit"]), float(row["crit"])
+    hall = _HALL_METHOD.search(str(row.get("method", "")))
+    if hall:
+        t_lo, t_hi = (float(v) for v in hall_t_limits(float(row["crit"]), float(hall.group(1)), int(row["n"])))
+    # value accepted when estimate - value in [t_lo*SE - allowance, t_hi*SE + allowance]
+    return not (est - t_hi * se - allow <= value <= est - t_lo * se + allow)
 
 
 def run_one(claim_id: str, seed: int, *, quick: bool = True, delta: float = MUTANT_DELTA) -> dict:
@@ -135,7 +150,13 @@ def run_claims(claims, seeds: int, *, quick: bool, jsonl: str | None, progress=s
     """Seeds outer, claims inner (a partial run covers every claim); each record is appended to ``jsonl``.
 
     ``first_seed`` lets several processes share the seeds (``--first-seed``; concatenate their files).
+    Only claims expected to hold can be run: a REFUTED counts as a false alarm here.
     """
+    from iclverify.checks.claims import get_claim
+
+    not_expected = [cid for cid in claims if not get_claim(cid).expected]
+    if not_expected:
+        raise ValueError(f"claims not expected to hold cannot measure false alarms: {not_expected}")
     out, t0 = [], time.perf_counter()
     fh = open(jsonl, "a") if jsonl else None
     try:

@@ -79,14 +79,14 @@ _THEORY = "iclverify.theory"
 
 
 #: Theory modules whose frames are plumbing, not formulas (argument validation).
-_PLUMBING = ("iclverify.theory._domains",)
+_PLUMBING = ("iclverify.theory.parameters",)
 
 
 def _transparent(frame) -> bool:
     """A decorator's ``wrapper`` or a validation frame: skipped, so the decorated function is what is recorded.
 
     Without this every validated public function (``icl_error``, ``icl_error_tau_inf``, ...) would be recorded as
-    the same ``_domains.wrapper``, and any two of them would look like one construction.
+    the same ``parameters.wrapper``, and any two of them would look like one construction.
     """
     mod = frame.f_globals.get("__name__", "")
     return mod in _PLUMBING or (mod.startswith(_THEORY) and frame.f_code.co_name == "wrapper")

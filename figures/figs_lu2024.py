@@ -452,7 +452,7 @@ def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: floa
     coarse minimum, then every α in the two intervals around that: 43 evaluations per curve
     instead of 500.  The rise after the minimum is measured on the points evaluated, which
     include the grid's last α.  For curves with one interior minimum (all of Fig. 3's) it
-    returns the brute-force answer; ``tests/test_figures_lu2024.py`` checks the two agree
+    returns the brute-force answer; ``tests/figures/test_figures_lu2024.py`` checks the two agree
     on the quick grid and on a sample of the full one.
     """
     th = _theory()

@@ -4,7 +4,7 @@ Every registered figure is built with ``FigureConfig(quick=True, theory_only=Tru
 its theory arrays (every ``kind="line"`` series, every heat map and every marked
 point) are compared with ``figures/reference/<id>.npz``.  Simulated points are not
 stored here: they are random and are checked against theory by the calibrated
-comparison instead (``tests/test_figures_lu2024.py``).
+comparison instead (``tests/figures/test_figures_lu2024.py``).
 
 Tolerances (:data:`RTOL`, :data:`ATOL`): the theory is closed-form float64 (plus
 bracketing root solves to ~1e-12), so agreement to 1e-8 relative is expected on any

@@ -2,8 +2,11 @@
 
 Modules
 -------
+parameters
+    The vocabulary of declarations (Interval, Options, Boolean, Checked, Exclusion) and the strict
+    ``validated`` decorator.
 domains
-    The declared domain of every parameter.
+    The declared domain of every parameter, per paper, and the simulator's settings.
 rmt
     Marchenko-Pastur transforms and a generalised (Silverstein) solver.
 lu2024, li2024_finegrained, li2024_nonlinear, liu_zhou_2026

@@ -21,6 +21,8 @@ from typing import Any
 import sympy as sp
 
 from iclverify.theory import _lu2024_formulas as F
+from iclverify.theory.domains import LU2024, RIDGELESS_TAU
+from iclverify.theory.parameters import check_value
 from iclverify.theory.rmt import mp_transform_derivative_expr as _dM
 from iclverify.theory.rmt import mp_transform_expr as _M
 
@@ -68,13 +70,11 @@ def _q(alpha, rho) -> sp.Expr:
 
 def _branch(tau, branch: str | None) -> str:
     if branch is not None:
-        if branch not in ("lt1", "gt1"):
-            raise ValueError(f"branch={branch!r} is outside the domain of branch: {{'lt1', 'gt1'}}")
-        return branch
+        return check_value("branch", branch, LU2024["branch"])
     t = to_sympy(tau)
     if t.is_number:
         if t == 1:
-            raise ValueError("tau=1 is outside the domain of tau for ridgeless formulas: (0, inf) excluding {1}")
+            check_value("tau", 1.0, RIDGELESS_TAU)  # raises, in the declaration's words
         return "lt1" if t < 1 else "gt1"
     raise ValueError("a symbolic tau needs branch='lt1' or 'gt1' to choose the ridgeless formula")
 

@@ -32,8 +32,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
 from iclverify.theory.closed_form import ClosedForm
+from iclverify.theory.parameters import check_value, validated
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 
@@ -213,6 +213,7 @@ def implicit_kernel(name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     >>> float(implicit_kernel("taylor2", x, y)[0, 0])  # u = 0.75: 1 + u + u^2/2
     2.03125
     """
+    check_value("name", name, SPACE["kernel_name"])
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if name == "identity":
@@ -224,8 +225,7 @@ def implicit_kernel(name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         f = FEATURE_MAPS[name]
         # the coordinatewise product sum, written without forming features of the pair
         return np.einsum("ik,jk->ij", f(x), f(y))
-    raise ValueError(f"name={name!r} is outside the domain of name: "
-                     f"{{'identity', 'elu+1', 'relu', 'taylor2'}} (the random and learnable maps have their own)")
+    raise AssertionError(f"unreachable: {name!r} passed the check of SPACE['kernel_name']")
 
 
 # ---------------------------------------------------------------------------------------

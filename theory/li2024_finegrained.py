@@ -25,9 +25,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, bool_arg, covariance_arg, infer_dim,
+from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, covariance_arg, infer_dim,
                                              parse_covariance, resolve_covariance, resolve_exact_covariance,
                                              to_rational)
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
@@ -112,7 +112,7 @@ def population_loss(W: Any, n: int, noise_var: float = 0.0, sigma_x: Any = None,
     return float(m0 - 2 * n * np.trace(Sx @ W @ Sx @ Sb) + np.trace(W.T @ Sx @ W @ H))
 
 
-@expose("li2024_finegrained.optimal_preconditioner", parsers={**COV_PARSERS, "normalized": bool_arg})
+@expose("li2024_finegrained.optimal_preconditioner", parsers=COV_PARSERS)
 @validated(SPACE)
 def optimal_preconditioner(d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_x: Any = None,
                            sigma_beta: Any = None, normalized: bool = False) -> np.ndarray:

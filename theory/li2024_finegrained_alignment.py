@@ -29,9 +29,9 @@ import math
 import mpmath
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import check_value, validated
 from iclverify.theory._expose import expose
-from iclverify.theory._li2024_common import ClosedForm, bool_arg, to_rational
+from iclverify.theory._li2024_common import ClosedForm, to_rational
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 
 __all__ = ["VARIANTS", "family_coefficients", "RAG_A", "RAG_B", "RAG_C", "ALIGN_A", "ALIGN_B", "ALIGN_C",
@@ -40,7 +40,7 @@ __all__ = ["VARIANTS", "family_coefficients", "RAG_A", "RAG_B", "RAG_C", "ALIGN_
            "rag_approx_risk", "rag_risk_floor", "alignment_approx_normalized_risk", "RAG_OPTIMAL_RISK",
            "ALIGN_OPTIMAL_RISK", "RAG_FLOOR"]
 
-VARIANTS = ("unit", "b1")
+VARIANTS = SPACE["variant"].choices  # declared in domains.LI2024_FINEGRAINED
 
 _a, _b, _d, _n, _s2 = sp.symbols("a b d n sigma2", nonnegative=True)
 _m1 = _d
@@ -78,8 +78,7 @@ def family_coefficients(corr: float, variant: str = "unit") -> tuple:
     >>> family_coefficients(0.6)
     (0.6, 0.8)
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"variant={variant!r} is outside the domain of variant: {VARIANTS}")
+    check_value("variant", variant, SPACE["variant"])
     corr = float(corr)
     return (corr, math.sqrt(1.0 - corr * corr)) if variant == "unit" else (corr, 1.0)
 
@@ -142,10 +141,7 @@ def alignment_risk(scale: float, d: int, n: int, corr: float = 0.0, noise_var: f
     return float(A - 2 * scale * B + scale**2 * C)
 
 
-_VARIANT_PARSER = {"variant": str}
-
-
-@expose("li2024_finegrained.rag_optimal_risk", parsers=_VARIANT_PARSER)
+@expose("li2024_finegrained.rag_optimal_risk")
 @validated(SPACE)
 def rag_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, variant: str = "unit",
                      anchor_coef: float | None = None, fresh_coef: float | None = None, dps: int | None = None):
@@ -176,7 +172,7 @@ def rag_optimal_scale(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0,
     return B / C
 
 
-@expose("li2024_finegrained.alignment_optimal_risk", parsers={**_VARIANT_PARSER, "normalized": bool_arg})
+@expose("li2024_finegrained.alignment_optimal_risk")
 @validated(SPACE)
 def alignment_optimal_risk(d: int, n: int, corr: float = 0.0, noise_var: float = 0.0, variant: str = "unit",
                            anchor_coef: float | None = None, fresh_coef: float | None = None,

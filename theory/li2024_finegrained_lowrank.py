@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import check_value, validated
 from iclverify.theory._expose import expose
 from iclverify.theory._li2024_common import infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
@@ -58,8 +58,8 @@ def whitened_spectrum(d: int | None = None, sigma_x: Any = None, sigma_beta: Any
 
 
 def _check_r(r, d):
-    if r > d:
-        raise ValueError(f"r={r} is outside the domain of r: integers in [0, d={d}]")
+    """r <= d: the declared rank domain, capped at this call's dimension."""
+    check_value("r", r, SPACE["r"].with_(high=d, high_open=False, description=f"rank, at most d = {d}"))
 
 
 @expose("li2024_finegrained.lowrank_optimal_risk", parsers=COV_PARSERS)
@@ -153,8 +153,10 @@ def lora_singular_values(d: int | None = None, n: int = 1, noise_var: float = 0.
     return np.linalg.svd(s["M"], compute_uv=False)
 
 
-@expose("li2024_finegrained.lora_risk", parsers={**COV_PARSERS, "sigma_beta_new": COV_PARSERS["sigma_x"],
-                                                  "sigma_beta_old": COV_PARSERS["sigma_x"]})
+_LORA_PARSERS = {name: COV_PARSERS["sigma_x"] for name in ("sigma_x", "sigma_beta_new", "sigma_beta_old")}
+
+
+@expose("li2024_finegrained.lora_risk", parsers=_LORA_PARSERS)
 @validated(SPACE)
 def lora_risk(r: int, d: int | None = None, n: int = 1, noise_var: float = 0.0, sigma_beta_new: Any = None,
               sigma_beta_old: Any = None, W_old: Any = None, sigma_x: Any = None,
@@ -243,8 +245,8 @@ def trace_preserving_shift(sigma_old: Any, r: int, *, rng: np.random.Generator, 
     """
     S = resolve_covariance("sigma_old", sigma_old, None)
     d = S.shape[0]
-    if not 2 <= r <= d:
-        raise ValueError(f"r={r} is outside the domain of r: integers in [2, d={d}] (a trace-zero shift)")
+    r = check_value("r", r, SPACE["r"].with_(low=2, low_open=False, high=d, high_open=False,
+                                             description=f"rank of a trace-zero shift, 2 <= r <= d = {d}"))
     U, _ = np.linalg.qr(rng.standard_normal((d, r)))
     D = rng.uniform(0.5, 1.5, size=r) * np.where(np.arange(r) % 2 == 0, 1.0, -1.0)
     D -= D.mean()

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory._li2024_common import ClosedForm, check_weights, infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE

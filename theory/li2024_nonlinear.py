@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LI2024_NONLINEAR as SPACE
 
@@ -110,8 +110,7 @@ def covers_patterns_and_labels(tasks: Iterable[Sequence[int]], M1: int) -> bool:
     tasks = [tuple(int(v) for v in t) for t in tasks]
     for a, b in tasks:
         if not (0 <= a < M1 and 0 <= b < M1) or a == b:
-            raise ValueError(f"task {(a, b)!r} is outside the domain of tasks: ordered pairs of distinct "
-                             f"indices in [0, {M1})")
+            SPACE["tasks"].reject("tasks", tasks, f"task {(a, b)!r} with M1 = {M1}")
     pos = {a for a, _ in tasks}
     neg = {b for _, b in tasks}
     return pos == set(range(M1)) and neg == set(range(M1))
@@ -378,8 +377,7 @@ def coefficient_sum(coefficients: Sequence[float]) -> float:
     """
     k = np.asarray(coefficients, dtype=float)
     if k.ndim != 1 or not np.all(np.isfinite(k)):
-        raise ValueError(f"coefficients={coefficients!r} is outside the domain of coefficients: "
-                         "a finite 1-d sequence")
+        SPACE["coefficients"].reject("coefficients", coefficients)
     return float(k.sum())
 
 

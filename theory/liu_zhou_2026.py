@@ -31,8 +31,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import validated
 from iclverify.theory.closed_form import ClosedForm
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 

@@ -31,11 +31,11 @@ import mpmath
 import numpy as np
 
 from iclverify.theory import _lu2024_formulas as F
-from iclverify.theory._domains import validated
+from iclverify.theory.parameters import validated
 from iclverify.theory._expose import expose
 from iclverify.theory._lu2024_solve import solve_epsilon_mp, solve_epsilon_numpy
 from iclverify.theory.closed_form import blocked, broadcast_flat, finish, mp_adaptive, mp_elementwise, to_mpf
-from iclverify.theory.domains import COMMON, LU2024, RIDGELESS_TAU
+from iclverify.theory.domains import COMMON, LU2024, LU2024_ASYMPTOTIC, RIDGELESS_TAU
 from iclverify.theory.rmt import _dm_mp, _dm_numpy, _m_mp, _m_numpy, inverse_kappa
 from iclverify.theory._lu2024_expr import *  # noqa: F401,F403 - the sympy twins are part of the public API
 from iclverify.theory._lu2024_expr import __all__ as _EXPR_ALL
@@ -108,15 +108,6 @@ def _guard_float64(func):
         return float(res) if np.ndim(out) == 0 else res
 
     return wrapper
-
-
-def _reject_ridgeless_tau_one(tau, lam) -> None:
-    t, l_ = np.broadcast_arrays(np.asarray(tau, dtype=float), np.asarray(lam, dtype=float))
-    bad = (t == 1.0) & (l_ == 0.0)
-    if np.any(bad):
-        raise ValueError(f"tau=1 with lam=0 is outside the domain of tau: the ridgeless error diverges at the "
-                         f"interpolation threshold tau = 1 (domain of tau for lam = 0: {RIDGELESS_TAU}); "
-                         f"use lam > 0")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +248,7 @@ def _error(kind, alpha, kappa, tau, rho, lam, dps):
 
 
 @expose("lu2024.icl_error")
-@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=TAU_OR_INF, dps=_DPS)
 def icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
     """Asymptotic ICL error :math:`e^{\\rm ICL}(\\tau,\\alpha,\\kappa,\\rho,\\lambda)` of the pretrained Γ*.
 
@@ -289,12 +280,11 @@ def icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps
     >>> round(icl_error(10, float("inf"), 1.0, 0.01, 0.1), 4)   # Fig. 1C, ridge at tau = 1
     0.3607
     """
-    _reject_ridgeless_tau_one(tau, lam)
     return _error("icl", alpha, kappa, tau, rho, lam, dps)
 
 
 @expose("lu2024.idg_error")
-@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=TAU_OR_INF, dps=_DPS)
 def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
     """Asymptotic in-distribution (IDG) error :math:`e^{\\rm IDG}`: test tasks drawn from the k training tasks.
 
@@ -319,12 +309,11 @@ def idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *, dps
     >>> round(idg_error(3, 0.6, 0.7, 0.05, 0.03), 4)     # ridge, finite tau: [DERIVED-HERE]
     0.6305
     """
-    _reject_ridgeless_tau_one(tau, lam)
     return _error("idg", alpha, kappa, tau, rho, lam, dps)
 
 
 @expose("lu2024.task_generalization_gap")
-@validated(LU2024, tau=TAU_OR_INF, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=TAU_OR_INF, dps=_DPS)
 @_guard_float64
 def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any = 0.0, *,
                             dps: int | None = None) -> Any:
@@ -337,7 +326,6 @@ def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
     >>> round(task_generalization_gap(10, 1.0, 2.0, 0.01), 4)   # Fig. 4 table
     0.309
     """
-    _reject_ridgeless_tau_one(tau, lam)
     if dps is None:
         return _np_error("icl", alpha, kappa, tau, rho, lam) - _np_error("idg", alpha, kappa, tau, rho, lam)
     return _mp_loop(lambda *a: _mp_error("icl", *a, dps) - _mp_error("idg", *a, dps), dps,
@@ -349,7 +337,7 @@ def task_generalization_gap(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
 
 
 @expose("lu2024.ridge_icl_error")
-@validated(LU2024, lam=RIDGE_LAM, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, lam=RIDGE_LAM, dps=_DPS)
 def ridge_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
     """Ridge (λ > 0) ICL error at the self-consistent ε ([CODE] ``ridge_icl``/``full_lambda``; [SIM], note §3.2).
 
@@ -372,7 +360,7 @@ def ridge_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps
 
 
 @expose("lu2024.ridge_idg_error")
-@validated(LU2024, lam=RIDGE_LAM, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, lam=RIDGE_LAM, dps=_DPS)
 def ridge_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
     """Ridge (λ > 0) IDG error at the self-consistent ε -- [DERIVED-HERE]: no available source states it.
 
@@ -398,7 +386,7 @@ def ridge_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps
 
 
 @expose("lu2024.ridgeless_icl_error")
-@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 def ridgeless_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Ridgeless (λ → 0⁺) ICL error ([CODE] ``ridgeless_icl``; [SIM] + [DATA], note §3.3).
 
@@ -416,7 +404,7 @@ def ridgeless_icl_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int 
 
 
 @expose("lu2024.ridgeless_idg_error")
-@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 def ridgeless_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Ridgeless IDG error ([CODE] ``ridgeless_idg`` = ``prop_idg``; [SIM] + [DATA], note §3.4).
 
@@ -434,7 +422,7 @@ def ridgeless_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int 
 
 
 @expose("lu2024.self_consistent_epsilon")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
     """The unique positive root ε of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)` (note §3.2).
@@ -456,11 +444,8 @@ def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
         def one(a_, k_, t_, r_, l__):
             if l__ == 0 and t_ > 1:
                 return mpmath.mpf(0)
-            if l__ == 0 and t_ == 1:
-                raise ValueError("tau=1 with lam=0 is outside the domain of tau: no ridgeless root at tau = 1")
             return solve_epsilon_mp((1 + r_) / a_, inverse_kappa(k_), t_, l__, mpmath.mp.dps)
         return _mp_loop(one, dps, alpha, kappa, tau, rho, lam)
-    _reject_ridgeless_tau_one(t, l_)
     q = (1.0 + r) / a
     u = np.asarray(inverse_kappa(k), dtype=float).reshape(q.shape)
     out = np.zeros(q.shape)
@@ -471,7 +456,7 @@ def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any
 
 
 @expose("lu2024.icl_error_tau_inf")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 def icl_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
     """τ → ∞ ICL error: :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`, ν = q + λ.
 
@@ -486,7 +471,7 @@ def icl_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: 
 
 
 @expose("lu2024.idg_error_tau_inf")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 def idg_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
     """τ → ∞ IDG error: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}`, ν = q + λ.
 
@@ -501,7 +486,7 @@ def idg_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: 
 
 
 @expose("lu2024.icl_error_kappa_inf")
-@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 @_guard_float64
 def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """κ → ∞ ridgeless ICL (= IDG) error in closed form ([DERIVED], note §3.5a).
@@ -531,7 +516,7 @@ def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
 
 
 @expose("lu2024.idg_error_kappa_inf")
-@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 def idg_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """κ → ∞ ridgeless IDG error; equals :func:`icl_error_kappa_inf` ([DERIVED], note §3.5a: checked with κ = 1e9).
 
@@ -548,7 +533,7 @@ def idg_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
 
 
 @expose("lu2024.bayes_ridge_icl_error")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Bayes-optimal (posterior-mean ridge) ICL error :math:`\\rho(1+S_W(\\rho,\\alpha))` ([CODE] ``bayes_estimator.py``, §3.5f).
@@ -581,7 +566,7 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
 
 
 @expose("lu2024.context_divergence_slope")
-@validated(LU2024, tau=RIDGELESS_TAU, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 @_guard_float64
 def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
     """Slope of the ridgeless ICL error's linear growth in α: :math:`\\frac{\\rho(\\min(\\tau,1)-\\kappa)_+}{(1+\\rho)|\\tau-1|}`.
@@ -609,7 +594,7 @@ def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None 
 
 
 @expose("lu2024.memorization_limit_icl_error")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def memorization_limit_icl_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
     """ICL error as α, τ → ∞ with α/τ → c: :math:`\\rho+(1-\\kappa)_+(1+\\frac{c\\rho}{1+\\rho})` ([DERIVED], note §3.5e).
@@ -634,7 +619,7 @@ def memorization_limit_icl_error(kappa: Any, rho: Any, c: Any, *, dps: int | Non
 
 
 @expose("lu2024.memorization_limit_idg_error")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 def memorization_limit_idg_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
     """IDG error in the same limit: ρ for every κ ([DERIVED], note §3.5e).
 
@@ -650,7 +635,7 @@ def memorization_limit_idg_error(kappa: Any, rho: Any, c: Any, *, dps: int | Non
 
 
 @expose("lu2024.optimal_ridge")
-@validated(LU2024, dps=_DPS)
+@validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def optimal_ridge(alpha: Any, rho: Any, tau: Any, *, dps: int | None = None) -> Any:
     """Optimal ridge at κ = ∞: :math:`\\lambda_{\\rm opt}=(1+q)[(1+\\rho)(1+q)-1]/\\tau`.
@@ -678,8 +663,8 @@ def _parse_bounds(text: str) -> tuple:
     return lo, hi
 
 
-@expose("lu2024.alpha_minimum", parsers={"kind": str, "bounds": _parse_bounds})
-@validated(LU2024, tau=TAU_OR_INF)
+@expose("lu2024.alpha_minimum", parsers={"bounds": _parse_bounds})
+@validated(LU2024_ASYMPTOTIC, tau=TAU_OR_INF)
 def alpha_minimum(kind: str, kappa: float, tau: float, rho: float, lam: float = 0.0,
                   bounds: tuple = (1e-2, 1e3), grid: int = 2001) -> dict | None:
     """Interior local minimum in α of the ICL (``kind="icl"``) or IDG (``"idg"``) error curve (Fig. 2).
@@ -703,13 +688,13 @@ def alpha_minimum(kind: str, kappa: float, tau: float, rho: float, lam: float = 
     """
     from scipy.optimize import minimize_scalar
 
-    if kind not in ("icl", "idg"):
-        raise ValueError(f"kind={kind!r} is outside the domain of kind: {{'icl', 'idg'}}")
-    lo, hi = (float(b) for b in bounds)
+    # kind and grid are checked by their declarations (domains.LU2024); bounds is a pair, checked here
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        LU2024["bounds"].reject("bounds", bounds)
     if not (0 < lo < hi < math.inf):
-        raise ValueError(f"bounds={bounds!r} is outside the domain of bounds: 0 < low < high < inf")
-    if not (isinstance(grid, int) and grid >= 5):
-        raise ValueError(f"grid={grid!r} is outside the domain of grid: integers >= 5")
+        LU2024["bounds"].reject("bounds", bounds)
     fn = icl_error if kind == "icl" else idg_error
     alphas = np.geomspace(lo, hi, grid)
     vals = fn(alphas, kappa, tau, rho, lam)

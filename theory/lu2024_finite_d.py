@@ -31,13 +31,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from iclverify.theory._domains import Interval, check_value
+from iclverify.theory.parameters import check_value
 from iclverify.theory.domains import LU2024
 
 __all__ = ["split_gamma", "task_error", "finite_d_icl_error", "finite_d_idg_error"]
-
-_ELL = Interval(1, np.inf, low_open=False, integer=True, description="context length l (labelled pairs)")
-
 
 def split_gamma(gamma) -> tuple[np.ndarray, np.ndarray]:
     """Split ``Γ`` of shape ``(..., d, d+1)`` into ``A`` ``(..., d, d)`` and ``c`` ``(..., d)``."""
@@ -49,7 +46,7 @@ def split_gamma(gamma) -> tuple[np.ndarray, np.ndarray]:
 
 def _validate(rho, ell):
     rho = check_value("rho", rho, LU2024["rho"])
-    ell = check_value("ell", ell, _ELL)
+    ell = check_value("ell", ell, LU2024["ell"])
     return float(rho), int(ell)
 
 
@@ -139,9 +136,7 @@ def finite_d_icl_error(gamma, rho, ell, *, test_tasks: str = "gaussian") -> np.n
     1.041666666667
     """
     rho, ell = _validate(rho, ell)
-    if test_tasks not in ("gaussian", "normalized"):
-        raise ValueError(f"test_tasks={test_tasks!r} is outside the domain of test_tasks: "
-                         "{'gaussian', 'normalized'}")
+    check_value("test_tasks", test_tasks, LU2024["test_tasks"])
     A, c = split_gamma(gamma)
     d = A.shape[-1]
     fro = np.einsum("...ij,...ij->...", A, A)

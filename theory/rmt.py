@@ -32,7 +32,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import Interval, check_value, validated
+from iclverify.theory.parameters import Interval, check_value, validated
 from iclverify.theory._expose import expose
 from iclverify.theory.domains import COMMON, LU2024
 

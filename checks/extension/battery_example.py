@@ -25,7 +25,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from iclverify.theory._domains import Interval
+from iclverify.theory.parameters import Interval
 
 __all__ = ["pgd_risk_expr", "simulate_pgd_risk", "PGD_DOMAINS", "register_example"]
 

@@ -45,10 +45,11 @@ from scipy.linalg import blas
 
 from iclverify.checks.simulation._lu2024_fit_torch import fit_gamma_torch
 from iclverify.checks.simulation.array_backend import get_backend
+from iclverify.theory.domains import LU2024_SIMULATION
 
 __all__ = ["SOLVERS", "fit_gamma", "choose_solver", "cg_products_bound"]
 
-SOLVERS = ("auto", "dual", "cholesky", "lstsq", "cg")
+SOLVERS = LU2024_SIMULATION["solver"].choices  # declared in iclverify.theory.domains
 
 
 def cg_products_bound(lam: float) -> float:

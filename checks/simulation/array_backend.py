@@ -15,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from iclverify.theory.domains import DEVICES
+
 __all__ = ["BACKENDS", "ArrayBackend", "get_backend", "torch_available"]
 
-#: Accepted backend specifications.
-BACKENDS = ("numpy", "cpu", "torch", "torch:cpu", "torch:cuda", "gpu")
+#: Accepted backend specifications (declared once, as the ``device`` Options of iclverify.theory.domains).
+BACKENDS = DEVICES.choices
 
 
 @dataclass(frozen=True)

@@ -358,7 +358,7 @@ def first_order_integrated(model: Any, pairs: Any, *, size: int = 2000, batches:
 
     ``stats`` has mean zero exactly when (W, ω) satisfies that first-order condition.  ``scale`` is the
     same statistic with v replaced by Wh: rescaling W to (1+δ)W shifts the mean of ``stats`` by
-    −δ·mean(``scale``), which gives the test's resolution (see ``_li2024_claim_tools.foc_test``).
+    −δ·mean(``scale``), which gives the test's resolution (see ``claims.li2024_finegrained._tools.foc_test``).
     """
     pairs = list(pairs)
     res = [(None, None)] * len(pairs)

@@ -11,7 +11,7 @@ open question 3).  ``a_i = ±1/√m`` half each, fixed [RECONSTRUCTED]; ``W_Q = 
 ``max(0, 1 − z F)`` [SLIDES]; SGD with fresh prompts at every step [RECONSTRUCTED].
 
 Gradients (note §2.5 [CHECKED-scratch], re-derived here; tested against central
-finite differences in ``tests/test_li2024_nonlinear_model.py``): with ``s_i = k_iᵀ qv``,
+finite differences in ``tests/checks/simulation/test_li2024_nonlinear_model.py``): with ``s_i = k_iᵀ qv``,
 ``k_i = W_K p_i``, ``qv = W_Q p_q``, ``α = softmax(s)``, ``c = Σ α_i p_i``, ``h = W_V c``,
 ``u = W_O h``, ``ℓ_F = −z 1[zF < 1] / B``, ``g = a ⊙ 1[u > 0]``::
 

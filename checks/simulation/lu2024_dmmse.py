@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from iclverify.checks.simulation.sweep import seed_sequence
-from iclverify.theory._domains import Interval, check_value
+from iclverify.theory.parameters import Interval, check_value
 from iclverify.theory.domains import LU2024
 
 __all__ = ["dmmse_errors", "simulate_dmmse"]

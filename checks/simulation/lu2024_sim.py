@@ -58,8 +58,8 @@ from iclverify.checks.simulation._lu2024_fit import SOLVERS, fit_gamma
 from iclverify.checks.simulation.array_backend import get_backend
 from iclverify.theory.resources import require_memory
 from iclverify.checks.simulation.sweep import run_sweep, seed_sequence
-from iclverify.theory._domains import Interval, validated
-from iclverify.theory.domains import COMMON, LU2024
+from iclverify.theory.parameters import Interval, validated
+from iclverify.theory.domains import COMMON, LU2024, LU2024_SIMULATION
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error, finite_d_idg_error
 
 __all__ = [
@@ -68,10 +68,11 @@ __all__ = [
     "SimulationResult", "simulate_lu2024",
 ]
 
-METHODS = ("fast", "reference")
-TASKS = ("normalized", "gaussian")
-ASSIGNMENTS = ("balanced", "iid")
-DISCRETISATIONS = ("nearest", "authors")
+# the choices are declared once, in iclverify.theory.domains.LU2024_SIMULATION (the CLI reads them there too)
+METHODS = LU2024_SIMULATION["method"].choices
+TASKS = LU2024_SIMULATION["tasks"].choices
+ASSIGNMENTS = LU2024_SIMULATION["assignment"].choices
+DISCRETISATIONS = LU2024_SIMULATION["discretisation"].choices
 _DIM = Interval(2, math.inf, low_open=False, integer=True, description="token dimension (d >= 2)")
 
 
@@ -355,7 +356,7 @@ class SimulationResult:
 #: Labels have variance 1 + rho and their squares are summed over a context: beyond this float64 overflows.
 SIM_RHO = LU2024["rho"].with_(high=1e100, high_open=False,
                               description="label-noise variance (simulation: float64 squares the labels)")
-_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"], rho=SIM_RHO)
+_SIM_SPACE = LU2024.with_(d=_DIM, reps=COMMON["reps"], rho=SIM_RHO, **LU2024_SIMULATION.domains)
 
 
 def simulation_bytes(alpha: float, kappa: float, tau: float, d: int, *, reps: int = 1, method: str = "fast",

@@ -36,7 +36,7 @@ import numpy as np
 
 from iclverify.checks.statistics.compare import Comparison, compare, compare_extrapolated
 from iclverify.checks.simulation.sweep import child_seed, seed_sequence
-from iclverify.theory._domains import ParameterSpace
+from iclverify.theory.parameters import ParameterSpace
 
 __all__ = ["Quantity", "Model", "ModelComparison", "calibrated_comparison", "seed_for"]
 

@@ -29,7 +29,7 @@ from iclverify.checks.extension.battery import (FormulaSpec, RegistrationError, 
 from iclverify.checks.claims import (CheckKind, Claim, ControlOutcome, Evidence, RunConfig, Verdict, claim,
                                      get_claim, load_claims, register_claim, run_claim)
 from iclverify.checks.statistics.compare import FiniteDAllowance, compare
-from iclverify.theory._domains import Interval, ParameterSpace
+from iclverify.theory.parameters import Interval, ParameterSpace
 
 __all__ = [
     "register_formula", "RegistrationError", "FormulaSpec", "get_spec", "unregister", "run_battery",

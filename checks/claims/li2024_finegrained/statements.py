@@ -16,8 +16,11 @@ variance reduction) and evaluated with the claim's controls on the same prompts 
   of W the samples reject.  Errors in W* or in the sample weights change the risk only to second order, so
   they are caught here, not by the risk comparison.
 
-Controls are perturbed statements in the band of ``_li2024_claim_tools.CONTROL_BAND`` (3-10 % from the
-statement): farther ones would be rejected by any CONFIRMED and prove nothing.
+Controls are perturbed statements in the band of ``claims.li2024_finegrained._tools.CONTROL_BAND`` (3-10 % from the
+statement): farther ones would be rejected by any CONFIRMED and prove nothing.  Each carries a counterfactual
+hook (see :mod:`iclverify.checks.claims.li2024_finegrained._tools`); the controls of the BFGS and approximation
+claims (12-15, 10) are wrong formulas whose difference at the checked point is measured (``formula_control``,
+``measurements["control_effects"]``).
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from iclverify.checks.claims.li2024_finegrained._tools import (MC_RESOLUTION, PAPER, comparison_fields, foc_control, foc_test,
-                                                  in_control_band, mc_compare, mc_controls, near, rng_for,
-                                                  verdict_from)
+from iclverify.checks.claims.li2024_finegrained._tools import (MC_RESOLUTION, PAPER, comparison_fields, foc_control,
+                                                               foc_test, in_control_band, mc_compare, mc_controls, near,
+                                                               other_samples_counterfactual, rng_for, verdict_from)
 from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, comparison_rows
+from iclverify.checks.claims.formula_controls import formula_control
 from iclverify.checks.simulation.li2024_finegrained_sim import (AlignmentModel, DriftModel, IIDModel, RAGModel,
                                                      first_order_integrated, mc_risk_integrated, regression_optimum)
 from iclverify.checks.simulation.li2024_finegrained_train import bfgs_lora, bfgs_lowrank
@@ -78,8 +82,8 @@ def _optimum_claim(cid, config, model, W, L, value_controls, W_controls, *, d, f
     pairs = [(W, None)] + [(Wc, None) for Wc in W_controls.values()]
     fo = first_order_integrated(model, pairs, rng=rng, **size)
     f = foc_test(*fo[0], label="first-order condition at W*", d=d)
-    ctl = mc_controls(samples, value_controls)
-    ctl += [foc_control(name, fo[k + 1][0], d=d) for k, name in enumerate(W_controls)]
+    ctl = mc_controls(samples, value_controls, theory=L, d=d)
+    ctl += [foc_control(name, fo[k + 1][0], fo[0][0], d=d) for k, name in enumerate(W_controls)]
     passed = c.passed and f.passed
     rows = comparison_rows([("risk at W*", c)]) + [f.row]
     return verdict_from(passed, f"risk {c}; {f}", d=d, seeds=seeds, controls=ctl, comparisons=rows,
@@ -239,8 +243,8 @@ def wpgd_exchangeable_uniform(config: RunConfig) -> Evidence:
         rows += comparison_rows([(f"{name}: risk at W(ω)", c)]) + [f.row]
         meas[name] = {"L*(w)": L, "n_eff": wp.effective_sample_size(w), "mc": c.mean}
         bad = d + s2 - d * s1**2 / (s1**2 + (d + s2) * sw2)  # (d+1+σ²) -> (d+σ²): the Wishart "+1" dropped
-        ctl += mc_controls(samples, {"(d+1+s2) -> (d+s2) in L*(w)": bad}, prefix=f"{name}: ", d=d)
-        ctl.append(foc_control(f"{name}: (d+1+s2) -> (d+s2) in W(w)", st_bad, d=d))
+        ctl += mc_controls(samples, {"(d+1+s2) -> (d+s2) in L*(w)": bad}, theory=L, prefix=f"{name}: ", d=d)
+        ctl.append(foc_control(f"{name}: (d+1+s2) -> (d+s2) in W(w)", st_bad, st, d=d))
     return verdict_from(passed, "; ".join(reasons), d=d, seeds=seeds, controls=ctl, measurements=meas,
                         comparisons=rows)
 
@@ -291,10 +295,10 @@ def h3_advantage_heteroscedastic(config: RunConfig) -> Evidence:
     c3 = mc_compare(gap, risks[:, 1] - risks[:, 0], "gap L*_ATT − L*_H3 (paired)", d=d)
     fW = foc_test(stW, scW, label="H3: first-order condition in W", d=d)
     fO = foc_test(*foO[0], label="H3: first-order condition in ω", d=d)
-    ctl = mc_controls(risks[:, 0], {"H3 ties ATT": r["att"]}, d=d)
-    ctl += mc_controls(risks[:, 1], {"ATT reaches H3": r["h3"]}, d=d)
-    ctl.append(foc_control("weights 1/(d+σ_i²) (Wishart +1 dropped)", foO[2][0], d=d))
-    ctl.append(foc_control("uniform weights optimal for H3", foO[1][0], d=d))
+    ctl = mc_controls(risks[:, 0], {"H3 ties ATT": r["att"]}, theory=r["h3"], d=d)
+    ctl += mc_controls(risks[:, 1], {"ATT reaches H3": r["h3"]}, theory=r["att"], d=d)
+    ctl.append(foc_control("weights 1/(d+σ_i²) (Wishart +1 dropped)", foO[2][0], foO[0][0], d=d))
+    ctl.append(foc_control("uniform weights optimal for H3", foO[1][0], foO[0][0], d=d))
     passed = c1.passed and c2.passed and c3.passed and fW.passed and fO.passed
     rows = comparison_rows([("H3 risk", c1), ("ATT risk", c2), ("gap (paired)", c3)]) + [fW.row, fO.row]
     return verdict_from(passed, f"H3 {c1}; ATT {c2}; gap {c3}; W: {fW}; ω: {fO}", d=d, seeds=seeds, controls=ctl,
@@ -334,9 +338,14 @@ def h3_advantage_ar1_drift(config: RunConfig) -> Evidence:
     c3 = mc_compare(r["att"] - r["h3"], risks[:, 1] - risks[:, 0], "gap L*_ATT − L*_H3 (paired)", d=d)
     fO = foc_test(*foO[0], label="H3: first-order condition in ω", d=d)
     fW = foc_test(stW, scW, label="H3: first-order condition in W", d=d)
-    ctl = mc_controls(risks[:, 2], {"reversed weights reach L*_H3": r["h3"]}, d=d)
-    ctl += mc_controls(risks[:, 0], {"H3 ties ATT": r["att"]}, d=d)
-    ctl.append(foc_control("weights without the Wishart +1", foO[3][0], d=d))
+    # judged on the reversed weights' own samples by the claim's H3 comparison (the claim's samples in its place)
+    ctl = mc_controls(risks[:, 2], {"reversed weights reach L*_H3": r["h3"]},
+                      theory=wp.sequence_wpgd_loss(u[::-1], d, Pm, rho, s2, s2), d=d)
+    ctl[0].counterfactual = other_samples_counterfactual(
+        lambda x: mc_compare(r["h3"], x, "H3 risk", role="diagnostic", d=d).passed, risks[:, 0], risks[:, 2],
+        what="risk samples")
+    ctl += mc_controls(risks[:, 0], {"H3 ties ATT": r["att"]}, theory=r["h3"], d=d)
+    ctl.append(foc_control("weights without the Wishart +1", foO[3][0], foO[0][0], d=d))
     passed = c1.passed and c2.passed and c3.passed and fO.passed and fW.passed
     rows = comparison_rows([("H3 risk", c1), ("ATT risk", c2), ("gap (paired)", c3)]) + [fO.row, fW.row]
     return verdict_from(passed, f"H3 {c1}; ATT {c2}; gap {c3}; ω: {fO}; W: {fW}", d=d, seeds=seeds, controls=ctl,
@@ -371,8 +380,8 @@ def _isotropic_optimum_checks(cid_label, model, L, cstar, controls, W_controls, 
     c = mc_compare(L, samples, f"{cid_label}: risk at c*I", d=d)
     fo = first_order_integrated(model, [(W, None)] + [(Wc, None) for Wc in W_controls.values()], rng=rng, **size)
     f = foc_test(*fo[0], label=f"{cid_label}: first-order condition at c*I", d=d)
-    ctl = mc_controls(samples, controls, prefix=f"{cid_label}: ", d=d)
-    ctl += [foc_control(f"{cid_label}: {name}", fo[k + 1][0], d=d) for k, name in enumerate(W_controls)]
+    ctl = mc_controls(samples, controls, theory=L, prefix=f"{cid_label}: ", d=d)
+    ctl += [foc_control(f"{cid_label}: {name}", fo[k + 1][0], fo[0][0], d=d) for k, name in enumerate(W_controls)]
     return c, f, ctl
 
 
@@ -430,17 +439,24 @@ def rag_effective_sample_size(config: RunConfig) -> Evidence:
     approx = al.rag_approx_risk(d, n, a)
     rel = abs(exact - approx) / exact
     k = 1 + a**2 * d
-    rel1 = abs(exact - d**2 / (n + d)) / exact
-    rel2 = abs(exact - d**2 / (k**2 * n + d)) / exact
     rel_big = abs(al.rag_optimal_risk(d, n, 0.6) - al.rag_approx_risk(d, n, 0.6)) / al.rag_optimal_risk(d, n, 0.6)
-    ctl = [ControlOutcome("kappa = 1", rel1 > tol, f"rel. error {rel1:.3f}"),
-           ControlOutcome("kappa^2", rel2 > tol, f"rel. error {rel2:.3f}")]
+
+    def diffs(approx_fn):
+        # the claim's statistic: relative error of the approximation against the exact risk at d = n = 50, α = 0.1
+        return [abs(exact - approx_fn()) / exact]
+
+    ctl, effects = [], {}
+    for name, wrong in (("kappa = 1", lambda: d**2 / (n + d)), ("kappa^2", lambda: d**2 / (k**2 * n + d))):
+        c_, e_ = formula_control(name, diffs, lambda: al.rag_approx_risk(d, n, a), wrong, claim_tol=tol,
+                                 threshold=tol, what="relative error against the exact risk: ")
+        ctl.append(c_)
+        effects[name] = e_
     passed = rel <= tol and rel_big > tol
     return verdict_from(passed, f"exact {exact:.4f} vs approximation {approx:.4f}: rel. error {rel:.4f} "
                                 f"(≤ {tol}); at α = 0.6 rel. error {rel_big:.3f} (approximation breaks down)",
                         theory=approx, estimate=exact, d=d, controls=ctl,
                         measurements={"rel_error": rel, "rel_error_alpha_0.6": rel_big,
-                                      "floor_alpha_0.6": al.rag_risk_floor(d, 0.6)})
+                                      "floor_alpha_0.6": al.rag_risk_floor(d, 0.6), "control_effects": effects})
 
 
 @claim(id=P + "alignment-exact-risk", paper=PAPER, label="MATH, CHECKED; model RECONSTRUCTED (Eq. 11)",
@@ -490,8 +506,24 @@ def alignment_exact_risk(config: RunConfig) -> Evidence:
 
 
 # ------------------------------------------------------------------------------------------------- 12-15
+#: |formula − BFGS| within which the claims 12-15 pass (and beyond which a wrong formula is rejected).
+BFGS_TOL = 1e-6
+
+
 def _bfgs_digits(values_formula, values_bfgs):
     return float(np.max(np.abs(np.asarray(values_formula) - np.asarray(values_bfgs))))
+
+
+def _bfgs_control(name, bfgs_value, truth, wrong, effects, tol=BFGS_TOL, reference="BFGS"):
+    """A wrong closed form judged by the claim's own check |formula − BFGS optimum| ≤ ``tol`` at one point.
+
+    ``truth``, ``wrong``: zero-argument callables giving the claim's value and the wrong one there
+    (:func:`iclverify.checks.claims.formula_controls.formula_control` measures the difference and builds the
+    hook)."""
+    c, e = formula_control(name, lambda f: [abs(f() - bfgs_value)], truth, wrong, claim_tol=tol, threshold=tol,
+                           what=f"|value − {reference} {bfgs_value:.6f}|: ")
+    effects[name] = e
+    return c
 
 
 @claim(id=P + "lowrank-optimum", paper=PAPER, label="MATH, CHECKED (Fig. 3c)",
@@ -509,7 +541,7 @@ def lowrank_optimum(config: RunConfig) -> Evidence:
     rng, seeds = rng_for(config, cid)
     cases = {"equicorrelated:0.5": {1: 5.1793, 2: 4.9354, 5: 4.2037, 10: 2.9842},
              "geometric:0.5": {0: 10.0, 1: 5.6476, 2: 3.6453, 3: 2.7821, 5: 2.3257, 10: 2.2746}}
-    worst, ctl, meas, ok = 0.0, [], {}, True
+    worst, ctl, meas, ok, effects = 0.0, [], {}, True, {}
     restarts = 3 if config.quick else 8
     for spec, table in cases.items():
         lam = lr.whitened_spectrum(d, None, spec)[0]
@@ -524,14 +556,17 @@ def lowrank_optimum(config: RunConfig) -> Evidence:
                 # a preconditioner of the wrong shape is a wrong formula (a miss), not a crash
                 ok &= Wr.shape == Wb.shape and (float(np.linalg.norm(Wb - Wr) / np.linalg.norm(Wr)) < 1e-4
                                                 or abs(lam[r - 1] - lam[r]) < 1e-9)
-                bottom = lr.spectral_preconditioner(range(d - r, d), d, n, sigma_beta=spec)
-                Lbot = th.population_loss(bottom, n, 0.0, None, spec)
-                ctl.append(ControlOutcome(f"{spec} r={r}: bottom-r", abs(Lbot - Lb) > 1e-6,
-                                          f"L(bottom-r) = {Lbot:.6f} vs BFGS {Lb:.6f}"))
-                m0_bad = float(lam[:r].sum()) - float(np.sum(n * lam[:r] ** 2 / ((n + 1) * lam[:r] + lam[:r].sum())))
-                ctl.append(ControlOutcome(f"{spec} r={r}: M0 from kept eigenvalues", abs(m0_bad - Lb) > 1e-6,
-                                          f"{m0_bad:.6f} vs BFGS {Lb:.6f}"))
-    passed = ok and worst < 1e-6
+                def bottom_r(r=r, spec=spec):
+                    W = lr.spectral_preconditioner(range(d - r, d), d, n, sigma_beta=spec)
+                    return th.population_loss(W, n, 0.0, None, spec)
+
+                def m0_kept(r=r, lam=lam):
+                    return float(lam[:r].sum()) - float(np.sum(n * lam[:r] ** 2 / ((n + 1) * lam[:r] + lam[:r].sum())))
+
+                ctl += [_bfgs_control(f"{spec} r={r}: bottom-r", Lb, lambda L=L: L, bottom_r, effects),
+                        _bfgs_control(f"{spec} r={r}: M0 from kept eigenvalues", Lb, lambda L=L: L, m0_kept, effects)]
+    meas["control_effects"] = effects
+    passed = ok and worst < BFGS_TOL
     return verdict_from(passed, f"max |formula − BFGS| = {worst:.2e} over both spectra and all r (need < 1e-6); "
                                 f"note's table and top-r directions {'match' if ok else 'DO NOT match'}",
                         d=d, seeds=seeds, controls=ctl, measurements=meas)
@@ -556,7 +591,7 @@ def lora_commuting(config: RunConfig) -> Evidence:
     rng, seeds = rng_for(config, cid)
     table = {0: 5.0880, 1: 4.1971, 2: 3.6906, 3: 3.5045, 5: 3.3176, 10: 3.1647}
     W_old = th.optimal_preconditioner(d, n, 0.0, None, So)
-    ok, worst, meas, ctl = True, 0.0, {}, []
+    ok, worst, meas, ctl, effects = True, 0.0, {}, [], {}
     restarts = 3 if config.quick else 8
     for r, ref in table.items():
         L = lr.lora_risk(r, d, n, 0.0, Sn, So)
@@ -569,21 +604,24 @@ def lora_commuting(config: RunConfig) -> Evidence:
             top = sorted(int(i) for i in np.argsort(np.abs(delta))[::-1][:r])
             ok &= top == list(range(d - r, d))
             meas[f"r={r}"]["directions"] = top
-            wrong = W_old.copy()
             Wn = th.optimal_preconditioner(d, n, 0.0, None, Sn)
-            for i in range(r):
-                wrong[i, i] = Wn[i, i]
-            Lw = th.population_loss(wrong, n, 0.0, None, Sn)
-            ctl.append(ControlOutcome(f"r={r}: largest-old-variance directions", abs(Lw - Lb) > 1e-6,
-                                      f"{Lw:.6f} vs BFGS {Lb:.6f}"))
-            D = Wn - W_old
-            U, s, Vt = np.linalg.svd(D)
-            Lplain = th.population_loss(W_old + (U[:, :r] * s[:r]) @ Vt[:r], n, 0.0, None, Sn)
-            ctl.append(ControlOutcome(f"r={r}: unweighted Eckart-Young", abs(Lplain - Lb) > 1e-6,
-                                      f"{Lplain:.6f} vs BFGS {Lb:.6f}"))
+
+            def largest_old(r=r, Wn=Wn):
+                wrong = W_old.copy()
+                for i in range(r):
+                    wrong[i, i] = Wn[i, i]
+                return th.population_loss(wrong, n, 0.0, None, Sn)
+
+            def plain_eckart_young(r=r, Wn=Wn):
+                U, s, Vt = np.linalg.svd(Wn - W_old)
+                return th.population_loss(W_old + (U[:, :r] * s[:r]) @ Vt[:r], n, 0.0, None, Sn)
+
+            ctl += [_bfgs_control(f"r={r}: largest-old-variance directions", Lb, lambda L=L: L, largest_old, effects),
+                    _bfgs_control(f"r={r}: unweighted Eckart-Young", Lb, lambda L=L: L, plain_eckart_young, effects)]
     scores = lr.lora_direction_scores(n, 0.0, old, new)
     meas["direction_scores"] = scores
-    return verdict_from(ok and worst < 1e-6, f"max |formula − BFGS| = {worst:.2e}; table and directions "
+    meas["control_effects"] = effects
+    return verdict_from(ok and worst < BFGS_TOL, f"max |formula − BFGS| = {worst:.2e}; table and directions "
                                              f"{'match' if ok else 'DO NOT match'}", d=d, seeds=seeds,
                         controls=ctl, measurements=meas)
 
@@ -613,13 +651,24 @@ def lora_exact_recovery(config: RunConfig) -> Evidence:
     Sbad = So + 0.3 * np.linalg.eigvalsh(So)[0] * (U @ U.T)  # rank r, positive trace change
     wbad = lr.weight_shift(d, n, s2, So, Sbad)
     Lb1, _ = bfgs_lora(r - 1, W_old, n, s2, None, Sn, restarts=3, rng=rng)
-    ctl = [ControlOutcome("trace-changing shift", wbad["rank"] > r,
-                          f"rank {wbad['rank']}, s = {wbad['singular_values']}"),
-           ControlOutcome("rank r-1 recovers", abs(Lb1 - Lnew) > 1e-6, f"BFGS r-1: {Lb1:.8f} vs L*_new {Lnew:.8f}")]
+    effects = {}
+
+    def beyond_r(shift):
+        # the claim's rank statistic: the (r+1)-th singular value of W_new − W_old in units of the rank tolerance
+        w = lr.weight_shift(d, n, s2, So, shift)
+        return [float(w["singular_values"][r]) / w["tol"]]
+
+    c1, effects["trace-changing shift"] = formula_control(
+        "trace-changing shift", beyond_r, Sn, Sbad, claim_tol=1.0, threshold=1.0,
+        what=f"(r+1)-th singular value / rank tolerance (rank {wbad['rank']}): ")
+    ctl = [c1, _bfgs_control("rank r-1 recovers", Lnew, lambda: Lb, lambda: Lb1, effects,
+                                reference="L*_new (BFGS rank-r LoRA in the claim's place, rank r−1 in the "
+                                          "control's)")]
     return verdict_from(ok, f"singular values {np.array2string(ws['singular_values'], precision=3)} (rank "
                             f"{ws['rank']} ≤ {r}); BFGS rank-{r} LoRA {Lb:.10f} vs L*_new {Lnew:.10f}",
                         d=d, seeds=seeds, controls=ctl,
-                        measurements={"singular_values": ws["singular_values"], "L_new": Lnew, "bfgs": Lb})
+                        measurements={"singular_values": ws["singular_values"], "L_new": Lnew, "bfgs": Lb,
+                                      "control_effects": effects})
 
 
 @claim(id=P + "lowrank-lora-brute-force", paper=PAPER, label="MATH, CHECKED",
@@ -635,7 +684,7 @@ def lowrank_lora_brute_force(config: RunConfig) -> Evidence:
     rng, seeds = rng_for(config, cid)
     Sx, Sb = _random_spd(d, rng), _random_spd(d, rng)
     restarts = 3 if config.quick else 6
-    worst, ctl, meas = 0.0, [], {"lowrank": {}, "lora": {}}
+    worst, ctl, meas, effects = 0.0, [], {"lowrank": {}, "lora": {}}, {}
     lam = lr.whitened_spectrum(d, Sx, Sb)[0]
     m0 = lam.sum() + s2
     for r in range(1, d + 1):
@@ -643,8 +692,8 @@ def lowrank_lora_brute_force(config: RunConfig) -> Evidence:
         Lb, _ = bfgs_lowrank(r, d, n, s2, Sx, Sb, restarts=restarts, rng=rng)
         worst = max(worst, abs(L - Lb))
         meas["lowrank"][r] = {"formula": L, "bfgs": Lb}
-        bad = m0 - float(np.sum(n * lam[:r] ** 2 / (n * lam[:r] + m0)))
-        ctl.append(ControlOutcome(f"lowrank r={r}: (n+1)->n", abs(bad - Lb) > 1e-6, f"{bad:.6f} vs {Lb:.6f}"))
+        ctl.append(_bfgs_control(f"lowrank r={r}: (n+1)->n", Lb, lambda L=L: L,
+                                 lambda r=r: m0 - float(np.sum(n * lam[:r] ** 2 / (n * lam[:r] + m0))), effects))
     So, Sn = _random_spd(d, rng), _random_spd(d, rng)
     W_old = th.optimal_preconditioner(d, n, s2, Sx, So)
     Wn = th.optimal_preconditioner(d, n, s2, Sx, Sn)
@@ -657,7 +706,8 @@ def lowrank_lora_brute_force(config: RunConfig) -> Evidence:
         worst = max(worst, abs(L - Lb))
         meas["lora"][r] = {"formula": L, "bfgs": Lb}
         if r < d:
-            bad = Lnew + float(np.sum(plain[r:] ** 2))
-            ctl.append(ControlOutcome(f"lora r={r}: unweighted", abs(bad - Lb) > 1e-6, f"{bad:.6f} vs {Lb:.6f}"))
-    return verdict_from(worst < 1e-6, f"max |formula − BFGS| = {worst:.2e} (need < 1e-6)", d=d, seeds=seeds,
+            ctl.append(_bfgs_control(f"lora r={r}: unweighted", Lb, lambda L=L: L,
+                                     lambda r=r: Lnew + float(np.sum(plain[r:] ** 2)), effects))
+    meas["control_effects"] = effects
+    return verdict_from(worst < BFGS_TOL, f"max |formula − BFGS| = {worst:.2e} (need < 1e-6)", d=d, seeds=seeds,
                         controls=ctl, measurements=meas)

@@ -22,6 +22,8 @@ evaluated on fresh test prompts.  Stated up front, for every trained claim:
 Negative controls are wrong closed forms (e.g. (n+1) → n, the isotropic formula for a non-isotropic task)
 held to the same rule at the same test prompts (``role="control"`` in the ledger), and wrong
 preconditioners held to the same ``W_TOL`` (deterministic distances of the learned W, not statistical tests).
+Each carries a counterfactual hook: the risk controls :func:`iclverify.checks.statistics.decide.value_counterfactual` (the gap
+applied to statement and control alike), the matrix controls :func:`_w_counterfactual`.
 Quick mode trains small models (d ≤ 5, n ≤ 10; about 1.5k Adam steps of 512 prompts), full mode trains
 longer with larger batches and test sets; the sizes are the same in both modes.
 """
@@ -32,7 +34,9 @@ import numpy as np
 
 from iclverify.checks.claims.li2024_finegrained._tools import PAPER, comparison_fields, rng_for
 from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim, comparison_rows
+from iclverify.checks.statistics import decide
 from iclverify.checks.statistics.compare import compare
+from iclverify.checks.statistics.counterfactual import counterfactual
 from iclverify.checks.simulation.li2024_finegrained_sim import (AlignmentModel, DriftModel, IIDModel, RAGModel,
                                                      mc_risk_of_integrated)
 from iclverify.checks.simulation.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train
@@ -77,20 +81,26 @@ def _risk_check(theory, samples, label="trained risk", rows=None):
     return c
 
 
-def _risk_controls(samples, controls: dict, prefix="", reference=None):
+def _risk_controls(samples, controls: dict, prefix: str, reference: float):
     """Wrong values of the optimum judged by the claim's own rule on the same test batches.
 
     With ``reference`` (the right value) only wrong values within :data:`VALUE_CONTROL_BAND` (5-10 %) are
     run: a farther one is rejected by any CONFIRMED comparison of the same samples and would prove nothing;
-    a nearer one lies inside the 5 % the claim promises to resolve (the 2 % gap is part of it)."""
+    a nearer one lies inside the 5 % the claim promises to resolve (the 2 % gap is part of it).
+
+    Each outcome carries :func:`iclverify.checks.statistics.decide.value_counterfactual` on the claim's comparison of
+    ``reference`` (the gap applied to theory and control alike)."""
     out = []
     for name, value in controls.items():
-        rel = abs(value / reference - 1) if reference is not None else None
-        if rel is not None and not (VALUE_CONTROL_BAND[0] <= rel <= VALUE_CONTROL_BAND[1]):
+        rel = abs(value / reference - 1)
+        if not (VALUE_CONTROL_BAND[0] <= rel <= VALUE_CONTROL_BAND[1]):
             continue
         c = compare(value, samples, allowance=GAP * value, bias="positive", role="control", label=prefix + name,
                     allowance_source=GAP_SOURCE)
-        out.append(ControlOutcome(prefix + name, not c.passed, str(c), comparisons=[c.row(prefix + name)]))
+        hook = decide.value_counterfactual([(reference, value, samples)], relative_allowance=GAP, bias="positive",
+                                           allowance_source=GAP_SOURCE)
+        out.append(ControlOutcome(prefix + name, not c.passed, str(c), comparisons=[c.row(prefix + name)],
+                                  counterfactual=hook))
     return out
 
 
@@ -98,7 +108,7 @@ def _rel(A, B):
     return float(np.linalg.norm(np.asarray(A) - np.asarray(B)) / np.linalg.norm(B))
 
 
-def _w_controls(W_learned, wrongs: dict, prefix="", reference=None, tol=W_TOL):
+def _w_controls(W_learned, wrongs: dict, prefix: str, reference, tol=W_TOL):
     """Wrong closed forms of the learned matrix (or weight profile), held to the claim's own tolerance.
 
     Only wrong forms at a distance in (1.25·tol, 2·tol] from the right one (``reference``) are run:
@@ -106,14 +116,35 @@ def _w_controls(W_learned, wrongs: dict, prefix="", reference=None, tol=W_TOL):
     triangle inequality; nearer, the learned model's own error (up to tol) can hide the difference."""
     out = []
     for name, Wc in wrongs.items():
-        if reference is not None and not (1.25 * tol < _rel(Wc, reference) <= 2 * tol):
+        if not (1.25 * tol < _rel(Wc, reference) <= 2 * tol):
             continue
         dist = _rel(W_learned, Wc)
         out.append(ControlOutcome(prefix + name, dist > tol, f"rel. distance {dist:.3f} (tolerance {tol}); "
                                                               f"wrong form {_rel(Wc, reference):.3f} from the "
-                                                              f"right one" if reference is not None else
-                                  f"rel. distance {dist:.3f} (tolerance {tol})"))
+                                                              f"right one",
+                                  counterfactual=_w_counterfactual(reference, Wc, tol)))
     return out
+
+
+def _w_counterfactual(reference, wrong, tol):
+    """Hook for a wrong closed form of a learned matrix held to the claim's distance tolerance.
+
+    Jointly possible: a matrix on the segment from the right form to the wrong one (the first of 201 evenly
+    spaced ones) within ``tol`` of both -- the claim's check passes and the control is not rejected.  Under the
+    control: the wrong form itself as the learned matrix (the claim's check must fail on it)."""
+    reference, wrong = np.asarray(reference, float), np.asarray(wrong, float)
+
+    def jointly():
+        for t in np.linspace(0.0, 1.0, 201):
+            W = reference + t * (wrong - reference)
+            if _rel(W, reference) <= tol and _rel(W, wrong) <= tol:
+                return W, W
+        return reference, reference
+
+    return counterfactual(lambda W: _rel(W, reference) <= tol, lambda W: _rel(W, wrong) > tol, jointly=jointly,
+                          under_control=lambda: wrong,
+                          detail="a matrix between the right and the wrong form within the tolerance of both "
+                                 "(jointly); the wrong form as the learned one (under it)")
 
 
 def _np1_preconditioner(n, noise_var, Sx, Sb):

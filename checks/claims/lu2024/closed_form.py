@@ -2,7 +2,13 @@
 
 Every check is deterministic (or, for the Wishart identity, a calibrated comparison over a
 few independent draws) and runs in seconds; each has negative controls -- a perturbed
-formula or statement -- that the same check must reject.  Source labels follow the note
+formula or statement -- that the same check must reject.  The controls of the deterministic
+checks are wrong formulas whose difference from what the claim's check compares with is
+measured at the claim's own checked points (:func:`~iclverify.checks.claims.formula_controls.formula_control`,
+``measurements["control_effects"]``), restricted to the points where the perturbation is active
+(e.g. a dropped ``(1-kappa)_+`` term only where ``kappa < 1``); the Wishart identity's controls carry
+the Monte Carlo claims' hook (:func:`~iclverify.checks.claims.lu2024.monte_carlo.counterfactual_hook`).
+Source labels follow the note
 ``lu2024_asymptotic.md``: [CODE] authors' code, [SIM] the note's simulation, [DATA] the
 authors' saved runs, [DERIVED] derived by the note's author, not necessarily in the paper.
 """
@@ -15,6 +21,7 @@ import mpmath
 import numpy as np
 
 from iclverify.checks.claims import CheckKind, ControlOutcome, Evidence, RunConfig, Verdict, claim
+from iclverify.checks.claims.formula_controls import formula_control
 from iclverify.theory import lu2024 as L
 from iclverify.theory import rmt
 
@@ -65,24 +72,32 @@ def memorization_limit(config: RunConfig) -> Evidence:
                                             error="idg_error")
     worst = max(worst_icl, worst_idg)
     ref = L.icl_error(1e6, 0.5, 2e5, 0.01)
-    controls = []
-    for name, fn in (
-        ("limit without the c rho/(1+rho) term", lambda k, r, c: r + max(1 - k, 0)),
-        ("limit with (1-kappa)_+^2 instead of (1-kappa)_+",
-         lambda k, r, c: r + max(1 - k, 0) ** 2 * (1 + c * r / (1 + r))),
+
+    def gaps(error, where):
+        # the claim's statistic: relative gap at tau = 1e24, at the rows where the control's perturbation is active
+        return lambda fn: [row["rel_gaps"][-1] for row in _memorization_gap(fn, error=error)[1] if where(row)]
+
+    icl_lim = lambda k, r, c: L.memorization_limit_icl_error(k, r, c, dps=50)  # noqa: E731
+    idg_lim = lambda k, r, c: L.memorization_limit_idg_error(k, r, c, dps=50)  # noqa: E731
+    below_one = lambda row: row["kappa"] < 1  # noqa: E731  -- where (1-kappa)_+ > 0
+    controls, effects = [], {}
+    for name, truth, fn, error, where in (
+        ("limit without the c rho/(1+rho) term", icl_lim, lambda k, r, c: r + max(1 - k, 0), "icl_error", below_one),
+        ("limit with (1-kappa)_+^2 instead of (1-kappa)_+", icl_lim,
+         lambda k, r, c: r + max(1 - k, 0) ** 2 * (1 + c * r / (1 + r)), "icl_error", below_one),
+        ("IDG limit rho (1 + 1/c) instead of rho", idg_lim, lambda k, r, c: r * (1 + 1 / c), "idg_error",
+         lambda row: True),
     ):
-        w, _ = _memorization_gap(fn)
-        controls.append(ControlOutcome(name, w > tol, f"largest relative gap at tau = 1e24: {w:.3g}"))
+        c_, effects[name] = formula_control(name, gaps(error, where), truth, fn, claim_tol=tol,
+                                            what="relative gap at tau = 1e24 (rows where the perturbation is active): ")
+        controls.append(c_)
     ok = worst <= tol
-    controls.append(ControlOutcome("IDG limit rho (1 + 1/c) instead of rho",
-                                   (w := _memorization_gap(lambda k, r, c: r * (1 + 1 / c), error="idg_error")[0]) > tol,
-                                   f"largest relative gap at tau = 1e24: {w:.3g}"))
     rows = rows + [{**row, "error": "idg"} for row in rows_idg]
     return Evidence(_verdict(ok), f"largest relative gap at tau = 1e24 is {worst_icl:.2e} (ICL), {worst_idg:.2e} (IDG) "
                                   f"(tolerance {tol:g}); "
                                   f"note §3.5e check alpha = 1e6, tau = 2e5, kappa = 0.5: {ref:.6f} (note 0.534754)",
                     theory=L.memorization_limit_icl_error(0.5, 0.01, 5.0), estimate=ref,
-                    measurements={"rows": rows}, controls=controls)
+                    measurements={"rows": rows, "control_effects": effects}, controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -108,24 +123,37 @@ def bayes_baseline(config: RunConfig) -> Evidence:
     icl = L.icl_error(a, k, t, r, lam)
     bayes = L.bayes_ridge_icl_error(a, r)
 
+    bound_tol, ref_tol = 1e-12, 5e-7
+
     def check(baseline, ref_value):
         margin = float(np.min(icl - baseline))
-        return margin >= -1e-12 and abs(ref_value - 0.011110) <= 5e-7, margin
+        return margin >= -bound_tol and abs(ref_value - 0.011110) <= ref_tol, margin
 
     ok, margin = check(bayes, L.bayes_ridge_icl_error(10, 0.01))
-    sw = L.bayes_ridge_icl_error(a, r) - r  # rho * S_W
-    controls = []
-    for name, base, ref in (
-        ("baseline rho (1 + 2 S_W) (wrong coefficient)", r + 2 * sw, 0.01 + 2 * (L.bayes_ridge_icl_error(10, 0.01) - 0.01)),
-        ("the null predictor's error 1 + rho as a 'baseline'", (1 + r) + 0 * a, 1.01),
+
+    def misses(base_fn):
+        # the claim's two checks, each in units of its tolerance: the bound's largest violation on the grid and
+        # the miss of the printed value at (alpha, rho) = (10, 0.01)
+        viol = max(0.0, float(np.max(base_fn(a, r) - icl)))
+        return [viol / bound_tol, abs(float(base_fn(10, 0.01)) - 0.011110) / ref_tol]
+
+    def sw(a_, r_):  # rho * S_W
+        return L.bayes_ridge_icl_error(a_, r_) - r_
+
+    controls, effects = [], {}
+    for name, base_fn in (
+        ("baseline rho (1 + 2 S_W) (wrong coefficient)", lambda a_, r_: r_ + 2 * sw(a_, r_)),
+        ("the null predictor's error 1 + rho as a 'baseline'", lambda a_, r_: (1 + r_) + 0 * a_),
     ):
-        c_ok, c_margin = check(base, ref)
-        controls.append(ControlOutcome(name, not c_ok, f"min(e_ICL - baseline) = {c_margin:.3g}, value at "
-                                                       f"(10, 0.01) = {ref:.6f}"))
+        c_, effects[name] = formula_control(name, misses, L.bayes_ridge_icl_error, base_fn, claim_tol=1.0,
+                                            threshold=1.0, what="bound violation / 1e-12 and printed-value miss / "
+                                                                "5e-7 (both must exceed 1): ")
+        controls.append(c_)
     return Evidence(_verdict(ok), f"min over {icl.size} grid points of e_ICL - e_Bayes = {margin:.4g} >= 0; "
                                   f"e_Bayes(10, 0.01) = {L.bayes_ridge_icl_error(10, 0.01):.6f} (note 0.011110, "
                                   f"saved data 0.01111)",
-                    theory=L.bayes_ridge_icl_error(10, 0.01), measurements={"min_margin": margin}, controls=controls)
+                    theory=L.bayes_ridge_icl_error(10, 0.01),
+                    measurements={"min_margin": margin, "control_effects": effects}, controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -160,16 +188,22 @@ def optimal_ridge(config: RunConfig) -> Evidence:
         return max(abs(fn(*p) - v) / v for p, v in zip(pts, numeric))
 
     w = worst(lambda a, r, t: L.optimal_ridge(a, r, t))
-    controls = [
-        ControlOutcome("lam_opt without the 1/tau factor", worst(lambda a, r, t: L.optimal_ridge(a, r, t) * t) > tol,
-                       f"max rel. error {worst(lambda a, r, t: L.optimal_ridge(a, r, t) * t):.3g}"),
-        ControlOutcome("lam_opt with the -1 dropped",
-                       worst(lambda a, r, t: (1 + (1 + r) / a) ** 2 * (1 + r) / t) > tol,
-                       f"max rel. error {worst(lambda a, r, t: (1 + (1 + r) / a) ** 2 * (1 + r) / t):.3g}"),
-    ]
+
+    def rel_errors(where):
+        # the claim's statistic at each checked point where the control's perturbation is active
+        return lambda fn: [abs(fn(*p) - v) / v for p, v in zip(pts, numeric) if where(p)]
+
+    controls, effects = [], {}
+    for name, fn, where in (
+        ("lam_opt without the 1/tau factor", lambda a, r, t: L.optimal_ridge(a, r, t) * t, lambda p: p[2] != 1),
+        ("lam_opt with the -1 dropped", lambda a, r, t: (1 + (1 + r) / a) ** 2 * (1 + r) / t, lambda p: True),
+    ):
+        c_, effects[name] = formula_control(name, rel_errors(where), L.optimal_ridge, fn, claim_tol=tol, threshold=tol,
+                                            what="relative error against the numerical argmin: ")
+        controls.append(c_)
     return Evidence(_verdict(w <= tol), f"numerical argmin over lam matches the formula at {len(pts)} points, "
                                         f"max relative difference {w:.2e} (tolerance {tol:g}, the optimiser's)",
-                    measurements={"points": pts, "numerical": numeric}, controls=controls)
+                    measurements={"points": pts, "numerical": numeric, "control_effects": effects}, controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -197,25 +231,35 @@ def _slopes(kappas, tau, rho):
                "bounded' fails on the line kappa = tau < 1, while it holds (finite limit) off it.")
 def divergence_boundary(config: RunConfig) -> Evidence:
     kappas_all = np.linspace(0.05, 2.0, 40 if config.quick else 400)
-    rows, worst = [], {"formula": 0.0, "kappa<1": 0.0, "no 1/(1+rho)": 0.0}
+    cands = {
+        "formula": L.context_divergence_slope,
+        "kappa<1": lambda k, tau, rho: rho * np.maximum(1 - k, 0) / ((1 + rho) * abs(tau - 1)),
+        "no 1/(1+rho)": lambda k, tau, rho: rho * np.maximum(min(tau, 1) - k, 0) / abs(tau - 1),
+    }
+    rows, worst, panels = [], {name: 0.0 for name in cands}, []
     for tau in (0.3, 0.5, 2.0, 20.0):
         for rho in (0.1, 0.5):
             kappas = kappas_all[np.abs(kappas_all - min(tau, 1.0)) >= 0.02]
             s = _slopes(kappas, tau, rho)
-            cands = {
-                "formula": L.context_divergence_slope(kappas, tau, rho),
-                "kappa<1": rho * np.maximum(1 - kappas, 0) / ((1 + rho) * abs(tau - 1)),
-                "no 1/(1+rho)": rho * np.maximum(min(tau, 1) - kappas, 0) / abs(tau - 1),
-            }
-            for name, pred in cands.items():
+            panels.append((tau, rho, kappas, s))
+            for name, fn in cands.items():
                 # error measured against the O(1/alpha) resolution of the finite difference
+                pred = fn(kappas, tau, rho)
                 worst[name] = max(worst[name], float(np.max(np.abs(s - pred) / (np.abs(pred) + 1e-3))))
             rows.append({"tau": tau, "rho": rho, "max_slope": float(s.max())})
     tol = 1e-2
-    controls = [ControlOutcome("boundary kappa < 1 (ignoring tau)", worst["kappa<1"] > tol,
-                               f"max scaled slope error {worst['kappa<1']:.3g}"),
-                ControlOutcome("slope without the 1/(1+rho) factor", worst["no 1/(1+rho)"] > tol,
-                               f"max scaled slope error {worst['no 1/(1+rho)']:.3g}")]
+
+    def panel_errors(where):
+        # the claim's statistic (largest scaled slope error) per (tau, rho) panel where the perturbation is active
+        return lambda fn: [float(np.max(np.abs(s - fn(k, tau, rho)) / (np.abs(fn(k, tau, rho)) + 1e-3)))
+                           for tau, rho, k, s in panels if where(tau)]
+
+    controls, effects = [], {}
+    for name, key, where in (("boundary kappa < 1 (ignoring tau)", "kappa<1", lambda tau: tau < 1),  # min(tau,1) != 1
+                             ("slope without the 1/(1+rho) factor", "no 1/(1+rho)", lambda tau: True)):
+        c_, effects[name] = formula_control(name, panel_errors(where), cands["formula"], cands[key], claim_tol=tol,
+                                            threshold=tol, what="largest scaled slope error per (tau, rho) panel: ")
+        controls.append(c_)
     # boundedness of IDG off the line: the value at alpha = 1e6 and 1e8 agree to 1 %
     idg_ok = True
     for tau in (0.3, 0.5, 2.0, 20.0):
@@ -232,7 +276,8 @@ def divergence_boundary(config: RunConfig) -> Evidence:
     return Evidence(_verdict(ok), f"finite-difference slopes match the formula off the line (max scaled error "
                                   f"{worst['formula']:.2e}, tolerance {tol:g}); IDG converges off kappa = tau: {idg_ok}; "
                                   f"growth exponents on the line: " + ", ".join(f"{k} {v:.3f}" for k, v in on_line.items()),
-                    measurements={"rows": rows, "errors": worst, "growth_exponent_on_line": on_line}, controls=controls)
+                    measurements={"rows": rows, "errors": worst, "growth_exponent_on_line": on_line,
+                                  "control_effects": effects}, controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -300,25 +345,38 @@ def nonmonotone_boundary(config: RunConfig) -> Evidence:
     # Controls: perturbed formulas run through the same boundary computation and the same match
     # against the note's table.  Whether a perturbed formula's boundaries miss the table is a
     # separate computation, not implied by the correct formula matching it.
-    def control(name, perturb):
-        miss = []
-        for (kind, tau), per_rho in _FIG3_TABLE.items():
-            for rho, (lo_ref, hi_ref) in per_rho.items():
-                lo, hi = _boundaries(kind, tau, rho, step, perturb)
-                if hi is None or abs(hi - hi_ref) > step + 1e-9 or (
-                        lo_ref is not None and (lo is None or abs(lo - lo_ref) > step + 1e-9)):
-                    miss.append(f"{kind} tau={tau} rho={rho}: {lo}-{hi}")
-        return ControlOutcome(name, bool(miss), f"{len(miss)} of 9 boundaries miss the note's table: "
-                                                + "; ".join(miss[:4]))
+    cache: dict = {}
 
-    controls = [control("task diversity read 10 % too large: kappa -> 1.1 kappa in e(alpha, kappa)",
-                        lambda fn, a, k, t, r: fn(a, 1.1 * k, t, r)),
-                control("noise std used for its variance: rho -> rho^2 in e(alpha, kappa)",
-                        lambda fn, a, k, t, r: fn(a, k, t, r * r))]
+    def misses(perturb):
+        # the claim's statistic per panel: the boundaries' distance from the note's table (a missing one: the
+        # whole kappa range, 2.0)
+        if perturb not in cache:
+            out = []
+            for (kind, tau), per_rho in _FIG3_TABLE.items():
+                for rho, (lo_ref, hi_ref) in per_rho.items():
+                    lo, hi = found[f"{kind} tau={tau} rho={rho}"] if perturb is None else _boundaries(
+                        kind, tau, rho, step, perturb)
+                    m = 2.0 if hi is None else abs(hi - hi_ref)
+                    if lo_ref is not None:
+                        m = max(m, 2.0 if lo is None else abs(lo - lo_ref))
+                    out.append(m)
+            cache[perturb] = out
+        return cache[perturb]
+
+    controls, effects = [], {}
+    for name, perturb in (("task diversity read 10 % too large: kappa -> 1.1 kappa in e(alpha, kappa)",
+                           lambda fn, a, k, t, r: fn(a, 1.1 * k, t, r)),
+                          ("noise std used for its variance: rho -> rho^2 in e(alpha, kappa)",
+                           lambda fn, a, k, t, r: fn(a, k, t, r * r))):
+        c_, effects[name] = formula_control(name, misses, None, perturb, claim_tol=step + 1e-9,
+                                            threshold=step + 1e-9,
+                                            what="distance of the boundaries from the note's table, per panel: ")
+        controls.append(c_)
     reason = ("all 9 boundaries reproduce the note's Fig. 3 table within one kappa step (0.005), every upper boundary "
               "lies past kappa = min(tau, 1), and they change with rho" if ok else "; ".join(mismatches) or
               "boundary not past the red line or not rho-dependent")
-    return Evidence(_verdict(ok), reason, measurements={"boundaries": found}, controls=controls)
+    return Evidence(_verdict(ok), reason, measurements={"boundaries": found, "control_effects": effects},
+                    controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -354,12 +412,25 @@ def alpha_minima(config: RunConfig) -> Evidence:
     # a curve with no interior minimum where the note prints one is a miss (counted in ``bad``), not a crash
     rows = {f"{kind} k={k} t={t} r={r}": (m or {}).get("alpha")
             for kind, k, t, r, *_ in _FIG2 for m in [L.alpha_minimum(kind, k, t, r)]}
-    controls = [ControlOutcome("ICL and IDG swapped (the other error's minimum)", len(misses(swap=True)) > 0,
-                               f"{len(misses(swap=True))} of {len(_FIG2)} minima missed"),
-                ControlOutcome("kappa perturbed by +10%", len(misses(kfac=1.1)) > 0,
-                               f"{len(misses(kfac=1.1))} of {len(_FIG2)} minima missed")]
+
+    def digits_off(form):
+        # the claim's statistic per row: |alpha* - printed| in units of the printed last digit (the claim allows 1);
+        # a curve without an interior minimum counts as 1e9 units
+        swap, kfac = form
+        out = []
+        for kind, k, t, r, a_ref, dec in _FIG2:
+            res = L.alpha_minimum(("idg" if kind == "icl" else "icl") if swap else kind, k * kfac, t, r)
+            out.append(1e9 if res is None else abs(res["alpha"] - a_ref) / (10.0 ** (-dec) + 1e-9))
+        return out
+
+    controls, effects = [], {}
+    for name, form in (("ICL and IDG swapped (the other error's minimum)", (True, 1.0)),
+                       ("kappa perturbed by +10%", (False, 1.1))):
+        c_, effects[name] = formula_control(name, digits_off, (False, 1.0), form, claim_tol=1.0, threshold=1.0,
+                                            what="|alpha* - printed| in units of the last printed digit, per row: ")
+        controls.append(c_)
     return Evidence(_verdict(not bad), "all 11 alpha* reproduced" if not bad else f"missed: {bad}",
-                    measurements={"alpha_star": rows}, controls=controls)
+                    measurements={"alpha_star": rows, "control_effects": effects}, controls=controls)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -369,6 +440,14 @@ def alpha_minima(config: RunConfig) -> Evidence:
 def _has_interior_peak(lam, taus):
     e = L.icl_error(10, inf, taus, 0.01, lam)
     return bool(np.any((e[1:-1] > e[:-2]) & (e[1:-1] > e[2:]))), float(e.max())
+
+
+def _peak_rise(lam, taus) -> float:
+    """Rise of the highest interior local maximum of e_ICL(tau) above its lower neighbour, relative to max e
+    (0 when there is no interior local maximum)."""
+    e = L.icl_error(10, inf, taus, 0.01, lam)
+    rise = np.minimum(e[1:-1] - e[:-2], e[1:-1] - e[2:])
+    return float(max(0.0, rise.max()) / np.max(np.abs(e)))
 
 
 @claim(id="lu2024.ridge-suppresses-peak", paper=PAPER, label="CODE+SIM",
@@ -386,12 +465,16 @@ def ridge_suppresses_peak(config: RunConfig) -> Evidence:
     delta = np.array([1e-3, 1e-5])
     pole = [float(d * L.icl_error(10, inf, 1 + d, 0.01)) for d in delta]
     ok = ok and abs(pole[0] / pole[1] - 1) < 0.05
-    peak_ctrl, max_ctrl = _has_interior_peak(1e-5, taus)
+    # The control: the statement "no interior peak" at lam = 1e-5 (the ridge assumption violated), judged by the
+    # claim's statistic (the relative rise of an interior local maximum; the claim allows none: 1e-12, float noise)
+    name = "lam = 1e-5 (near-ridgeless) must show the peak"
+    ctrl, effect = formula_control(name, lambda lams: [_peak_rise(lam, taus) for lam in lams], (0.1, 1.0), (1e-5,),
+                                   claim_tol=1e-12, what="relative rise of the highest interior local maximum: ")
     return Evidence(_verdict(ok), f"no interior peak for lam = 0.1, 1 (max {results[0.1][1]:.4f}, {results[1.0][1]:.4f}); "
                                   f"ridgeless (tau-1) e -> {pole[1]:.4g} (simple pole at tau = 1)",
-                    measurements={"max_by_lam": {str(k): v[1] for k, v in results.items()}, "pole_residue": pole},
-                    controls=[ControlOutcome("lam = 1e-5 (near-ridgeless) must show the peak", peak_ctrl,
-                                             f"interior peak found: {peak_ctrl}, max {max_ctrl:.2f}")])
+                    measurements={"max_by_lam": {str(k): v[1] for k, v in results.items()}, "pole_residue": pole,
+                                  "control_effects": {name: effect}},
+                    controls=[ctrl])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -442,12 +525,17 @@ def self_consistency_unique(config: RunConfig) -> Evidence:
     eps = L.self_consistent_epsilon(pts[:, 0], pts[:, 1], pts[:, 2], pts[:, 3], pts[:, 4])
     resid = eps * rmt.mp_transform((1 + pts[:, 3]) / pts[:, 0] + eps, pts[:, 1]) - (1 - pts[:, 2]) - pts[:, 2] * pts[:, 4] / eps
     multi = sum(c > 1 for c in quartic)
+    roots = {"equation": counts, "quartic": quartic}
+    name = "the squared (quartic) form of the equation used in the Fig. 3 notebook"
+    # the claim's statistic: the number of points whose positive-root count is not 1 (the claim allows none)
+    ctrl, effect = formula_control(name, lambda form: [sum(c != 1 for c in roots[form])], "equation", "quartic",
+                                   claim_tol=0.5, threshold=0.5,
+                                   what=f"points (of {n}) without exactly one positive root ({multi} with more): ")
     return Evidence(_verdict(ok), f"exactly one sign change at all {n} points; bracketed solver residual "
                                   f"max {np.max(np.abs(resid)):.1e}",
                     seeds={"root": config.seed, "spawn_key": [11]},
-                    measurements={"max_residual": float(np.max(np.abs(resid)))},
-                    controls=[ControlOutcome("the squared (quartic) form of the equation used in the Fig. 3 notebook",
-                                             multi > 0, f"{multi} of {n} points have more than one positive quartic root")])
+                    measurements={"max_residual": float(np.max(np.abs(resid))), "control_effects": {name: effect}},
+                    controls=[ctrl])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -469,9 +557,12 @@ def mp_identity(config: RunConfig) -> Evidence:
     from iclverify.checks.claims import comparison_rows
     from iclverify.checks.statistics.compare import compare_extrapolated
 
+    from iclverify.checks.claims.lu2024.monte_carlo import Series, counterfactual_hook
+
     ds, reps = (100, 150, 200, 300), (48 if config.quick else 256)
     names = ("m*^2 alone (k* dropped)", "k* m*^2 evaluated at kappa/0.9 (wrong task diversity)")
     comps, ctl_comps, results = [], {n: [] for n in names}, []
+    series, ctl_values = [], {n: {} for n in names}  # for the controls' counterfactual hooks
     ident_ok = True
     for i, kappa in enumerate((0.5, 2.0)):
         spectra = {d: [] for d in ds}
@@ -492,11 +583,13 @@ def mp_identity(config: RunConfig) -> Evidence:
             c2 = compare_extrapolated(theory, ds, emp2, label=f"tr2 {tag}", min_order=2)
             c1 = compare_extrapolated(m, ds, emp1, label=f"tr1 {tag}", min_order=2)
             comps += [(f"(1/d) tr (R+q)^-2, {tag}", c2), (f"(1/d) tr (R+q)^-1, {tag}", c1)]
+            series += [Series(f"tr2 {tag}", theory, ds, emp2), Series(f"tr1 {tag}", m, ds, emp1)]
             results.append({"kappa": kappa, "q": q, "k*m*^2": theory, "tr2": str(c2), "tr1": str(c1)})
             m_w = rmt.mp_transform(q, kappa / 0.9)
             wrong = {names[0]: m * m,
                      names[1]: m_w * m_w / (1 - kappa / 0.9 * (m_w / (kappa / 0.9 + m_w)) ** 2)}
             for name, val in wrong.items():
+                ctl_values[name][f"tr2 {tag}"] = val
                 ctl_comps[name].append((f"(1/d) tr (R+q)^-2, {tag}",
                                         compare_extrapolated(val, ds, emp2, role="control", label=f"{name}: {tag}", min_order=2)))
     # A misfitting extrapolation (the quadratic rejected by its chi-square at p < 0.01) says nothing about
@@ -506,8 +599,10 @@ def mp_identity(config: RunConfig) -> Evidence:
     misfit = [lbl for lbl, c in comps if c.misfit]
     ok = ident_ok and not failed and not misfit
     # rule: a control is rejected when the claim's check fails for its values on a comparison that fits
+    # hook: the Monte Carlo claims' (samples moved half-way and stretched; samples moved to the control's values)
     controls = [ControlOutcome(n, any(not c.passed and not c.misfit for _, c in cc),
-                               "; ".join(f"{lbl}: {c}" for lbl, c in cc), comparisons=comparison_rows(cc))
+                               "; ".join(f"{lbl}: {c}" for lbl, c in cc), comparisons=comparison_rows(cc),
+                               counterfactual=counterfactual_hook(series, ctl_values[n]))
                 for n, cc in ctl_comps.items()]
     verdict = (Verdict.CONFIRMED if ok else Verdict.REFUTED if (failed or not ident_ok) else Verdict.INCONCLUSIVE)
     lead = (f"the a + b/d + c/d² model misfits at {misfit} (INCONCLUSIVE); "

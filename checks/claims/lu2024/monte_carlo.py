@@ -44,7 +44,7 @@ the same samples moved to the control's values (data as if the control were true
 rejection that rests on the sign of the Monte Carlo error, not on the size of the perturbation,
 from counting.
 Every control comparison is shown as a row of its :class:`ControlOutcome`.  The registry test
-``tests/test_claims_lu2024_mc.py`` checks that no control's rejection is implied by the pass:
+``tests/checks/claims/test_claims_lu2024_mc.py`` checks that no control's rejection is implied by the pass:
 samples shifted to the control's values make the claim's own check fail.
 
 **Near controls.**  A far control (10-200 % from theory) is rejected whenever the claim passes at any

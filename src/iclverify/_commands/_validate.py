@@ -14,7 +14,7 @@ import sys
 from typing import Callable, Iterable
 
 __all__ = ["int_at_least", "seed_value", "did_you_mean", "check_choice", "check_output_dir", "check_store_path",
-           "jobs_value", "default_jobs", "interactive"]
+           "jobs_value", "default_jobs", "interactive", "add_choice_argument"]
 
 
 def parse_int(text: str) -> int | None:
@@ -122,3 +122,19 @@ def interactive(stream=None) -> bool:
     """Whether progress may redraw one line (a terminal, and not a CI log)."""
     stream = stream or sys.stderr
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+
+
+def add_choice_argument(p: argparse.ArgumentParser, flag: str, options, *, default: str | None = None,
+                        dest: str | None = None) -> None:
+    """An option whose choices, help text and default come from a declared :class:`~iclverify.theory.parameters.Options`.
+
+    The help reads ``"<description>: <choice>: <meaning>; ..."`` followed by the default, so that no
+    command retypes a list of choices (``iclverify.theory.domains.LU2024_SIMULATION``, ``DEVICES``).
+    """
+    default = options.default if default is None else default
+    meaning = options.help_text()
+    text = options.description + (f": {meaning}" if meaning else "")
+    if default is not None:
+        text += f" (default: {default})"
+    kwargs = {"dest": dest} if dest is not None else {}
+    p.add_argument(flag, choices=options.choices, default=default, help=text, **kwargs)

@@ -20,7 +20,8 @@ ORDER = 40
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import default_jobs, int_at_least, jobs_value, seed_value
+    from iclverify._commands._validate import add_choice_argument, default_jobs, int_at_least, jobs_value, seed_value
+    from iclverify.theory.domains import DEVICES
 
     sub = p.add_subparsers(dest="figures_cmd", metavar="ACTION", parser_class=type(p))
     ls = sub.add_parser("list", help="list registered figure ids")
@@ -38,9 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     mk.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
                     help="parallel workers for the simulations, one BLAS thread each ('auto': one per core)")
     mk.add_argument("--seed", type=seed_value, default=None, help="root seed (default: FigureConfig's)")
-    mk.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
-                    help="array backend of the ridge fits: cpu (numpy, default), gpu (PyTorch on CUDA) or "
-                         "torch:cpu (the same torch code on the CPU); pip install 'icl-verifier[gpu]'")
+    add_choice_argument(mk, "--device", DEVICES)  # pip install 'icl-verifier[gpu]' for the torch devices
     mk.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                     help="run the simulated repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     mk.add_argument("--out", default="figures-out", help="output folder (default ./figures-out)")

@@ -15,8 +15,9 @@ MODELS = ("lu2024",)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import default_jobs, int_at_least, jobs_value, seed_value
+    from iclverify._commands._validate import add_choice_argument, default_jobs, int_at_least, jobs_value, seed_value
     from iclverify._commands.theory import number
+    from iclverify.theory.domains import LU2024_SIMULATION as SIM
 
     p.add_argument("model", choices=MODELS, help="which model (lu2024: ridge-trained linear attention)")
     p.add_argument("--d", type=int_at_least(1), default=40, help="token dimension")
@@ -31,23 +32,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
                    help="parallel workers, one BLAS thread each ('auto': one per available core); results "
                         "are bit-identical for any worker count")
-    p.add_argument("--method", choices=("fast", "reference"), default="fast",
-                   help="fast: exact O(d)-per-context feature draws and structured fits; reference: the "
-                        "literal d^2-feature regression (slow, for cross-checks)")
-    p.add_argument("--tasks", choices=("normalized", "gaussian"), default="normalized",
-                   help="task vectors: normalized to norm sqrt(d) (the authors' code) or i.i.d. Gaussian")
-    p.add_argument("--assignment", choices=("balanced", "iid"), default="balanced",
-                   help="contexts per task: balanced (n = r k, each task r times) or drawn i.i.d.")
-    p.add_argument("--solver", choices=("auto", "dual", "cholesky", "lstsq", "cg"), default="auto",
-                   help="ridge-fit solver of the fast method (auto: dual kernel for n <= d(d+1), Cholesky "
-                        "of the Gram matrix otherwise, CG for n >> d^2)")
+    for name in ("method", "tasks", "assignment", "solver"):  # choices, help and defaults as declared
+        add_choice_argument(p, "--" + name, SIM[name])
     p.add_argument("--store", default=None,
                    help="result store: a file path, or 'default' for the user cache (default: no store)")
     p.add_argument("--repair", action="store_true",
                    help="recompute stored records that fail their checksum instead of stopping")
-    p.add_argument("--device", choices=("cpu", "gpu", "torch", "torch:cpu", "torch:cuda"), default="cpu",
-                   help="array backend of the fit: cpu (numpy), gpu (PyTorch on CUDA; `torch:cpu` runs "
-                        "the same torch code on the CPU)")
+    add_choice_argument(p, "--device", SIM["device"])
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                    help="run the repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     p.add_argument("--extrapolate", type=dims_value, default=None, metavar="D1,D2,D3[,...]",

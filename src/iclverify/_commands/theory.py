@@ -122,27 +122,58 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+def boolean(text: str) -> bool:
+    """``1/true/yes`` or ``0/false/no`` from the command line."""
+    t = str(text).strip().lower()
+    if t in ("1", "true", "yes", "y"):
+        return True
+    if t in ("0", "false", "no", "n"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected a boolean (1/0, true/false, yes/no), got {text!r}")
+
+
+def option_help(dom) -> str:
+    """Help text of one declared parameter: its meaning, then its domain (choices with their meaning)."""
+    from iclverify.theory.parameters import Checked, Options
+
+    if isinstance(dom, Checked):
+        return plain(dom.description)
+    text = plain(dom.description)
+    if isinstance(dom, Options):
+        meaning = dom.help_text()
+        return f"{text}: {meaning}" if meaning and text else (meaning or text)
+    return f"{text}; domain {dom}" if text else f"domain {dom}"
+
+
 def _parser_for(exp) -> argparse.ArgumentParser:
     from iclverify._commands._parser import Parser
-    from iclverify.theory._domains import Interval
+    from iclverify.theory.parameters import Boolean, Interval, Options, exclusions_of, parameter_space
 
-    space = getattr(exp.func, "__parameter_space__", None)
-    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp))
+    space = parameter_space(exp.func)
+    excluded = [f"{e} is excluded: {e.reason}" for e in exclusions_of(exp.func)]
+    p = Parser(prog=f"iclverify theory {exp.name}", description=summary(exp),
+               epilog=" ".join(excluded) or None)
     for prm in exp.parameters:
-        dom: Interval | None = space.domains.get(prm.name) if space is not None else None
+        dom = space.domains.get(prm.name) if space is not None else None
         conv = exp.parsers.get(prm.name)
-        if conv is None:
-            conv = integer if (dom is not None and dom.integer) or isinstance(prm.default, int) and not isinstance(
-                prm.default, bool) else number
+        choices = None
+        if isinstance(dom, Options):
+            choices = dom.choices
+            conv = conv or str
+        elif isinstance(dom, Boolean):
+            conv = conv or boolean
+        elif conv is None:
+            conv = integer if (isinstance(dom, Interval) and dom.integer) or isinstance(prm.default, int) and not \
+                isinstance(prm.default, bool) else number
         required = prm.default is inspect.Parameter.empty
-        helptext = (plain(dom.description) + f"; domain {dom}") if dom is not None else ""
+        helptext = option_help(dom) if dom is not None else ""
         if not required:
             helptext += f" (default: {prm.default})" if prm.default is not None else \
                 (" (default: float64)" if prm.name == "dps" else " (default: none)")
         else:
             helptext += " (required)"
         p.add_argument("--" + prm.name.replace("_", "-"), dest=prm.name, type=conv, required=required,
-                       default=None if required else prm.default, help=helptext.strip())
+                       choices=choices, default=None if required else prm.default, help=helptext.strip())
     return p
 
 

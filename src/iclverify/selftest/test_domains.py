@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iclverify.theory._domains import Interval, ParameterSpace, check_value, validated
+from iclverify.theory.parameters import Interval, ParameterSpace, check_value, validated
 
 SPACE = ParameterSpace("selftest", {
     "a": Interval(0, math.inf, description="a positive scale"),
@@ -44,3 +44,21 @@ def test_infinity_only_where_declared():
     assert _f(1.0, k=math.inf)[1] == math.inf
     with pytest.raises(ValueError, match="domain of a"):
         check_value("a", math.inf, SPACE["a"])
+
+
+def test_choices_and_excluded_combinations_are_declared_too():
+    from iclverify.theory.parameters import Exclusion, Options
+
+    space = ParameterSpace("selftest-choices", {"a": Interval(0, math.inf), "b": Interval(0, math.inf, low_open=False),
+                                                "kind": Options(("icl", "idg"))},
+                           exclusions=(Exclusion({"a": 1.0, "b": 0.0}, "a = 1 needs b > 0"),))
+
+    @validated(space)
+    def g(a, b=0.0, kind="icl"):
+        return a
+
+    assert g(2.0) == 2.0 and g(1.0, 0.5) == 1.0
+    with pytest.raises(ValueError, match="kind='x' is outside the domain of kind"):
+        g(2.0, kind="x")
+    with pytest.raises(ValueError, match=r"a=1 with b=0 is outside the domain of \(a, b\)"):
+        g(1.0)

@@ -24,27 +24,15 @@ import pytest
 from iclverify.checks.statistics import ledger
 from iclverify.checks.claims import STATISTICAL_KINDS, all_claims, get_claim
 
-#: Claims of other papers whose controls have no counterfactual hook yet.  This list only shrinks: an entry
-#: must be removed when its claim gains hooks, and a stale entry (no such claim) fails the test below.
-ALLOW_LIST_WITHOUT_HOOKS = {
-    "li2024_finegrained.alignment-exact-risk", "li2024_finegrained.equicorrelated-optimum",
-    "li2024_finegrained.general-covariance-optimum", "li2024_finegrained.h3-advantage-ar1-drift",
-    "li2024_finegrained.h3-advantage-heteroscedastic", "li2024_finegrained.iid-isotropic-optimum",
-    "li2024_finegrained.lora-commuting", "li2024_finegrained.lora-exact-recovery",
-    "li2024_finegrained.lowrank-lora-brute-force", "li2024_finegrained.lowrank-optimum",
-    "li2024_finegrained.noisy-isotropic-optimum", "li2024_finegrained.rag-effective-sample-size",
-    "li2024_finegrained.rag-exact-risk", "li2024_finegrained.trained-att-correlated-designs",
-    "li2024_finegrained.trained-att-equicorrelated", "li2024_finegrained.trained-att-h3-iid",
-    "li2024_finegrained.trained-h3-beats-att-drift", "li2024_finegrained.trained-lora",
-    "li2024_finegrained.trained-lowrank-att", "li2024_finegrained.wpgd-exchangeable-uniform",
-    "lu2024.alpha-minima", "lu2024.bayes-baseline", "lu2024.divergence-boundary", "lu2024.memorization-limit",
-    "lu2024.mp-identity", "lu2024.nonmonotone-boundary", "lu2024.optimal-ridge", "lu2024.ridge-suppresses-peak",
-    "lu2024.self-consistency-unique",
-}
+#: Claims whose controls have no counterfactual hook yet.  This list only shrinks: an entry must be removed when its
+#: claim gains hooks, and a stale entry (no such claim) fails the test below.  Empty: the Li-Rawat-Oymak claims
+#: (value, first-order, matrix and BFGS controls) and Lu et al.'s theory-only claims have hooks.
+ALLOW_LIST_WITHOUT_HOOKS: set = set()
 
-#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones have hooks now: their
-#: controls are wrong formulas (:func:`iclverify.checks.claims.liu_zhou_2026.statements.formula_control`), the hook's data is
-#: the formula, and :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
+#: Deterministic identity / value checks (no sampling) without hooks.  The Liu & Zhou ones, Lu et al.'s theory-only
+#: claims and the Li-Rawat-Oymak BFGS / approximation claims have hooks: their controls are wrong formulas
+#: (:func:`iclverify.checks.claims.formula_controls.formula_control`), the hook's data is the formula, and
+#: :func:`test_deterministic_control_effects_are_measured` checks the measured effect sizes.
 #: Lu et al.'s deterministic value checks (printed reference values; the self-consistency residual): their controls'
 #: distance from the truth is printed in each ControlOutcome (values missed, residuals), not implied by the pass.
 DETERMINISTIC_WITHOUT_HOOKS = {"lu2024.note-reference-values", "lu2024.self-consistency-value"}
@@ -120,7 +108,7 @@ def test_formula_control_measures_rather_than_asserts():
     and passes; a formula closer than the threshold is not rejected; one farther is, and fails the claim's check."""
     import numpy as np
 
-    from iclverify.checks.claims.liu_zhou_2026.statements import formula_control
+    from iclverify.checks.claims.formula_controls import formula_control
 
     xs = np.linspace(0.1, 1.0, 7)
 

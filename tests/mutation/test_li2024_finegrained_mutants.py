@@ -118,9 +118,10 @@ def test_unmutated_claims_used_above_are_confirmed():
         assert ev.verdict is Verdict.CONFIRMED, (short, ev.reason)
 
 
-_CHECKS = pathlib.Path(__file__).resolve().parents[1] / "checks"
-_USERS = ["claims_li2024_finegrained.py", "claims_li2024_finegrained_trained.py", "_li2024_claim_tools.py",
-          "li2024_finegrained_sim.py", "li2024_finegrained_train.py"]
+_CHECKS = pathlib.Path(__file__).resolve().parents[2] / "checks"
+_USERS = ["claims/li2024_finegrained/statements.py", "claims/li2024_finegrained/trained.py",
+          "claims/li2024_finegrained/_tools.py", "simulation/li2024_finegrained_sim.py",
+          "simulation/li2024_finegrained_train.py"]
 
 
 @pytest.mark.parametrize("fname", _USERS)

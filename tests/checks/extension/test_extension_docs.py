@@ -9,7 +9,7 @@ from pathlib import Path
 
 from iclverify.api import Verdict, get_claim, load_claims, unregister, verify
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "my_claims.py"
 DOC = ROOT / "docs" / "extending.md"
 

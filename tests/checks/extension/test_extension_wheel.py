@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 #: import-package folder -> source folder, as in pyproject.toml's package-dir
 PACKAGE_DIRS = {"iclverify": "src/iclverify", "iclverify.theory": "theory", "iclverify.derivations": "derivations",
                 "iclverify.checks": "checks", "iclverify.figures": "figures"}

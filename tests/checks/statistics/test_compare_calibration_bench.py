@@ -39,6 +39,23 @@ def test_row_rejects_uses_the_rows_interval(bench):
     assert not bench.row_rejects(row, 0.76) and bench.row_rejects(row, 0.74)
 
 
+
+def test_row_rejects_judges_hall_rows_as_compare_does(bench):
+    # a right-skewed sample: compare(statistic="hall") accepts an asymmetric interval; the benchmark's
+    # mutant check must accept and reject the same theory values from the row alone
+    x = np.random.default_rng(3).gamma(0.25, 1.0, 400)
+    row = compare(0.25, x, bias="both", statistic="hall").row("hall")
+    assert "Hall" in row["method"]
+    lo = row["estimate"] - row["crit"] * row["se"]
+    hi = row["estimate"] + row["crit"] * row["se"]
+    grid = np.linspace(lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo), 401)
+    disagree = [v for v in grid
+                if bench.row_rejects(row, v) != (not compare(v, x, bias="both", statistic="hall").passed)]
+    # only values within rounding of the printed skewness (3 digits) of an interval end may differ
+    assert len(disagree) <= 2, disagree
+    # and the Hall interval is not the symmetric one: some value is judged differently from t
+    assert any(bench.row_rejects(row, v) != (not lo <= v <= hi) for v in grid)
+
 def test_claims_table_counts_family_and_drops_incomplete_seeds(bench):
     def rec(claim, seed, verdict, rejected=0, ctl=True, mut=False):
         return {"claim": claim, "seed": seed, "verdict": verdict, "seconds": 1.0, "primary_tests": 2,
@@ -54,3 +71,9 @@ def test_claims_table_counts_family_and_drops_incomplete_seeds(bench):
     assert [r[2][:3] for r in rows if r[1] == "power vs control: wrong"] == ["1/2", "2/2"]   # claim a, claim b
     assert any(r[1] == "power vs mutant theory x1.05" and r[2].startswith("1/2") for r in rows)
     assert not any(r[1] == "power vs mutant theory x0.95" for r in rows)   # no row could judge it
+
+
+def test_claims_not_expected_to_hold_are_refused(bench, tmp_path):
+    # a REFUTED of a claim not expected to hold is a correct verdict, not a false alarm
+    with pytest.raises(ValueError, match="not expected to hold"):
+        bench.run_claims(["li2024_nonlinear.c9-pruning-vs-alpha-test"], 1, quick=True, jsonl=None, progress=None)

@@ -77,7 +77,7 @@ def test_finite_d_derivation_is_proved_and_sensitive():
 @pytest.mark.slow
 def test_calibration_light():
     """False-alarm rate on an exactly known mean and power on perturbed formulas (60 seeds)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
     import calibration
 
     ex = calibration.exact_truth_calibration(60)
@@ -91,7 +91,7 @@ def test_calibration_light():
 @pytest.mark.slow
 def test_calibration_claim_seeds():
     """A Lu Monte Carlo claim over several seeds: never REFUTED, every control rejected (about 20 s CPU a seed)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
     import calibration
 
     r = calibration.claim_calibration("lu2024.mc-ridgeless-tau-lt-1", 5)

@@ -396,7 +396,7 @@ def test_bad_input_specific_functions():
         L.alpha_minimum("mse", 0.5, 0.5, 0.1)
     with pytest.raises(ValueError, match="c"):
         L.memorization_limit_icl_error(0.5, 0.1, -1.0)
-    # the finite-tau ridge IDG error is DERIVED-HERE (tests/test_lu2024_ridge_idg.py), no longer a gap
+    # the finite-tau ridge IDG error is DERIVED-HERE (tests/checks/claims/test_lu2024_ridge_idg.py), no longer a gap
     assert math.isfinite(L.idg_error(2, 0.5, 2.0, 0.1, 0.1))
     assert math.isfinite(L.task_generalization_gap(2, 0.5, 2.0, 0.1, 0.1))
     # tau = 1 is fine with a ridge, and tau = inf with a ridge for IDG
