@@ -37,6 +37,7 @@ from iclverify.checks.statistics.compare import PER_COMPARISON_ALPHA
 from iclverify.checks.statistics.decide import skew_robust
 from iclverify.checks.simulation.model import calibrated_comparison
 from iclverify.checks.simulation.simcache import stored_call
+from iclverify.testing import three_way_at
 
 __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
 
@@ -139,11 +140,6 @@ def _exact_point(spec, p: dict) -> dict:
             for k, v in p.items()}
 
 
-def _rel(a, b) -> float:
-    a, b = float(abs(a - b)), float(abs(b))
-    return a / b if b > 0 else a
-
-
 class _Worst:
     """Largest float64 relative error seen; under hypothesis also a ``target`` so the search climbs toward it."""
 
@@ -180,12 +176,14 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
                 return f"exact value not a finite real at {p}: {exact}"
             with mpmath.workdps(MP_DPS):
                 mp_v = spec.theory_mp(p, MP_DPS)
-                ex = mpmath.mpf(str(exact))
-                r1 = _rel(mp_v, ex)
             f64 = float(spec.theory(**p))
-            r2 = _rel(mpmath.mpf(f64), ex)
+            with mpmath.workdps(MP_DPS + 15):
+                ex = mpmath.mpf(str(exact))
+                # relative to the exact value; absolute where it vanishes (a formula may be 0 in its regime)
+                r1, r2, ok = three_way_at(ex, mp_v, f64, rtol_mp=MP_RTOL, rtol_np=spec.float_rtol,
+                                          scale=0 if ex != 0 else 1)
             worst.note(r2, p)
-            if not r1 <= MP_RTOL or not r2 <= spec.float_rtol:
+            if not ok:
                 return (f"{p}: exact={mpmath.nstr(ex, 17)}, mpmath rel diff={r1:.2e} (tol {MP_RTOL:g}), "
                         f"float64={f64!r} rel diff={r2:.2e} (tol {spec.float_rtol:g})")
             return None
@@ -206,9 +204,10 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
     def body_f(p):
         hi = spec.theory_mp(p, MP_DPS)
         f64 = float(spec.theory(**p))
-        r = _rel(mpmath.mpf(f64), hi)
+        with mpmath.workdps(MP_DPS):  # the mpmath value is the reference here (no exact form)
+            _, r, ok = three_way_at(hi, hi, f64, rtol_mp=0.0, rtol_np=spec.float_rtol, scale=0 if hi != 0 else 1)
         worst.note(r, p)
-        return None if r <= spec.float_rtol else f"{p}: float64={f64!r}, mpmath={mpmath.nstr(hi, 17)}, rel diff={r:.2e}"
+        return None if ok else f"{p}: float64={f64!r}, mpmath={mpmath.nstr(hi, 17)}, rel diff={r:.2e}"
 
     how, n, fails = _collect(spec, body_f, config, hs)
     if fails:

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 import mpmath
 import sympy as sp
 
-__all__ = ["rel_diff", "three_way_failures", "assert_three_way"]
+__all__ = ["rel_diff", "ThreeWay", "three_way_at", "three_way_failures", "assert_three_way"]
 
 
 def rel_diff(a: Any, b: Any, scale: Any = 0) -> float:
@@ -44,6 +44,44 @@ def rel_diff(a: Any, b: Any, scale: Any = 0) -> float:
     if a == b:
         return 0.0
     return float(abs(a - b) / max(abs(a), abs(b), abs(mpmath.mpf(scale))))
+
+
+class ThreeWay(tuple):
+    """``(mp_diff, np_diff, ok)`` of one point: the relative differences of the mpmath and float64 values from the
+    exact one, and whether both are within tolerance (a non-finite float64 value never is)."""
+
+    __slots__ = ()
+
+    def __new__(cls, mp_diff: float, np_diff: float, ok: bool):
+        return super().__new__(cls, (mp_diff, np_diff, ok))
+
+    mp_diff = property(lambda self: self[0])
+    np_diff = property(lambda self: self[1])
+    ok = property(lambda self: self[2])
+
+
+def three_way_at(exact: Any, got_mp: Any, got_np: float, *, rtol_mp: float, rtol_np: float,
+                 scale: Any = 0) -> ThreeWay:
+    """The three-way comparison at one point, given the three values (the one definition of agreement).
+
+    Parameters
+    ----------
+    exact : mpf or number
+        The exact value, already evaluated to more digits than ``got_mp``.
+    got_mp, got_np
+        The high-precision and the float64 evaluations.
+    rtol_mp, rtol_np : float
+        Tolerances on :func:`rel_diff` from ``exact``.
+    scale : number
+        As in :func:`rel_diff` (0: relative error; where the quantity can vanish, the size of its terms).
+
+    >>> three_way_at(mpmath.mpf(2), mpmath.mpf(2), 2.0000000001, rtol_mp=1e-30, rtol_np=1e-9).ok
+    True
+    """
+    d_mp = rel_diff(exact, got_mp, scale)
+    finite = math.isfinite(float(got_np))
+    d_np = rel_diff(exact, got_np, scale) if finite else math.inf
+    return ThreeWay(d_mp, d_np, bool(finite and d_mp <= rtol_mp and d_np <= rtol_np))
 
 
 def _as_tuple(p: Any) -> tuple:
@@ -90,9 +128,8 @@ def three_way_failures(points: Iterable[Any], exact: Callable[..., Any], mp_eval
         got_np = float(np_eval(*p))
         size = 0 if scale is None else float(scale(*p))
         with mpmath.workdps(dps + 10):
-            d_mp = rel_diff(ref_mp, got_mp, size)
-            d_np = rel_diff(ref_mp, got_np, size) if math.isfinite(got_np) else math.inf
-        if not (d_mp <= rtol_mp and d_np <= rtol_np and math.isfinite(got_np)):
+            d_mp, d_np, ok = three_way_at(ref_mp, got_mp, got_np, rtol_mp=rtol_mp, rtol_np=rtol_np, scale=size)
+        if not ok:
             failures.append(f"point {p}: sympy={sp.N(ref, 20)} mpmath rel.diff={d_mp:.3g} "
                             f"numpy={got_np!r} rel.diff={d_np:.3g}")
     return failures
