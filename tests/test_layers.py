@@ -56,7 +56,7 @@ def test_every_registry_discovers_all_its_modules():
     from iclverify.checks.claims import registry as claims
     from iclverify.derivations import registry as derivations
     from iclverify.figures import registry as figures
-    from iclverify.theory import _expose as theory
+    from iclverify.theory import exposure as theory
 
     for reg in (claims, derivations, figures, theory):
         assert reg.discovery_errors() == {}, reg.__name__

@@ -5,7 +5,7 @@ import pytest
 
 from iclverify.checks.claims import all_claims
 from iclverify.figures.registry import all_figures, get_figure
-from iclverify.theory._expose import canonical_name, exposed
+from iclverify.theory.exposure import canonical_name, exposed
 
 PAPERS = {"lu2024", "li2024_finegrained", "li2024_nonlinear", "liu_zhou_2026"}
 #: Theory prefixes that are not papers: random-matrix helpers shared by Lu et al.'s forms.

@@ -34,7 +34,7 @@ import sympy as sp
 
 from iclverify.theory.closed_form import ClosedForm
 from iclverify.theory.parameters import check_value, validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory.domains import LIU_ZHOU_2026 as SPACE
 
 __all__ = [

@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory.parameters import validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory._li2024_common import (ClosedForm, CovarianceSpec, covariance_arg, infer_dim,
                                              parse_covariance, resolve_covariance, resolve_exact_covariance,
                                              to_rational)

@@ -30,7 +30,7 @@ import mpmath
 import sympy as sp
 
 from iclverify.theory.parameters import check_value, validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory._li2024_common import ClosedForm, to_rational
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 

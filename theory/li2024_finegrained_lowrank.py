@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from iclverify.theory.parameters import check_value, validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory._li2024_common import infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 from iclverify.theory.li2024_finegrained import COV_PARSERS, optimal_preconditioner, spectral_optimal_risk

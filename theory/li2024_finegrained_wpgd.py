@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory.parameters import validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory._li2024_common import ClosedForm, check_weights, infer_dim, resolve_covariance
 from iclverify.theory.domains import LI2024_FINEGRAINED as SPACE
 from iclverify.theory.li2024_finegrained import COV_PARSERS

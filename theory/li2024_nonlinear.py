@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory.parameters import validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory.domains import LI2024_NONLINEAR as SPACE
 
 __all__ = [

@@ -32,7 +32,7 @@ import numpy as np
 
 from iclverify.theory import _lu2024_formulas as F
 from iclverify.theory.parameters import validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory._lu2024_solve import solve_epsilon_mp, solve_epsilon_numpy
 from iclverify.theory.closed_form import blocked, broadcast_flat, finish, mp_adaptive, mp_elementwise, to_mpf
 from iclverify.theory.domains import COMMON, LU2024, LU2024_ASYMPTOTIC, RIDGELESS_TAU

@@ -33,7 +33,7 @@ import numpy as np
 import sympy as sp
 
 from iclverify.theory.parameters import Interval, check_value, validated
-from iclverify.theory._expose import expose
+from iclverify.theory.exposure import expose
 from iclverify.theory.domains import COMMON, LU2024
 
 __all__ = [

@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except SystemExit as stop:  # argparse errors and --help: already printed
         return int(stop.code or 0) if isinstance(stop.code, int) or stop.code is None else EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter's final flush quiet
+        except OSError:
+            pass
+        return 0
     except Exception as err:  # noqa: BLE001 - the command line prints one line, never a traceback
         if os.environ.get("ICLVERIFY_DEBUG"):
             raise

@@ -23,7 +23,7 @@ import re
 import numpy as np
 import pytest
 
-from iclverify.theory._expose import discovery_errors, exposed
+from iclverify.theory.exposure import discovery_errors, exposed
 from iclverify.theory.parameters import Boolean, Checked, Interval, Options, exclusions_of, parameter_space
 
 _REGISTRY = exposed()

@@ -178,7 +178,7 @@ def _parser_for(exp) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from iclverify.theory._expose import canonical_name, exposed
+    from iclverify.theory.exposure import canonical_name, exposed
 
     registry = exposed()
     if args.name not in (None, "list"):

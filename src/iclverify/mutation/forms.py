@@ -3,7 +3,7 @@
 Two kinds of form:
 
 * :class:`TheoryForm` -- a public function of :mod:`iclverify.theory` exposed to the CLI
-  (:func:`iclverify.theory._expose.exposed`).  A mutant replaces the function's attribute in
+  (:func:`iclverify.theory.exposure.exposed`).  A mutant replaces the function's attribute in
   every theory module that holds it (the defining module and the public module that
   re-exports it).  Claims that look the function up at call time (``lu.icl_error(...)``) see the
   mutant; so does every theory function that calls it through its module's globals (its
@@ -121,7 +121,7 @@ def _theory_modules() -> list[Any]:
 
 def theory_forms() -> list[TheoryForm]:
     """Every exposed theory function once (aliases merged), with the theory modules that hold it."""
-    from iclverify.theory._expose import exposed
+    from iclverify.theory.exposure import exposed
 
     by_func: dict[int, TheoryForm] = {}
     for name, exp in exposed().items():

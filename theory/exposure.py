@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from iclverify.discovery import discover_modules
 
-__all__ = ["Exposed", "expose", "exposed", "discover"]
+__all__ = ["Exposed", "expose", "exposed", "discover", "discovery_errors", "canonical_name", "DEPRECATED_PREFIXES"]
 
 
 @dataclass(frozen=True)
