@@ -14,18 +14,22 @@ ORDER = 30
 MODELS = ("lu2024",)
 
 
+#: The point simulated when an option is not given (a ridgeless point below the interpolation peak, tau < 1).
+DEFAULT_POINT = {"d": 40, "alpha": 10.0, "kappa": 0.5, "tau": 0.5, "rho": 0.01, "lam": 0.0}
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from iclverify._commands._validate import add_choice_argument, default_jobs, int_at_least, jobs_value, seed_value
     from iclverify._commands.theory import number
     from iclverify.theory.domains import LU2024_SIMULATION as SIM
 
     p.add_argument("model", choices=MODELS, help="which model (lu2024: ridge-trained linear attention)")
-    p.add_argument("--d", type=int_at_least(1), default=40, help="token dimension")
-    p.add_argument("--alpha", type=number, default=10.0, help="context length l/d")
-    p.add_argument("--kappa", type=number, default=0.5, help="task diversity k/d (inf: fresh task per context)")
-    p.add_argument("--tau", type=number, default=0.5, help="pretraining contexts n/d^2")
-    p.add_argument("--rho", type=number, default=0.01, help="label-noise variance")
-    p.add_argument("--lam", type=number, default=0.0, help="ridge strength (0: minimum-norm)")
+    from iclverify.theory.domains import LU2024
+
+    p.add_argument("--d", type=int_at_least(1), default=DEFAULT_POINT["d"], help=LU2024["d"].description)
+    for name in ("alpha", "kappa", "tau", "rho", "lam"):  # help and domain as declared; the default is this command's
+        dom = LU2024[name]
+        p.add_argument("--" + name, type=number, default=DEFAULT_POINT[name], help=f"{dom.description}, in {dom}")
     p.add_argument("--reps", type=int_at_least(1), default=8,
                    help="independent repeats (>= 2 for a standard error)")
     p.add_argument("--seed", type=seed_value, default=0, help="root seed")
