@@ -82,10 +82,11 @@ def test_calibration_light():
 
     ex = calibration.exact_truth_calibration(60)
     k = ex["counts"]
-    assert k["false alarm (per-test alpha)"] == 0
-    assert k["false alarm (nominal 5%)"] <= 10          # 60 seeds at 5 %: P(>10) < 0.3 %
-    assert k["power: c-term dropped"] == 60
-    assert k["power: (1+rho)^2 -> 1+rho^2"] >= 30      # measured 86 % at 100 seeds
+    for rule in ("t", "Hall t"):
+        assert k[f"false alarm ({rule}, per-test alpha)"] == 0
+        assert k[f"false alarm ({rule}, nominal 5%)"] <= 10          # 60 seeds at 5 %: P(>10) < 0.3 %
+        assert k[f"power vs c-term dropped ({rule}, per-test alpha)"] == 60
+        assert k[f"power vs (1+rho)^2 -> 1+rho^2 ({rule}, per-test alpha)"] >= 30      # measured 86 % at 100 seeds
 
 
 @pytest.mark.slow
@@ -94,5 +95,10 @@ def test_calibration_claim_seeds():
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
     import calibration
 
-    r = calibration.claim_calibration("lu2024.mc-ridgeless-tau-lt-1", 5)
-    assert r["refuted"] == 0 and all(v == 5 for v in r["control_rejections"].values())
+    recs = calibration.run_claims(["lu2024.mc-ridgeless-tau-lt-1"], 5, quick=True, jsonl=None, progress=None)
+    assert [r["verdict"] for r in recs if r["verdict"] in ("REFUTED", "NOT REPRODUCED", "ERROR")] == []
+    # every control rejected at every seed, except the near control (k* = 1.87 times the resolution), which a
+    # seed may miss; it must still be rejected at most seeds
+    for name in {c for r in recs for c, _ in r["controls"]}:
+        hits = sum(rej for r in recs for c, rej in r["controls"] if c == name)
+        assert hits >= (3 if "slip" in name.lower() or "near" in name.lower() else 5), (name, hits)
