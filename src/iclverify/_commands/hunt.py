@@ -85,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
     found = hunt(args.d, args.reps, args.examples, args.seed, args.score)
     top = found[: args.top]
     if args.json:
-        from iclverify._commands.simulate import json_safe
+        from iclverify.serialization import json_ready
 
-        print(json.dumps(json_safe({"probed": len(found), "worst": top}), allow_nan=False))
+        print(json.dumps(json_ready({"probed": len(found), "worst": top}, nonfinite="null"), allow_nan=False))
         return 0
     print(f"hunt {args.model}: {len(found)} points probed at d = {args.d}, {args.reps} repeats each; "
           f"score = |{args.score}|. Worst:")

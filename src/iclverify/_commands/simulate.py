@@ -81,13 +81,6 @@ def theory_values(alpha, kappa, tau, rho, lam) -> dict:
     return out
 
 
-def json_safe(v):
-    """Non-finite floats as ``null``, so that the output is valid JSON (RFC 8259 has no NaN)."""
-    from iclverify.serialization import json_ready
-
-    return json_ready(v, nonfinite="null")
-
-
 def run(args: argparse.Namespace) -> int:
     from iclverify._commands._validate import check_store_path
     from iclverify.checks.simulation.lu2024_model import LU2024_MODEL as model
@@ -112,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
                                                                          for d, r in cmp.results.items()}}
         out["theory"] = th
         out["comparison"] = cmp.as_dict()
-        print(json.dumps(json_safe(out), allow_nan=False))
+        from iclverify.serialization import json_ready
+
+        print(json.dumps(json_ready(out, nonfinite="null"), allow_nan=False))  # NaN/inf as null
         return 0
     for d, res in cmp.results.items():
         print(f"lu2024 linear attention, d = {res.d}: l = {res.ell}, k = {res.k}, n = {res.n} "
