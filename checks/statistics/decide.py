@@ -169,6 +169,8 @@ def _t_interval(x, alpha: float, batch: int | None, statistic: str = "t") -> tup
     """
     x = np.asarray(x, float)
     check_value("statistic", statistic, DECIDE_PARAMETERS["statistic"])
+    if batch is not None:
+        check_value("batch", batch, DECIDE_PARAMETERS["batch"])
     if statistic == "hall":
         if batch:
             _HALL_RAW.reject("batch", batch)
