@@ -443,8 +443,7 @@ def compare_extrapolated(
         x = np.asarray(s, dtype=float).ravel()
         if x.size < 2 or not np.all(np.isfinite(x)):
             COMPARE_PARAMETERS["samples_by_d"].reject(
-                "samples_by_d", f"<{len(samples_by_d)} samples>",
-                f"sample {len(means)} has {x.size} values, {int(np.sum(~np.isfinite(x)))} non-finite")
+                "samples_by_d", f"<sample {len(means)}: {x.size} values, {int(np.sum(~np.isfinite(x)))} non-finite>")
         means.append(x.mean())
         ses.append(x.std(ddof=1) / math.sqrt(x.size))
         ns.append(x.size)
