@@ -23,6 +23,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -35,6 +36,7 @@ from iclverify.checks.statistics.compare import FiniteDAllowance
 from iclverify.checks.statistics.decide import skew_robust
 from iclverify.checks.statistics.perturb import Control, function_controls, sympy_controls
 from iclverify.checks.simulation.model import Model, Quantity
+from iclverify.checks.simulation.simcache import stored_call
 from iclverify.theory.closed_form import ClosedForm
 from iclverify.theory.parameters import Interval, ParameterSpace
 
@@ -78,29 +80,48 @@ class Limit:
 
 
 @dataclass
-class FormulaSpec:
-    """Everything the battery needs about one externally registered formula.
+class FormulaSpec(Model):
+    """A registered formula: a one-quantity :class:`~iclverify.checks.simulation.model.Model` plus the battery's
+    statement (regime, limits, properties, negative controls, sample sizes).
 
-    Built by :func:`register_formula`; the attributes are read-only in spirit.
+    Built by :func:`register_formula` (the attributes are read-only in spirit).  As a ``Model``
+    (:mod:`iclverify.checks.simulation.model`) it has one quantity, ``"value"`` (the closed form, :meth:`value`,
+    looked up at each call, so a swapped theory is what is compared), its parameter space, and a simulator of
+    the Model's shape built around the user's ``simulate(params, rng, n)`` (:attr:`user_simulate`); its one-d
+    comparison uses the battery's statistic (:func:`~iclverify.checks.statistics.decide.skew_robust`).  Every
+    Model operation works on it, and the battery's Monte Carlo check *is* :meth:`Model.compare`::
+
+        spec.theory("value", point)             # the closed form (mpmath at 30 digits where available)
+        spec.compare(point, None, n, seed)      # theory beside n simulated samples: theory, mean +- SE, z, resolution
+
+    Its dimension is one of three kinds:
+
+    * no dimension (default): ``compare(point, None, ...)``; the closed form is the exact mean at every point;
+    * ``d_param``: one of the formula's own parameters is the simulation's dimension; the closed form is
+      stated at finite d and compared at the point's d, with the registered :attr:`allowance` if any;
+    * ``ds`` (three or more dimensions): the closed form is a d -> infinity limit, the user's simulator takes
+      ``d=``, and the battery compares the 1/d-extrapolated intercept over ``ds`` (the finite-d bias is
+      removed, not allowed for), as for the package's own models.
+
+    ``seed`` may be an int, a ``SeedSequence`` or (at one d) a ``numpy.random.Generator``, used as is.
     """
 
-    id: str
-    params: tuple[str, ...]
-    space: ParameterSpace
-    regime: dict[str, Range]
+    quantities: Mapping[str, Quantity] = field(init=False, default_factory=dict)
+    simulator: Callable[..., Any] | None = field(init=False, default=None)
+    bias: str = "both"
+    statistic: Callable[[np.ndarray], dict] | None = skew_robust
+    regime: dict[str, Range] = field(default_factory=dict)
     expr: sp.Expr | None = None
     symbols: dict[str, sp.Symbol] = field(default_factory=dict)
     func: Callable[..., float] | None = None
     func_has_dps: bool = False
-    simulate: Callable[..., Any] | None = None
+    user_simulate: Callable[..., Any] | None = None
+    ds: tuple[int, ...] | None = None
     limits: list[Limit] = field(default_factory=list)
     properties: list[Callable[..., Any]] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
-    samples: tuple[int, int] = (2000, 20000)
+    sample_sizes: tuple[int, int] = (2000, 20000)
     mc_points: tuple[int, int] = (2, 4)
-    allowance: Any = None
-    d_param: str | None = None
-    bias: str = "both"
     delta: sp.Rational = sp.Rational(1, 10)
     float_rtol: float = 1e-10
     figure_param: str | None = None
@@ -109,12 +130,37 @@ class FormulaSpec:
     _f_numpy: Callable | None = None
     _f_mpmath: Callable | None = None
 
+    def __post_init__(self) -> None:
+        self._control_mp: dict[str, Callable] = {}
+        self.quantities = {"value": Quantity("value", f"the registered closed form {self.name}", self._value_at,
+                                             _per_sample, _user_source)}
+        self.simulator = self._simulated if self.user_simulate is not None else None
+
+    @property
+    def id(self) -> str:
+        """The claim id (the Model's :attr:`name`)."""
+        return self.name
+
     # -- evaluation ------------------------------------------------------------------
-    def theory(self, **p: Any) -> Any:
-        """Float64 evaluation (vectorised for sympy expressions): ``theory(d=5, n=10)``."""
+    def evaluate(self, **p: Any) -> Any:
+        """Float64 evaluation (vectorised for sympy expressions): ``evaluate(d=5, n=10)``."""
         if self.func is not None:
             return self.func(**p)
         return self._f_numpy(*(p[k] for k in self.params))
+
+    def theory(self, quantity: str | None = None, point: Any = None, /, **params: Any) -> Any:
+        """The closed form of ``quantity`` (``"value"``) at ``point``, as for every Model.
+
+        ``theory(**params)`` (no quantity) is the float64 evaluation of earlier versions: deprecated, use
+        :meth:`evaluate`.
+        """
+        if quantity is None and point is None:
+            warnings.warn("FormulaSpec.theory(**params) is deprecated: use spec.evaluate(**params) for float64, or "
+                          "spec.theory('value', point) as for every Model", DeprecationWarning, stacklevel=2)
+            return self.evaluate(**params)
+        if params:
+            raise TypeError("theory(quantity, point) takes no keyword parameters")
+        return super().theory(quantity, point)
 
     def theory_mp(self, p: Mapping[str, Any], dps: int = 50):
         """High-precision value (mpmath, ``dps`` digits); None where unavailable."""
@@ -131,37 +177,42 @@ class FormulaSpec:
     def value(self, p: Mapping[str, Any]) -> float:
         """The theory value used in comparisons (mpmath at 30 digits where available)."""
         v = self.theory_mp(p, dps=30)
-        return float(v) if v is not None else float(self.theory(**p))
+        return float(v) if v is not None else float(self.evaluate(**p))
 
-    def as_model(self) -> Model:
-        """This formula as a :class:`~iclverify.checks.simulation.model.Model` with one quantity, ``"value"``.
+    def _value_at(self, *values: Any) -> float:
+        """The quantity ``"value"``'s closed form, positional in :attr:`params` order."""
+        return self.value(dict(zip(self.params, values)))
 
-        The same shape as the package's models (:data:`iclverify.checks.simulation.lu2024_model.LU2024_MODEL`):
-        parameter space, closed form (:meth:`value`, looked up at each call, so a swapped theory is what
-        is compared), the simulator, and a calibrated comparison
-        (``spec.as_model().compare(point, None, n, seed)``; ``seed`` may be a ``numpy.random.Generator``,
-        used as is) with the battery's statistic (:func:`~iclverify.checks.statistics.decide.skew_robust`).
-        Two differences are kept on purpose: ``d`` is one of the formula's own parameters
-        (:attr:`d_param`: a registered closed form is stated at finite d, so the comparison is at the
-        point's d, with the registered :attr:`allowance`, never extrapolated), and the simulator returns the
-        samples themselves (``simulate(params, rng, n)``).
+    def as_model(self) -> "FormulaSpec":
+        """Deprecated: a registered formula *is* a Model; returns ``self``."""
+        warnings.warn("FormulaSpec.as_model() is deprecated: a FormulaSpec is a Model", DeprecationWarning,
+                      stacklevel=2)
+        return self
+
+    # -- simulation (the Model's simulator) --------------------------------------------
+    def _simulated(self, *args: Any, reps: int, seed: Any) -> np.ndarray:
+        """The Model's ``simulator(*point, d, reps=, seed=)``: the user's samples, store-backed and checked.
+
+        Stored (:func:`~iclverify.checks.simulation.simcache.stored_call`) by point, ``n``, the simulator's
+        definition, ``d`` (with :attr:`ds`) and the generator's state.
         """
-        params = self.params
+        p, d, n = dict(zip(self.params, args[:-1])), args[-1], int(reps)
+        kw = {}
+        if self.ds is not None:
+            if d is None:
+                raise ValueError(f"claim {self.name!r} is a d -> infinity limit: give d (one dimension, or at "
+                                 f"least three to extrapolate, e.g. its registered ds={list(self.ds)})")
+            kw = {"d": int(d)}
+        elif self.d_param is None and d is not None:
+            raise ValueError(f"d={d} is outside the domain of d for claim {self.name!r}: its simulator takes no "
+                             "dimension (compare at d=None)")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        key = {"params": dict(p), "n": n, "simulator": self.fingerprint[2:3], **kw}
+        out = stored_call(f"ext.{self.name}.simulate", self.user_simulate, key, rng,
+                          lambda: self.user_simulate(dict(p), rng, n, **kw))
+        return _check_samples(self.name, out, n, p)
 
-        def theory(*values):
-            return self.value(dict(zip(params, values)))
-
-        def simulator(*args, reps, seed):
-            return np.asarray(self.simulate(dict(zip(params, args[:-1])), np.random.default_rng(seed), int(reps)),
-                              dtype=float)
-
-        quantity = Quantity("value", f"the registered closed form {self.id}", theory, lambda x: x,
-                            lambda *v: "USER (register_formula)")
-        return Model(self.id, params, self.space, {"value": quantity},
-                     simulator if self.simulate is not None else None, d_param=self.d_param,
-                     allowance=self.allowance, allowance_source="registered with the formula" if self.allowance
-                     else "", bias=self.bias, statistic=skew_robust)
-
+    # -- negative controls ---------------------------------------------------------------
     def control_value(self, c: Control, p: Mapping[str, Any]) -> float:
         if c.expr is not None:
             import mpmath
@@ -227,9 +278,6 @@ class FormulaSpec:
                 parts[k] = dom.strategy(r.low, r.high, log=r.log).filter(lambda v: v == 0 or abs(v) >= _TINY)
         return st.fixed_dictionaries(parts)
 
-    def __post_init__(self) -> None:
-        self._control_mp: dict[str, Callable] = {}
-
     def swap_theory(self, *, expr: sp.Expr | None = None, func: Callable[..., Any] | None = None) -> tuple:
         """Replace the expression (re-lambdified) and/or the function; return the old state.
 
@@ -247,6 +295,15 @@ class FormulaSpec:
     def restore_theory(self, saved: tuple) -> None:
         """Undo :meth:`swap_theory`."""
         self.expr, self._f_numpy, self._f_mpmath, self.func = saved
+
+
+def _per_sample(samples: np.ndarray) -> np.ndarray:
+    """A registered simulator's result *is* its samples."""
+    return samples
+
+
+def _user_source(*values: Any) -> str:
+    return "USER (register_formula)"
 
 
 def _snap(v: float, dom: Interval, r: Range) -> Any:
@@ -314,6 +371,7 @@ def register_formula(
     mc_points: tuple[int, int] = (2, 4),
     allowance: FiniteDAllowance | float | None = None,
     d_param: str | None = None,
+    ds: Sequence[int] | None = None,
     bias: str = "both",
     delta: Any = sp.Rational(1, 10),
     max_auto_controls: int = 8,
@@ -366,6 +424,16 @@ def register_formula(
     allowance, d_param, bias
         Finite-d bias allowance ``c / d`` (with ``d`` the value of parameter
         ``d_param``) and its side, passed to :func:`~iclverify.checks.statistics.compare.compare`.
+        The allowance must be part of the statement or derived independently of the simulator;
+        it is shown in every comparison (``allowance_source``).
+    ds : sequence of int, optional
+        For a closed form that is a d -> infinity limit (no ``d_param``): three or more dimensions.
+        ``simulate`` then takes ``d`` as a keyword (``simulate(params, rng, n, d=d)``), and each Monte
+        Carlo point simulates ``n`` samples at every d of ``ds`` and compares the theory with the
+        intercept of a weighted 1/d fit
+        (:func:`~iclverify.checks.statistics.compare.compare_extrapolated`, as the package's own models
+        do): the finite-d bias is removed, never allowed for, so ``allowance`` is refused with it.
+        Default None: no dimension (the closed form is the exact mean at every point).
     delta : Rational
         Size of the automatic perturbations; automatic controls whose effect stays
         below ``delta / 2`` (relative) at every Monte Carlo point are dropped as
@@ -403,9 +471,12 @@ def register_formula(
     if not is_expr and not callable(theory):
         raise RegistrationError(f"claim {id!r}: theory must be a sympy expression or a callable, "
                                 f"got {type(theory).__name__}")
-    spec = FormulaSpec(id=id, params=(), space=space, regime={}, simulate=simulate, samples=_pair(id, "samples", samples),
-                       mc_points=_pair(id, "mc_points", mc_points), allowance=allowance, d_param=d_param, bias=bias,
-                       delta=sp.Rational(delta), float_rtol=float(float_rtol))
+    spec = FormulaSpec(name=id, params=(), space=space, user_simulate=simulate,
+                       sample_sizes=_pair(id, "samples", samples), mc_points=_pair(id, "mc_points", mc_points),
+                       allowance=allowance, d_param=d_param, bias=bias, delta=sp.Rational(delta),
+                       float_rtol=float(float_rtol), ds=_as_ds(id, ds, simulate, d_param, allowance),
+                       allowance_source="stated with the formula (register_formula(allowance=...))"
+                       if allowance is not None else "")
     if not (0 < spec.delta < 1):
         raise RegistrationError(f"claim {id!r}: delta={delta} must lie in (0, 1)")
     if is_expr:
@@ -503,6 +574,32 @@ def _as_resolution_required(cid: str, v: Any, *, simulated: bool) -> tuple[float
     if not (0 < q < 1 and 0 < f < 1):
         raise RegistrationError(f"claim {cid!r}: resolution_required={v!r} must lie in (0, 1) at both scales")
     return q, f
+
+
+def _as_ds(cid: str, ds: Any, simulate: Any, d_param: str | None, allowance: Any) -> tuple[int, ...] | None:
+    """The dimensions of a d -> infinity closed form (``ds=``), checked; None when not given."""
+    if ds is None:
+        return None
+    try:
+        out = tuple(sorted({int(d) for d in ds}))
+    except (TypeError, ValueError):
+        raise RegistrationError(f"claim {cid!r}: ds={ds!r} must be a sequence of integer dimensions") from None
+    if len(out) < 3 or out[0] < 1:
+        raise RegistrationError(f"claim {cid!r}: ds={ds!r} must hold at least three distinct dimensions >= 1: the "
+                                "1/d extrapolation needs a degree of freedom to test its fit")
+    if simulate is None:
+        raise RegistrationError(f"claim {cid!r}: ds={ds!r} needs a simulator (simulate(params, rng, n, d=...))")
+    if d_param is not None or allowance is not None:
+        raise RegistrationError(f"claim {cid!r}: ds= (extrapolation to d = infinity) excludes d_param= and "
+                                "allowance=: the 1/d fit removes the finite-d bias, nothing is left to allow for")
+    try:
+        params = inspect.signature(simulate).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if "d" not in params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        raise RegistrationError(f"claim {cid!r}: with ds= the simulator must take the dimension as a keyword, "
+                                "simulate(params, rng, n, d=...)")
+    return out
 
 
 def _pair(cid: str, name: str, v: Any) -> tuple[int, int]:
@@ -628,7 +725,7 @@ def _as_regime(spec: FormulaSpec, regime: Mapping[Any, Any]) -> dict[str, Range]
 
 def _probe_theory(spec: FormulaSpec, ref: dict) -> None:
     try:
-        v = float(spec.theory(**ref))
+        v = float(spec.evaluate(**ref))
     except Exception as e:  # noqa: BLE001 - any failure here is a bad registration
         raise RegistrationError(f"claim {spec.id!r}: evaluating the theory at the regime centre {ref} raised "
                                 f"{type(e).__name__}: {e}") from e
@@ -638,10 +735,13 @@ def _probe_theory(spec: FormulaSpec, ref: dict) -> None:
 
 def _probe_simulator(spec: FormulaSpec, ref: dict, n: int) -> None:
     try:
-        out = spec.simulate(dict(ref), np.random.default_rng(0), n)
+        kw = {} if spec.ds is None else {"d": spec.ds[0]}
+        out = spec.user_simulate(dict(ref), np.random.default_rng(0), n, **kw)
     except Exception as e:  # noqa: BLE001
+        call = f"simulate({ref}, rng, n={n}" + (f", d={spec.ds[0]})" if kw else ")")
+        form = "simulate(params, rng, n, d=...)" if kw else "simulate(params, rng, n)"
         raise RegistrationError(f"claim {spec.id!r}: the simulator raised {type(e).__name__}: {e} when probed as "
-                                f"simulate({ref}, rng, n={n}); it must be simulate(params, rng, n) -> n samples") from e
+                                f"{call}; it must be {form} -> n samples") from e
     _check_samples(spec.id, out, n, ref, err=RegistrationError)
 
 
@@ -698,7 +798,7 @@ def _probe_property(spec: FormulaSpec, prop: Any, ref: dict) -> None:
         raise RegistrationError(f"claim {spec.id!r}: property {prop!r} is not callable; properties are "
                                 "prop(f, params) -> bool")
     try:
-        prop(spec.theory, dict(ref))
+        prop(spec.evaluate, dict(ref))
     except AssertionError:
         pass  # a failing property is a verdict, not a bad registration
     except Exception as e:  # noqa: BLE001
@@ -756,7 +856,7 @@ def _where(f: Any) -> tuple | None:
 
 def _fingerprint(spec: FormulaSpec, theory: Any) -> tuple:
     th = sp.srepr(theory) if isinstance(theory, sp.Basic) else _where(theory)
-    return (th, tuple((k, str(v)) for k, v in sorted(spec.space.domains.items())), _where(spec.simulate))
+    return (th, tuple((k, str(v)) for k, v in sorted(spec.space.domains.items())), _where(spec.user_simulate))
 
 
 def _check_duplicate(spec: FormulaSpec) -> None:
