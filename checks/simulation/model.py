@@ -389,7 +389,7 @@ class Model:
             if why is not None:
                 out.unavailable[q] = why
                 continue
-            out.sources[q] = self.source(q, p)
+            out.sources[q] = "a given value, not the closed form" if q in theory else self.source(q, p)
             rule = self.statistic(samples[0]) if len(ds) == 1 and self.statistic is not None else {}
             value = float(theory[q]) if q in theory else float(self.theory(q, p))
             out.comparisons[q] = calibrated_comparison(value, ds, samples, role=role,
