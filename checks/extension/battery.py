@@ -44,10 +44,14 @@ from iclverify.checks.statistics.perturb import Control, function_controls, symp
 from iclverify.checks.simulation.model import Model, Quantity
 from iclverify.checks.simulation.simcache import stored_call
 from iclverify.theory.closed_form import ClosedForm
-from iclverify.theory.parameters import Interval, ParameterSpace
+from iclverify.theory.parameters import Checked, Interval, ParameterSpace
 
 __all__ = ["RegistrationError", "Range", "Limit", "FormulaSpec", "register_formula", "get_spec", "unregister",
            "run_battery"]
+
+
+#: The dimension of a formula registered without ``ds=`` or ``d_param=``: its simulator takes none.
+_NO_DIMENSION = Checked("None: the simulator takes no dimension (compare at d=None)", invalid=(8,))
 
 
 class RegistrationError(ValueError):
@@ -210,8 +214,7 @@ class FormulaSpec(Model):
                                  f"least three to extrapolate, e.g. its registered ds={list(self.ds)})")
             kw = {"d": int(d)}
         elif self.d_param is None and d is not None:
-            raise ValueError(f"d={d} is outside the domain of d for claim {self.name!r}: its simulator takes no "
-                             "dimension (compare at d=None)")
+            _NO_DIMENSION.reject("d", d, f"claim {self.name!r} registers neither ds= nor d_param=")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         key = {"params": dict(p), "n": n, "simulator": self.fingerprint[2:3], **kw}
         out = stored_call(f"ext.{self.name}.simulate", self.user_simulate, key, rng,

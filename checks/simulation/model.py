@@ -40,9 +40,21 @@ import numpy as np
 
 from iclverify.checks.statistics.compare import Comparison, compare, compare_extrapolated
 from iclverify.checks.simulation.sweep import child_seed, seed_sequence
-from iclverify.theory.parameters import ParameterSpace
+from iclverify.theory.parameters import Checked, Options, ParameterSpace
 
-__all__ = ["Quantity", "Model", "ModelComparison", "calibrated_comparison", "seed_for"]
+__all__ = ["Quantity", "Model", "ModelComparison", "calibrated_comparison", "seed_for", "MODEL_COMPARE_PARAMETERS"]
+
+#: The comparison's own parameters (the point's are the model's :attr:`Model.space`).  ``quantity`` is
+#: declared per model (:meth:`Model.quantity`: an :class:`Options` of its quantities).
+MODEL_COMPARE_PARAMETERS = ParameterSpace("model comparison", {
+    "d": Checked("one dimension, or at least three to extrapolate over d and test the fit (two cannot test it)",
+                 invalid=((16, 32),)),
+    "statistic": Checked("'t' when several d are extrapolated: the fit combines per-d means with the "
+                         "Welch-Satterthwaite t (Hall's t and batch means apply at one d)", invalid=("hall",)),
+    "batch": Checked("None when several d are extrapolated (batch means apply at one d)", invalid=(4,)),
+    "allowance": Checked("None when several d are extrapolated: the 1/d fit removes the finite-d bias, "
+                         "no allowance is left to absorb it", invalid=(0.01,)),
+})
 
 #: Exceptions by which a closed form says it has no value at a point (outside its domain, no root, ...).
 UNAVAILABLE_ERRORS = (ValueError, ArithmeticError, NotImplementedError)
@@ -81,12 +93,12 @@ def calibrated_comparison(theory: float, ds: Sequence[int], samples_by_d: Sequen
         return compare(theory, samples_by_d[0], ds[0], role=role, label=label, scale=scale, scale_rule=scale_rule,
                        alpha=alpha, allowance=allowance, allowance_source=allowance_source, bias=bias,
                        statistic=statistic, batch=batch)
-    if statistic != "t" or batch is not None:
-        raise ValueError("statistic and batch are outside the domain of an extrapolated comparison: it combines "
-                         "per-d means with the Welch-Satterthwaite t")
+    if statistic != "t":
+        MODEL_COMPARE_PARAMETERS["statistic"].reject("statistic", statistic, f"extrapolating over d = {list(ds)}")
+    if batch is not None:
+        MODEL_COMPARE_PARAMETERS["batch"].reject("batch", batch, f"extrapolating over d = {list(ds)}")
     if allowance is not None:
-        raise ValueError("allowance is outside the domain of an extrapolated comparison: the 1/d fit removes the "
-                         "finite-d bias, no allowance is left to absorb it")
+        MODEL_COMPARE_PARAMETERS["allowance"].reject("allowance", allowance, f"extrapolating over d = {list(ds)}")
     return compare_extrapolated(theory, ds, samples_by_d, role=role, label=label, scale=scale, scale_rule=scale_rule,
                                 alpha=alpha, min_order=min_order, max_order=max_order)
 
@@ -265,8 +277,8 @@ class Model:
 
     # -- theory ----------------------------------------------------------------------------
     def quantity(self, name: str) -> Quantity:
-        if name not in self.quantities:
-            raise ValueError(f"quantity={name!r} is outside the domain of quantity: {set(self.quantities)}")
+        if name not in self.quantities:  # the declared choices are this model's quantities
+            Options(tuple(self.quantities), description=f"a quantity of model {self.name!r}").check("quantity", name)
         return self.quantities[name]
 
     def theory(self, quantity: str, point: Any) -> Any:
@@ -354,8 +366,7 @@ class Model:
             d = self._dimension(self.point(point), d)
         ds = (d,) if np.ndim(d) == 0 else tuple(int(x) for x in d)
         if len(ds) == 2:
-            raise ValueError(f"d={list(ds)} is outside the domain of d: one dimension, or at least three to "
-                             "extrapolate over d and test the fit")
+            MODEL_COMPARE_PARAMETERS["d"].reject("d", list(ds))
         p = self.point(point)
         if len(ds) == 1:
             results = {ds[0]: self.simulate(p, ds[0], reps[ds[0]] if isinstance(reps, Mapping) else reps, seed,
