@@ -417,7 +417,8 @@ def main(argv=None) -> int:
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed .. first-seed + seeds - 1")
     p.add_argument("--jsonl", help="append each claim run's record to this file as it finishes")
-    p.add_argument("--from-jsonl", nargs="*", help="print the claims table from a previous run's records (runs no claim)")
+    p.add_argument("--from-jsonl", nargs="*", help="print the claims table from a previous run's records (runs no "
+                                                   "claim)")
     args = p.parse_args(argv)
     quick = args.scale == "quick"
     t0 = time.perf_counter()

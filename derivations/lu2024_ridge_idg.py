@@ -263,8 +263,8 @@ def lam0_gt1() -> DerivationResult:
     res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, 0, mp_transform_expr(_q, _u), mp_transform_derivative_expr(_q, _u)),
                  lambda: F.ridgeless_idg_gt1(_q, _rho, _tau, mp_transform_expr(_q, _u)),
                  "ridge_idg(eps = 0) - ridgeless_idg_gt1", [],
-                 "symbolic q, rho, tau, u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> 0 "
-                 "as lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1)")
+                 "symbolic q, rho, tau, u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> "
+                 "0 as lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1)")
     if res.status != PROVED:
         return res
     num, worst = _lam_sequence([(2, "0.5", "2", "0.1"), (5, "2", "1.3", "0.2"), ("0.7", "inf", "3", "0.5")])
@@ -338,7 +338,8 @@ def tau_inf() -> DerivationResult:
 
 @derivation("lu2024.ridge-idg-kappa-inf", paper=PAPER,
             statement="[DERIVED-HERE] kappa = inf (u = 0): the ridge IDG error equals the ridge ICL error for every "
-                      "eps (so for every lam > 0), and with lam = 0 the ridgeless IDG equals the ridgeless ICL (note §3.5a)")
+                      "eps (so for every lam > 0), and with lam = 0 the ridgeless IDG equals the ridgeless ICL (note "
+                      "§3.5a)")
 def kappa_inf() -> DerivationResult:
     z = sp.Integer(0)
     nu = _q + _eps

@@ -5,8 +5,8 @@ Theory curves are the closed forms of :mod:`iclverify.theory.li2024_finegrained`
 (ATT ≡ PGD ≡ H3 at the optimum, note §2.4) with modest N; in full mode, models trained by Adam on fresh prompts
 (linear attention, H3, rank-r attention, LoRA), each evaluated on fresh test prompts.  Trained linear
 attention starts its value read-out at the label channel (``value_init="label"``): from fully random starts,
-small-d models can end in the rank-one ``b v_xᵀ`` local minimum (see the trained claims' findings).  The paper's d, n, σ, γ
-and spectra are unknown (note §7): the values used here are stated in each caption.  Grid point i draws from
+small-d models can end in the rank-one ``b v_xᵀ`` local minimum (see the trained claims' findings).  The paper's d, n,
+σ, γ and spectra are unknown (note §7): the values used here are stated in each caption.  Grid point i draws from
 ``SeedSequence(config.seed, spawn_key=(i,))``.
 """
 

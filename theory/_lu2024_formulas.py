@@ -4,9 +4,9 @@ Each formula below is a plain arithmetic function of the scalars it needs
 (:math:`q=(1+\\rho)/\\alpha`, :math:`\\rho`, :math:`\\tau`, :math:`u=1/\\kappa`, :math:`\\varepsilon`) and of
 the transform values :math:`M=M_\\kappa(\\cdot)`, :math:`M'`.  Called with sympy symbols it yields
 the sympy expression; :data:`OUTER` holds those expressions as
-:class:`~iclverify.theory.closed_form.ClosedForm` objects (numpy / mpmath lambdifications).  The transform values are computed by :mod:`iclverify.theory.rmt` (a
-cancellation-free numpy form, mpmath at any precision, or the exact sympy radical), so the
-same expression serves all three evaluators (note ``lu2024_asymptotic.md`` §3).
+:class:`~iclverify.theory.closed_form.ClosedForm` objects (numpy / mpmath lambdifications).  The transform values are
+computed by :mod:`iclverify.theory.rmt` (a cancellation-free numpy form, mpmath at any precision, or the exact sympy
+radical), so the same expression serves all three evaluators (note ``lu2024_asymptotic.md`` §3).
 """
 
 from __future__ import annotations
@@ -91,13 +91,14 @@ def ridge_icl(q, rho, tau, eps, mnu, dmnu):
 
 
 def ridge_idg(q, rho, tau, eps, mnu, dmnu):
-    """λ > 0 IDG error at the self-consistent ε: :math:`\\tau N/(\\tau-E_2)` ([DERIVED-HERE], ``docs/lu2024_ridge_idg.md``).
+    """λ > 0 IDG error at the self-consistent ε: :math:`\\tau N/(\\tau-E_2)` ([DERIVED-HERE],
+    ``docs/lu2024_ridge_idg.md``).
 
     No available source states it.  With :math:`\\nu=q+\\varepsilon`, :math:`s\\sim` MP(1/κ):
-    :math:`N=\\rho+\\nu\\mathbb E\\frac{s}{s+\\nu}-\\varepsilon\\mathbb E\\frac{s^2}{(s+\\nu)^2}` (the training-distribution
-    error of the mean estimator :math:`\\hat R(\\hat R+\\nu)^{-1}`, also the effective noise of the deterministic
-    equivalent) and :math:`E_2=\\mathbb E\\frac{(s+q)^2}{(s+\\nu)^2}` (degrees of freedom per sample × τ);
-    the moments are written with :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`.
+    :math:`N=\\rho+\\nu\\mathbb E\\frac{s}{s+\\nu}-\\varepsilon\\mathbb E\\frac{s^2}{(s+\\nu)^2}` (the
+    training-distribution error of the mean estimator :math:`\\hat R(\\hat R+\\nu)^{-1}`, also the effective noise of
+    the deterministic equivalent) and :math:`E_2=\\mathbb E\\frac{(s+q)^2}{(s+\\nu)^2}` (degrees of freedom per sample
+    × τ); the moments are written with :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`.
     """
     nu = q + eps
     n_eff = rho + nu * (1 - nu * mnu) - eps * (1 - 2 * nu * mnu - nu**2 * dmnu)

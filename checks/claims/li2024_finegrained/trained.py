@@ -22,8 +22,8 @@ evaluated on fresh test prompts.  Stated up front, for every trained claim:
 Negative controls are wrong closed forms (e.g. (n+1) → n, the isotropic formula for a non-isotropic task)
 held to the same rule at the same test prompts (``role="control"`` in the ledger), and wrong
 preconditioners held to the same ``W_TOL`` (deterministic distances of the learned W, not statistical tests).
-Each carries a counterfactual hook: the risk controls :func:`iclverify.checks.statistics.decide.value_counterfactual` (the gap
-applied to statement and control alike), the matrix controls :func:`_w_counterfactual`.
+Each carries a counterfactual hook: the risk controls :func:`iclverify.checks.statistics.decide.value_counterfactual`
+(the gap applied to statement and control alike), the matrix controls :func:`_w_counterfactual`.
 Quick mode trains small models (d ≤ 5, n ≤ 10; about 1.5k Adam steps of 512 prompts), full mode trains
 longer with larger batches and test sets; the sizes are the same in both modes.
 """
