@@ -222,7 +222,8 @@ def claims_table(records: list[dict]) -> tuple[list[list[str]], dict]:
     rows.append(["FAMILY", "seeds with any false alarm", _rate(len(fail_seeds), n),
                  f"Bonferroni bound {primary_per_seed} x {ledger.PER_TEST_ALPHA:.0e} = {bound:.1e} "
                  f"(run-wide budget {ledger.FAMILY_WISE_BUDGET})"])
-    rows.append(["FAMILY", "primary tests rejected", _rate(rejected, tests), f"per-test alpha {ledger.PER_TEST_ALPHA:g}"])
+    rows.append(["FAMILY", "primary tests rejected", _rate(rejected, tests),
+                 f"per-test alpha {ledger.PER_TEST_ALPHA:g}"])
     return rows, {"seeds": n, "seed_range": f"{min(seeds)}..{max(seeds)}" if seeds else "-",
                   "family_false_alarm_seeds": len(fail_seeds), "bound": bound,
                   "primary_tests_per_seed": primary_per_seed, "primary_tests": tests, "primary_rejected": rejected}

@@ -35,7 +35,8 @@ def claim_evidence(session_store):
 
     def get(claim_id: str):
         if claim_id not in cache:
-            cache[claim_id] = run_claim(get_claim(claim_id), RunConfig(quick=True, seed=QUICK_SEED, store=session_store))
+            cache[claim_id] = run_claim(get_claim(claim_id),
+                                        RunConfig(quick=True, seed=QUICK_SEED, store=session_store))
         return cache[claim_id]
 
     return get

@@ -36,7 +36,8 @@ def ridgeless_icl_lt1(q, rho, tau, mu):
 
 
 def icl_tau_inf(q, rho, eps, mnu, dmnu):
-    """τ = ∞ (ridge ε = λ, ν = q + λ): :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}` [DERIVED] (§3.2, §3.5b)."""
+    """τ = ∞ (ridge ε = λ, ν = q + λ): :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`
+    [DERIVED] (§3.2, §3.5b)."""
     nu = q + eps
     return 1 + rho - 2 * (1 - nu * mnu) + (1 + q) * (1 - 2 * nu * mnu - nu**2 * dmnu)
 
@@ -71,7 +72,8 @@ def ridgeless_idg_lt1(q, rho, tau, u, mu):
 
 
 def idg_tau_inf(q, rho, eps, mnu, dmnu):
-    """τ = ∞: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}` [DERIVED] (§3.2, §3.5b)."""
+    """τ = ∞: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}` [DERIVED]
+    (§3.2, §3.5b)."""
     nu = q + eps
     s2_over = 1 - nu + nu**2 * mnu
     return 1 + rho - s2_over - eps * (1 - 2 * nu * mnu - nu**2 * dmnu)
@@ -107,7 +109,8 @@ def ridge_idg(q, rho, tau, eps, mnu, dmnu):
 
 
 def self_consistency(tau, lam, eps, mnu):
-    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the root; note §3.2)."""
+    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the root;
+    note §3.2)."""
     return 1 - tau + tau * lam / eps - eps * mnu
 
 
@@ -122,12 +125,14 @@ def kappa_inf_icl_gt1(q, rho, tau):
 
 
 def memorization_limit(kappa_pos_part, rho, c):
-    """:math:`\\rho+(1-\\kappa)_+(1+c\\rho/(1+\\rho))` (note §3.5e, [DERIVED]); first argument is :math:`(1-\\kappa)_+`."""
+    """:math:`\\rho+(1-\\kappa)_+(1+c\\rho/(1+\\rho))` (note §3.5e, [DERIVED]); first argument is
+    :math:`(1-\\kappa)_+`."""
     return rho + kappa_pos_part * (1 + c * rho / (1 + rho))
 
 
 def bayes_ridge(rho, alpha, sw):
-    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, ``sw`` = :math:`S_W=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)` ([CODE] ``bayes_estimator.py``, §3.5f)."""
+    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, ``sw`` = :math:`S_W=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)`
+    ([CODE] ``bayes_estimator.py``, §3.5f)."""
     return rho * (1 + sw)
 
 
@@ -137,7 +142,8 @@ def optimal_ridge(q, rho, tau):
 
 
 def divergence_slope(pos_part, rho, tau):
-    """:math:`\\rho(\\min(\\tau,1)-\\kappa)_+/((1+\\rho)|\\tau-1|)` (note §3.5d, [DERIVED]); first argument is the positive part."""
+    """:math:`\\rho(\\min(\\tau,1)-\\kappa)_+/((1+\\rho)|\\tau-1|)` (note §3.5d, [DERIVED]); first argument is the
+    positive part."""
     return rho * pos_part / ((1 + rho) * abs(tau - 1))
 
 

@@ -504,7 +504,8 @@ def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
     def np_path(a, t, r):
         shape, scalar, (a, t, r) = _flat(a, t, r)
         q = (1.0 + r) / a
-        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].f_numpy(q, r, t), F.OUTER["kappa_inf_icl_gt1"].f_numpy(q, r, t))
+        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].f_numpy(q, r, t),
+                       F.OUTER["kappa_inf_icl_gt1"].f_numpy(q, r, t))
         return _finish(np.asarray(out, dtype=float), shape, scalar)
 
     if dps is None:
