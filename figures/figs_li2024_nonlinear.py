@@ -20,7 +20,8 @@ import numpy as np
 
 from iclverify.checks.experiments.li2024_nonlinear import pruning_curves, shared_model, test_rng, unseen_tasks
 from iclverify.checks.simulation.run_config import RunConfig
-from iclverify.checks.simulation.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
+from iclverify.checks.simulation.li2024_nonlinear_data import (all_tasks, in_domain_patterns, ood_patterns,
+                                                                sample_prompts)
 from iclverify.checks.simulation.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 

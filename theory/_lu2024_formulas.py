@@ -36,7 +36,8 @@ def ridgeless_icl_lt1(q, rho, tau, mu):
 
 
 def icl_tau_inf(q, rho, eps, mnu, dmnu):
-    """τ = ∞ (ridge ε = λ, ν = q + λ): :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`
+    """τ = ∞ (ridge ε = λ, ν = q + λ):
+    :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`
     [DERIVED] (§3.2, §3.5b)."""
     nu = q + eps
     return 1 + rho - 2 * (1 - nu * mnu) + (1 + q) * (1 - 2 * nu * mnu - nu**2 * dmnu)

@@ -137,8 +137,8 @@ __all__ = ["assumptions_text", "cp_upper", "cp_lower", "ood_errors", "trend_z", 
 def assumptions_text(cfg: TrainConfig | None = None, extra: str = "") -> str:
     """The training settings that actually run, as text (so a claim's assumptions cannot drift from its code)."""
     c = cfg or base_config()
-    fields = ", ".join(f"{k}={getattr(c, k)}" for k in ("M1", "M2", "beta", "kappa_max", "m", "alpha", "context_len", "batch",
-                                                     "lr", "steps")
+    fields = ", ".join(f"{k}={getattr(c, k)}" for k in ("M1", "M2", "beta", "kappa_max", "m", "alpha", "context_len",
+                                                     "batch", "lr", "steps")
                        if hasattr(c, k))
     return f"training: {fields} ({c.tasks} T_tr) [RECONSTRUCTED]" + (f"; {extra}" if extra else "")
 
@@ -950,7 +950,8 @@ def c7_mlp(config: RunConfig) -> Evidence:
     # per-seed decisions: measured, not tested (diagnostic role: one model's neurons cannot reach the resolution)
     for sd, c_, pos_, neg_ in zip(seeds, pooled["cos"], pooled["pos"], pooled["neg"]):
         v = per_seed[str(sd)]
-        v["resolution_one_seed"] = max(decide.sign_test(v["agree_learned"], v["n_learned"], role="diagnostic").resolution,
+        v["resolution_one_seed"] = max(decide.sign_test(v["agree_learned"], v["n_learned"],
+                                                        role="diagnostic").resolution,
                                        decide.mean_vs(c_, 0.0, "above", scale=1.0, role="diagnostic").resolution,
                                        decide.welch_greater(pos_, neg_, role="diagnostic").resolution)
     a0, n0 = pooled_init
@@ -994,8 +995,9 @@ def c7_mlp(config: RunConfig) -> Evidence:
         estimate=agree / max(nbig, 1), reps=nbig,
         seeds={"train_seed": int(config.seed), "train_seeds": seeds},
         measurements={"per_seed": per_seed, "seed_rule": POOLED_SEED_RULE,
-                      "sample_sets": {**sets, "label_part_groups": {"method": d_grp.method, "n": [int(lp.size), int(ln.size)],
-                                                                    "skewness": [decide.skewness(lp), decide.skewness(ln)]}},
+                      "sample_sets": {**sets, "label_part_groups": {
+                          "method": d_grp.method, "n": [int(lp.size), int(ln.size)],
+                          "skewness": [decide.skewness(lp), decide.skewness(ln)]}},
                       "skew_rule": SKEW_RULE, "n_learned": nbig, "agree_learned": agree, "agree_all_root": all_agree,
                       "mean_label_part_pos": float(lp.mean()), "mean_label_part_neg": float(ln.mean()),
                       "welch_interval_groups": [d_grp.lo, d_grp.hi], "mean_cos_feature_mu1_learned": float(cos1.mean()),
@@ -1024,7 +1026,8 @@ def c7_mlp(config: RunConfig) -> Evidence:
               "hinge) must be rejected by the same paired interval",),
     assumptions=assumptions_text(extra="unseen tasks, alpha'=0.8, l_ts=20; random pruning averaged over 5 draws; "
                                        f"paired intervals on the per-prompt hinge differences of the same "
-                                       f"{C8_PROMPTS[0]} (quick) / {C8_PROMPTS[1]} (full) prompts by " + SKEW_RULE + " (n and skewness of "
+                                       f"{C8_PROMPTS[0]} (quick) / {C8_PROMPTS[1]} (full) prompts by "
+                                       + SKEW_RULE + " (n and skewness of "
                                        "each difference set are in the evidence), each of the "
                                        "2 x 6 order tests and the growth test one ledger test; decided over "
                                        f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) training "
@@ -1359,7 +1362,8 @@ def c10_ood(config: RunConfig) -> Evidence:
     assumptions=assumptions_text(extra="unseen tasks; random sampling; logistic regression with L2 1e-2 (Newton); "
                                        "Euclidean k-NN [RECONSTRUCTED: the slides do not say how the baselines were "
                                        "fit]; paired intervals on the per-prompt 0-1 error differences of the same "
-                                       f"{C11_PROMPTS[0]} (quick) / {C11_PROMPTS[1]} (full) prompts by " + SKEW_RULE + " (n and skewness "
+                                       f"{C11_PROMPTS[0]} (quick) / {C11_PROMPTS[1]} (full) prompts by "
+                                       + SKEW_RULE + " (n and skewness "
                                        "in the evidence), per (baseline, l), each one ledger test; "
                                        f"decided over {TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) "
                                        "training seeds: " + SEED_RULE),

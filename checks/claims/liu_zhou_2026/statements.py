@@ -169,7 +169,8 @@ def _invariance_cases(config: RunConfig):
     """The claim's drawn cases ``(pq, pk, V, perm, rep)``, in the order the seed draws them."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(102,)))
     for _ in range(10 if config.quick else 40):
-        m, D, dv, k = int(rng.integers(2, 400)), int(rng.integers(1, 40)), int(rng.integers(1, 8)), int(rng.integers(2, 4))
+        m, D, dv, k = (int(rng.integers(2, 400)), int(rng.integers(1, 40)), int(rng.integers(1, 8)),
+                       int(rng.integers(2, 4)))
         pk, pq = np.exp(0.3 * rng.standard_normal((m, D))), np.exp(0.3 * rng.standard_normal((5, D)))
         V = rng.standard_normal((m, dv))
         perm = rng.permutation(m)
@@ -376,7 +377,8 @@ def _cosformer_cases(config: RunConfig):
     """The claim's drawn cases ``(chunk, x, y, v, pos, L)``, in the order the seed draws them."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(104,)))
     for _ in range(6 if config.quick else 30):
-        L, chunk, d, dv = int(rng.integers(2, 500)), int(rng.integers(1, 80)), int(rng.integers(1, 17)), int(rng.integers(1, 6))
+        L, chunk, d, dv = (int(rng.integers(2, 500)), int(rng.integers(1, 80)), int(rng.integers(1, 17)),
+                           int(rng.integers(1, 6)))
         x, y = rng.standard_normal((2, L, d))
         v = rng.standard_normal((L, dv))
         yield chunk, x, y, v, np.arange(L), L
@@ -1221,7 +1223,8 @@ def _hedgehog(config: RunConfig) -> Evidence:
         + " (measured)",
         reps=len(H_soft), seeds={"root": config.seed, "train_seeds": seeds},
         measurements={"table": table, "tests_by_seed": by_seed, "seed_rule": SEED_RULE,
-                      "untrained_beats_baselines": {b: [d.confirmed, d.estimate, d.lo, d.hi] for b, d in d_init.items()}},
+                      "untrained_beats_baselines": {b: [d.confirmed, d.estimate, d.lo, d.hi]
+                                                    for b, d in d_init.items()}},
         comparisons=rows, resolution=max(r["resolution"] for r in rows),
         controls=[ControlOutcome("CE-trained beats Taylor-2", d_t2.refuted, d_t2.text, counterfactual=cf_t2),
                   ControlOutcome("full mimicry: trained row entropy equal to softmax's",

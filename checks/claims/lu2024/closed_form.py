@@ -277,7 +277,8 @@ def divergence_boundary(config: RunConfig) -> Evidence:
     ok = worst["formula"] <= tol and idg_ok
     return Evidence(_verdict(ok), f"finite-difference slopes match the formula off the line (max scaled error "
                                   f"{worst['formula']:.2e}, tolerance {tol:g}); IDG converges off kappa = tau: "
-                                  f"{idg_ok}; growth exponents on the line: " + ", ".join(f"{k} {v:.3f}" for k, v in on_line.items()),
+                                  f"{idg_ok}; growth exponents on the line: "
+                                  + ", ".join(f"{k} {v:.3f}" for k, v in on_line.items()),
                     measurements={"rows": rows, "errors": worst, "growth_exponent_on_line": on_line,
                                   "control_effects": effects}, controls=controls)
 
@@ -338,7 +339,8 @@ def nonmonotone_boundary(config: RunConfig) -> Evidence:
         for rho, (lo_ref, hi_ref) in per_rho.items():
             lo, hi = _boundaries(kind, tau, rho, step)
             found[f"{kind} tau={tau} rho={rho}"] = (lo, hi)
-            if hi is None or abs(hi - hi_ref) > step + 1e-9 or (lo_ref is not None and (lo is None or abs(lo - lo_ref) > step + 1e-9)):
+            if hi is None or abs(hi - hi_ref) > step + 1e-9 or (lo_ref is not None
+                                                                  and (lo is None or abs(lo - lo_ref) > step + 1e-9)):
                 mismatches.append(f"{kind} tau={tau} rho={rho}: found {lo}-{hi}, note {lo_ref}-{hi_ref}")
             past_line.append(hi is not None and hi > min(tau, 1.0) + step)
     upper = [v[1] for k, v in found.items() if k.startswith("icl tau=0.5")]
@@ -455,7 +457,8 @@ def _peak_rise(lam, taus) -> float:
 @claim(id="lu2024.ridge-suppresses-peak", paper=PAPER, label="CODE+SIM",
        statement="With a ridge lam >= 0.1 the ICL error (alpha = 10, kappa = inf, rho = 0.01) has no double-descent "
                  "peak in tau; ridgeless it diverges at tau = 1.",
-       formula="lam in {0.1, 1}: e_ICL(tau) has no interior local maximum on tau in [0.2, 2]; lam -> 0: e ~ 1/|tau - 1|",
+       formula="lam in {0.1, 1}: e_ICL(tau) has no interior local maximum on tau in [0.2, 2]; "
+               "lam -> 0: e ~ 1/|tau - 1|",
        check=CheckKind.THEORY,
        controls=("lam = 1e-5 (near-ridgeless) must show the peak",),
        assumptions="tau grid of 400 points in [0.2, 2] including 1",
@@ -527,7 +530,8 @@ def self_consistency_unique(config: RunConfig) -> Evidence:
         quartic.append(_positive_roots_quartic(q, u, t, lam))
     ok = all(c == 1 for c in counts)
     eps = L.self_consistent_epsilon(pts[:, 0], pts[:, 1], pts[:, 2], pts[:, 3], pts[:, 4])
-    resid = eps * rmt.mp_transform((1 + pts[:, 3]) / pts[:, 0] + eps, pts[:, 1]) - (1 - pts[:, 2]) - pts[:, 2] * pts[:, 4] / eps
+    resid = (eps * rmt.mp_transform((1 + pts[:, 3]) / pts[:, 0] + eps, pts[:, 1]) - (1 - pts[:, 2])
+             - pts[:, 2] * pts[:, 4] / eps)
     multi = sum(c > 1 for c in quartic)
     roots = {"equation": counts, "quartic": quartic}
     name = "the squared (quartic) form of the equation used in the Fig. 3 notebook"
@@ -596,7 +600,8 @@ def mp_identity(config: RunConfig) -> Evidence:
             for name, val in wrong.items():
                 ctl_values[name][f"tr2 {tag}"] = val
                 ctl_comps[name].append((f"(1/d) tr (R+q)^-2, {tag}",
-                                        compare_extrapolated(val, ds, emp2, role="control", label=f"{name}: {tag}", min_order=2)))
+                                        compare_extrapolated(val, ds, emp2, role="control", label=f"{name}: {tag}",
+                                                             min_order=2)))
     # A misfitting extrapolation (the quadratic rejected by its chi-square at p < 0.01) says nothing about
     # the value compared: it makes the claim INCONCLUSIVE, never REFUTED, and rejects no control.
     # (Measured over 100 seeds: counting misfits as failures gave 7 false alarms; benchmarks/calibration.py.)
@@ -613,7 +618,8 @@ def mp_identity(config: RunConfig) -> Evidence:
     lead = (f"the a + b/d + c/d² model misfits at {misfit} (INCONCLUSIVE); "
             if misfit and verdict is Verdict.INCONCLUSIVE else "")
     return Evidence(verdict, lead + f"{len(comps)} extrapolated comparisons over d = {list(ds)}, {reps} draws each"
-                                  f"{'' if ident_ok else ' (k* m*^2 = -M FAILED)'}: " + "; ".join(r["tr2"] for r in results),
+                                  f"{'' if ident_ok else ' (k* m*^2 = -M FAILED)'}: "
+                                  + "; ".join(r["tr2"] for r in results),
                     d=max(ds), reps=reps, seeds={"root": config.seed, "spawn_key": [12, "i", "d", "j"]},
                     measurements={"rows": results}, controls=controls, comparisons=comparison_rows(comps))
 
@@ -655,7 +661,8 @@ def _self_consistency_residuals(pts, eps) -> np.ndarray:
 
 
 def _self_consistency_points(config: RunConfig) -> np.ndarray:
-    """Random (alpha, kappa, tau, rho, lam) with lam > 0, ridgeless tau < 1 points, and the Monte Carlo claims' ridge points."""
+    """Random (alpha, kappa, tau, rho, lam) with lam > 0, ridgeless tau < 1 points, and the Monte Carlo claims' ridge
+    points."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(15,)))
     n = 30 if config.quick else 200
     ridge = np.column_stack([np.exp(rng.uniform(np.log(0.2), np.log(200), n)),

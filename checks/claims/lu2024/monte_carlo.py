@@ -847,7 +847,8 @@ def plan_context_length_dip(config: RunConfig) -> Plan:
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "κ replaced by κτ", "noise term ρ dropped from e_ICL", SLIP_NAME),
        assumptions="λ = 0; " + _design_text("tens") + " (twice the repeats at α = 100); "
-                   "the note's α = 2.35 / 9.62 / 22.7 differences (0.05-0.13) are below this check's power, so α = 1 / α* / 100 are used (same curve)",
+                   "the note's α = 2.35 / 9.62 / 22.7 differences (0.05-0.13) are below this check's power, "
+                   "so α = 1 / α* / 100 are used (same curve)",
        note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2b", resolution_required=RESOLUTION_REQUIRED)
 def context_length_dip(config: RunConfig) -> Evidence:
     """Claim 10 [DERIVED]+[SIM]: the interior α minimum (note §6.10)."""
