@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from iclverify.theory.parameters import Options, ParameterSpace, check_value
+
 __all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "VLINE_COLOR", "NAN_COLOR", "PANEL_SIZE", "RC",
-           "PAPER_MAX_WIDTH", "Style", "STYLES", "get_style", "style_context", "color"]
+           "PAPER_MAX_WIDTH", "Style", "STYLES", "get_style", "style_context", "color", "STYLE_PARAMETERS"]
 
 #: Okabe–Ito colours by name.
 OKABE_ITO = {
@@ -98,6 +100,11 @@ STYLES = {
                     panel_size=(5.0, 3.6), max_width=13.3, star_size=10.0, annotation_size=12.0, note_size=11.0),
 }
 
+#: The style parameter, declared once (its options are the keys of :data:`STYLES`, in their order).
+STYLE_PARAMETERS = ParameterSpace(
+    "style", {"style": Options(tuple(STYLES), description="figure style", default="paper",
+                               help={"paper": "journal panels", "slides": "presentation panels"})})
+
 #: Backward-compatible names: the paper style's panel size and settings.
 PANEL_SIZE = STYLES["paper"].panel_size
 RC = STYLES["paper"].rc
@@ -109,10 +116,8 @@ def get_style(name: str = "paper") -> Style:
     >>> get_style("slides").panel_size
     (5.0, 3.6)
     """
-    try:
-        return STYLES[name]
-    except KeyError:
-        raise ValueError(f"style={name!r} is outside the domain of style: {sorted(STYLES)}") from None
+    check_value("style", name, STYLE_PARAMETERS["style"])
+    return STYLES[name]
 
 
 def color(i: int) -> str:
