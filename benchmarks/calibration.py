@@ -222,7 +222,8 @@ def claims_table(records: list[dict]) -> tuple[list[list[str]], dict]:
     rows.append(["FAMILY", "seeds with any false alarm", _rate(len(fail_seeds), n),
                  f"Bonferroni bound {primary_per_seed} x {ledger.PER_TEST_ALPHA:.0e} = {bound:.1e} "
                  f"(run-wide budget {ledger.FAMILY_WISE_BUDGET})"])
-    rows.append(["FAMILY", "primary tests rejected", _rate(rejected, tests), f"per-test alpha {ledger.PER_TEST_ALPHA:g}"])
+    rows.append(["FAMILY", "primary tests rejected", _rate(rejected, tests),
+                 f"per-test alpha {ledger.PER_TEST_ALPHA:g}"])
     return rows, {"seeds": n, "seed_range": f"{min(seeds)}..{max(seeds)}" if seeds else "-",
                   "family_false_alarm_seeds": len(fail_seeds), "bound": bound,
                   "primary_tests_per_seed": primary_per_seed, "primary_tests": tests, "primary_rejected": rejected}
@@ -417,7 +418,8 @@ def main(argv=None) -> int:
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed .. first-seed + seeds - 1")
     p.add_argument("--jsonl", help="append each claim run's record to this file as it finishes")
-    p.add_argument("--from-jsonl", nargs="*", help="print the claims table from a previous run's records (runs no claim)")
+    p.add_argument("--from-jsonl", nargs="*", help="print the claims table from a previous run's records (runs no "
+                                                   "claim)")
     args = p.parse_args(argv)
     quick = args.scale == "quick"
     t0 = time.perf_counter()

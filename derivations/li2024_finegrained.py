@@ -199,9 +199,10 @@ def _flip(expr, X, xq):
 
 @derivation("li2024_finegrained.att-reduces-to-pgd", paper=PAPER,
             statement="One-layer linear attention ŷ = [(ZW_qW_kᵀZᵀ)ZW_v]_{n+1,d+1} (d = 2, n = 2, symbolic "
-                      "P = W_qW_kᵀ, v = W_ve_{d+1}) equals xᵀ(v_yA + bv_xᵀ)Xᵀy + xᵀAXᵀXv_x + v_y(xᵀb)‖y‖²; the PGD term is even "
-                      "and both junk terms are odd under (X, x, β) → −(X, x, β) with labels fixed, so the cross term "
-                      "has zero mean under any flip-symmetric law and L_ATT = L_PGD(W) + E[junk²] (note §2.1, §2.4).")
+                      "P = W_qW_kᵀ, v = W_ve_{d+1}) equals xᵀ(v_yA + bv_xᵀ)Xᵀy + xᵀAXᵀXv_x + v_y(xᵀb)‖y‖²; the PGD "
+                      "term is even and both junk terms are odd under (X, x, β) → −(X, x, β) with labels fixed, so the "
+                      "cross term has zero mean under any flip-symmetric law and L_ATT = L_PGD(W) + E[junk²] (note "
+                      "§2.1, §2.4).")
 def att_reduces_to_pgd() -> DerivationResult:
     d, n = 2, 2
     X, y, xq = _prompt_symbols(d, n)
@@ -241,9 +242,9 @@ def att_reduces_to_pgd() -> DerivationResult:
 
 @derivation("li2024_finegrained.h3-reduces-to-wpgd", paper=PAPER,
             statement="Simplified H3 ŷ = Σ_c u_c q_c Σ_i ω_i k_ic v_ic (d = 2, n = 2, m = 2 channels, symbolic "
-                      "weights) equals Σ_i ω_i y_i xᵀW_eff x_i plus junk odd under the sign flip, W_eff = Q_x diag(u⊙V_y)K_xᵀ + "
-                      "Q_x diag(u⊙K_y)V_xᵀ; and v_i = y_i𝟏, k_i = Wᵀx_i, q = x, u = 𝟏 realises xᵀWXᵀ(ω⊙y) for "
-                      "any W (note §2.3).")
+                      "weights) equals Σ_i ω_i y_i xᵀW_eff x_i plus junk odd under the sign flip, W_eff = Q_x "
+                      "diag(u⊙V_y)K_xᵀ + Q_x diag(u⊙K_y)V_xᵀ; and v_i = y_i𝟏, k_i = Wᵀx_i, q = x, u = 𝟏 realises "
+                      "xᵀWXᵀ(ω⊙y) for any W (note §2.3).")
 def h3_reduces_to_wpgd() -> DerivationResult:
     d, n, m = 2, 2, 2
     X, y, xq = _prompt_symbols(d, n)
@@ -330,7 +331,8 @@ def _gaussian_expectation(expr, gauss_vars) -> sp.Expr:
 @derivation("li2024_finegrained.rag-alignment-moments", paper=PAPER,
             statement="For the reconstructed RAG and alignment families x_i = a·anchor + b·g_i (d = 1 and d = 2, "
                       "symbolic a, b, σ², every n), exact Gaussian moments of L(cI) = A − 2cB + c²C reproduce the "
-                      "note's A, B, C (§4.1-§4.2); by exchangeability C = n·(one-demonstration term) + n(n−1)·(pair term).")
+                      "note's A, B, C (§4.1-§4.2); by exchangeability C = n·(one-demonstration term) + n(n−1)·(pair "
+                      "term).")
 def rag_alignment_moments() -> DerivationResult:
     from iclverify.theory import li2024_finegrained_alignment as al
 

@@ -81,7 +81,8 @@ def kstar_identity() -> DerivationResult:
 
 
 @derivation("lu2024.ridgeless-icl-code-form", paper=PAPER,
-            statement="the authors' tau > 1 ridgeless ICL formula (with k*) equals e_inf + m*(1+q)(q+rho-q^2 m*)/(tau-1)")
+            statement="the authors' tau > 1 ridgeless ICL formula (with k*) equals e_inf + m*(1+q)(q+rho-q^2 "
+                      "m*)/(tau-1)")
 def ridgeless_code_form() -> DerivationResult:
     """[CODE] ``ridgeless_icl_gt1_code`` (through k*) against the [DERIVED] clean form ``ridgeless_icl_gt1``
     (through ``icl_tau_inf``): neither calls the other."""
@@ -158,7 +159,8 @@ def tau_inf_limit_ridge() -> DerivationResult:
 
 
 @derivation("lu2024.kappa-inf-limit", paper=PAPER,
-            statement="at kappa = inf (u = 0) the general formulas reduce to the closed forms of §3.5a and e_IDG = e_ICL")
+            statement="at kappa = inf (u = 0) the general formulas reduce to the closed forms of §3.5a and e_IDG = "
+                      "e_ICL")
 def kappa_inf_limit() -> DerivationResult:
     """Each general branch ([CODE] tau < 1 forms, [DERIVED]/[CODE] tau > 1 forms) at u = 0 against the
     [DERIVED] kappa = inf closed forms ``kappa_inf_icl_lt1`` / ``kappa_inf_icl_gt1``, which call no other formula;
@@ -189,7 +191,8 @@ def kappa_inf_limit() -> DerivationResult:
 
 
 @derivation("lu2024.epsilon0-identity", paper=PAPER,
-            statement="eps0 = (1-tau) q/(tau mu*), mu* = q M_{kappa/tau}(q), solves eps M_kappa(q+eps) = 1 - tau (tau < 1)")
+            statement="eps0 = (1-tau) q/(tau mu*), mu* = q M_{kappa/tau}(q), solves eps M_kappa(q+eps) = 1 - tau "
+                      "(tau < 1)")
 def epsilon0_identity() -> DerivationResult:
     """[DERIVED-HERE] proof through the quadratic, plus a 50-digit check of the package's root finder.
 
@@ -251,7 +254,8 @@ def ridge_to_ridgeless() -> DerivationResult:
 
 
 @derivation("lu2024.memorization-limit", paper=PAPER,
-            statement="alpha, tau -> inf with alpha/tau = c: e_ICL -> rho + (1-kappa)_+ (1 + c rho/(1+rho)), e_IDG -> rho (§3.5e)")
+            statement="alpha, tau -> inf with alpha/tau = c: e_ICL -> rho + (1-kappa)_+ (1 + c rho/(1+rho)), e_IDG -> "
+                      "rho (§3.5e)")
 def memorization_limit() -> DerivationResult:
     """[CHECKED-NUMERICALLY] lhs: ``icl_error`` / ``idg_error`` along tau = 1e8, 1e16, 1e24 with alpha = c tau;
     rhs: the [DERIVED] limit ``memorization_limit_icl_error`` and rho (first principles), 50 digits."""

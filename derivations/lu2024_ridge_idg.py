@@ -187,7 +187,8 @@ def step1_test_error() -> DerivationResult:
 @derivation("lu2024.ridge-idg-step2-fixed-point", paper=PAPER,
             statement="[DERIVED-HERE] step 2: the deterministic-equivalent effective ridge k_e = eps/d of the "
                       "feature covariance (1/d) I ⊗ (q I + R-hat), n = tau d² samples, ridge lam/d on the mean "
-                      "loss, solves k_e - lam/d = k_e (1/n) tr Σ(Σ + k_e)^-1  <=>  1 - tau + tau lam/eps = eps M(q+eps)")
+                      "loss, solves k_e - lam/d = k_e (1/n) tr Σ(Σ + k_e)^-1  <=>  "
+                      "1 - tau + tau lam/eps = eps M(q+eps)")
 def step2_fixed_point() -> DerivationResult:
     # (1/n) tr Σ(Σ+k_e)^{-1} = (d²/(tau d²)) E[(s+q)/(s+nu)]; multiply the fixed point by d tau / eps
     fixed_point = _tau * (1 - _lam / _eps) - mp_expectation((_s + _q) / (_s + _nu))
@@ -260,11 +261,12 @@ def _lam_sequence(points) -> tuple[str, float]:
             statement="[DERIVED-HERE] lam -> 0, tau > 1: eps -> 0 and the ridge IDG error tends to the authors' "
                       "ridgeless tau/(tau-1) (rho + q(1 - q m*)) ([CODE] ridgeless_idg)")
 def lam0_gt1() -> DerivationResult:
-    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, 0, mp_transform_expr(_q, _u), mp_transform_derivative_expr(_q, _u)),
+    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, 0, mp_transform_expr(_q, _u),
+                                     mp_transform_derivative_expr(_q, _u)),
                  lambda: F.ridgeless_idg_gt1(_q, _rho, _tau, mp_transform_expr(_q, _u)),
                  "ridge_idg(eps = 0) - ridgeless_idg_gt1", [],
-                 "symbolic q, rho, tau, u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> 0 "
-                 "as lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1)")
+                 "symbolic q, rho, tau, u; the formula is continuous at eps = 0 (tau - E2 -> tau - 1 > 0), and eps -> "
+                 "0 as lam -> 0 for tau > 1 (eps M < eps/q forces tau lam/eps -> tau - 1)")
     if res.status != PROVED:
         return res
     num, worst = _lam_sequence([(2, "0.5", "2", "0.1"), (5, "2", "1.3", "0.2"), ("0.7", "inf", "3", "0.5")])
@@ -338,7 +340,8 @@ def tau_inf() -> DerivationResult:
 
 @derivation("lu2024.ridge-idg-kappa-inf", paper=PAPER,
             statement="[DERIVED-HERE] kappa = inf (u = 0): the ridge IDG error equals the ridge ICL error for every "
-                      "eps (so for every lam > 0), and with lam = 0 the ridgeless IDG equals the ridgeless ICL (note §3.5a)")
+                      "eps (so for every lam > 0), and with lam = 0 the ridgeless IDG equals the ridgeless ICL (note "
+                      "§3.5a)")
 def kappa_inf() -> DerivationResult:
     z = sp.Integer(0)
     nu = _q + _eps
@@ -349,8 +352,10 @@ def kappa_inf() -> DerivationResult:
                                                            - F.ridgeless_icl_gt1(_q, _rho, _tau, mq, dmq))),
              ("ridgeless IDG - ICL, tau < 1, u = 0", _zero(F.ridgeless_idg_lt1(_q, _rho, _tau, z, mu0)
                                                            - F.ridgeless_icl_lt1(_q, _rho, _tau, mu0)))]
-    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, _eps, mp_transform_expr(nu, z), mp_transform_derivative_expr(nu, z)),
-                 lambda: F.ridge_icl(_q, _rho, _tau, _eps, mp_transform_expr(nu, z), mp_transform_derivative_expr(nu, z)),
+    res = _sided(lambda: F.ridge_idg(_q, _rho, _tau, _eps, mp_transform_expr(nu, z),
+                                     mp_transform_derivative_expr(nu, z)),
+                 lambda: F.ridge_icl(_q, _rho, _tau, _eps, mp_transform_expr(nu, z),
+                                     mp_transform_derivative_expr(nu, z)),
                  "ridge_idg - ridge_icl at u = 0", parts, "eps a free symbol, M_inf(x) = 1/(1+x)")
     if res.status == PROVED:
         with mpmath.workdps(50):

@@ -136,9 +136,9 @@ def shared_construction(lhs: Side, rhs: Side, common: tuple[str, ...] = ()) -> l
     """Why two sides are not independent (empty list: they are).
 
     Two sides share construction when they are the same object, or when a theory function that builds one
-    side directly is also called (at any depth) while building the other -- e.g. ``f(x) = g(x) + h(x)`` compared with ``g(x)`` plus a limit.  ``common``
-    names the shared *inputs* both sides may use (e.g. the Marchenko-Pastur transform), matched by the end of
-    the function's qualified name.
+    side directly is also called (at any depth) while building the other -- e.g. ``f(x) = g(x) + h(x)`` compared with
+    ``g(x)`` plus a limit.  ``common`` names the shared *inputs* both sides may use (e.g. the Marchenko-Pastur
+    transform), matched by the end of the function's qualified name.
     """
     why = []
     # Equal srepr alone is not a shared construction: two expanded polynomials built independently (Isserlis

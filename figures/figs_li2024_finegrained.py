@@ -5,8 +5,8 @@ Theory curves are the closed forms of :mod:`iclverify.theory.li2024_finegrained`
 (ATT ≡ PGD ≡ H3 at the optimum, note §2.4) with modest N; in full mode, models trained by Adam on fresh prompts
 (linear attention, H3, rank-r attention, LoRA), each evaluated on fresh test prompts.  Trained linear
 attention starts its value read-out at the label channel (``value_init="label"``): from fully random starts,
-small-d models can end in the rank-one ``b v_xᵀ`` local minimum (see the trained claims' findings).  The paper's d, n, σ, γ
-and spectra are unknown (note §7): the values used here are stated in each caption.  Grid point i draws from
+small-d models can end in the rank-one ``b v_xᵀ`` local minimum (see the trained claims' findings).  The paper's d, n,
+σ, γ and spectra are unknown (note §7): the values used here are stated in each caption.  Grid point i draws from
 ``SeedSequence(config.seed, spawn_key=(i,))``.
 """
 
@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from iclverify.checks.simulation.li2024_finegrained_sim import AlignmentModel, IIDModel, RAGModel, mc_risk
-from iclverify.checks.simulation.li2024_finegrained_train import H3Model, LinearAttention, LoRAAttention, adam_train, test_risk
+from iclverify.checks.simulation.li2024_finegrained_train import (H3Model, LinearAttention, LoRAAttention, adam_train,
+                                                                   test_risk)
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 from iclverify.theory import li2024_finegrained as th
 from iclverify.theory import li2024_finegrained_alignment as al
@@ -143,8 +144,8 @@ def fig3a(config: FigureConfig) -> FigureData:
             if config.quick:
                 pts.append(_mc_point(config, i, data, al.rag_optimal_scale(d, n, a) * np.eye(d), d=d, n=n, alpha=a))
             else:
-                pts.append(_trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng, value_init="label"), data,
-                                          d=d, n=n, alpha=a, model="ATT"))
+                pts.append(_trained_point(config, i, lambda rng: LinearAttention(d, n, rng=rng, value_init="label"),
+                                          data, d=d, n=n, alpha=a, model="ATT"))
             i += 1
         series.append(_points_series(("MC at c*I" if config.quick else "trained ATT") + f", {grp}", alphas, pts, grp))
     return FigureData([LinePanel("RAG: query-correlated demonstrations", r"correlation $\alpha$", "test risk $L$",

@@ -20,7 +20,8 @@ import numpy as np
 
 from iclverify.checks.experiments.li2024_nonlinear import pruning_curves, shared_model, test_rng, unseen_tasks
 from iclverify.checks.simulation.run_config import RunConfig
-from iclverify.checks.simulation.li2024_nonlinear_data import all_tasks, in_domain_patterns, ood_patterns, sample_prompts
+from iclverify.checks.simulation.li2024_nonlinear_data import (all_tasks, in_domain_patterns, ood_patterns,
+                                                                sample_prompts)
 from iclverify.checks.simulation.li2024_nonlinear_model import evaluate, neuron_magnitudes, prune
 from iclverify.figures.registry import FigureConfig, FigureData, LinePanel, Series, figure
 
@@ -32,7 +33,8 @@ def _rc(cfg: FigureConfig) -> RunConfig:
     return RunConfig(quick=cfg.quick, seed=cfg.seed)
 
 
-@figure("li2024_nonlinear-attention", paper=PAPER, title="Attention concentrates on same-pattern contexts during training")
+@figure("li2024_nonlinear-attention", paper=PAPER,
+        title="Attention concentrates on same-pattern contexts during training")
 def fig_attention(cfg: FigureConfig) -> FigureData:
     """A_same and A_other vs SGD step on fixed training prompts, with the same-pattern fraction."""
     res = shared_model(_rc(cfg))
@@ -90,7 +92,8 @@ def fig_pruning(cfg: FigureConfig) -> FigureData:
                                       "Omega(R).", info={"N": N, "train_seed": cfg.seed})
 
 
-@figure("li2024_nonlinear-ood-s1", paper=PAPER, title="Out-of-domain error vs context length for several S1 (construction i)")
+@figure("li2024_nonlinear-ood-s1", paper=PAPER,
+        title="Out-of-domain error vs context length for several S1 (construction i)")
 def fig_ood_s1(cfg: FigureConfig) -> FigureData:
     """OOD classification error vs l_ts per S₁, construction (i), model trained on all 30 tasks."""
     rc = _rc(cfg)

@@ -676,8 +676,8 @@ def fig4(config: FigureConfig) -> FigureData:
     Linear attention simulated at κ ∈ {0.2, 0.5, 1, 10, 50} (λ = 1e-6); the dMMSE
     baseline simulated on a log κ grid from 0.08 to 95.72 (31 points, 1000 draws;
     quick: 9 points, 400 draws), one draw of the k training tasks per point as the
-    authors' ``dmmse.py``: its error bar is the SE over contexts given those tasks.  Quick mode: d = 24, 8 repeats, 120-point κ grid
-    (full: d = 100, 10 repeats, 400 points).
+    authors' ``dmmse.py``: its error bar is the SE over contexts given those tasks.  Quick mode: d = 24, 8 repeats,
+    120-point κ grid (full: d = 100, 10 repeats, 400 points).
     """
     kgrid = np.geomspace(0.08, 100.0, 120 if config.quick else 400)
     panels = [_fig4_panel(config, letter, alphas, kgrid) for letter, alphas in FIG4_PANELS.items()]

@@ -29,7 +29,8 @@ from iclverify.theory.rmt import mp_transform_expr as _M
 __all__ = [
     "EPS", "to_sympy", "evaluate_expr",
     "icl_error_expr", "idg_error_expr", "task_generalization_gap_expr",
-    "ridge_icl_error_expr", "ridge_idg_error_expr", "self_consistency_expr", "ridgeless_icl_error_expr", "ridgeless_icl_error_code_expr",
+    "ridge_icl_error_expr", "ridge_idg_error_expr", "self_consistency_expr", "ridgeless_icl_error_expr",
+    "ridgeless_icl_error_code_expr",
     "ridgeless_idg_error_expr", "epsilon0_expr", "icl_error_tau_inf_expr", "idg_error_tau_inf_expr",
     "icl_error_kappa_inf_expr", "bayes_ridge_icl_error_expr", "context_divergence_slope_expr",
     "memorization_limit_icl_error_expr", "optimal_ridge_expr", "k_star_expr",
@@ -97,7 +98,8 @@ def k_star_expr(alpha, kappa, rho) -> sp.Expr:
 
 
 def epsilon0_expr(alpha, kappa, tau, rho) -> sp.Expr:
-    """:math:`\\varepsilon_0=(1-\\tau)q/(\\tau\\mu^*)`, :math:`\\mu^*=qM_{\\kappa/\\tau}(q)` ([CODE]/[DERIVED], note §3.2)."""
+    """:math:`\\varepsilon_0=(1-\\tau)q/(\\tau\\mu^*)`, :math:`\\mu^*=qM_{\\kappa/\\tau}(q)`
+    ([CODE]/[DERIVED], note §3.2)."""
     q, t = _q(alpha, rho), to_sympy(tau)
     return F.epsilon0(q, t, q * _M(q, _u(kappa) * t))
 
@@ -155,7 +157,8 @@ def ridge_idg_error_expr(alpha, kappa, tau, rho, eps=EPS) -> sp.Expr:
 
 
 def self_consistency_expr(alpha, kappa, tau, rho, lam, eps=EPS) -> sp.Expr:
-    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the ridge ε; note §3.2)."""
+    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the ridge ε;
+    note §3.2)."""
     q, t, l_, u = _q(alpha, rho), to_sympy(tau), to_sympy(lam), _u(kappa)
     e = to_sympy(eps)
     return F.self_consistency(t, l_, e, _M(q + e, u))
@@ -194,7 +197,8 @@ def icl_error_kappa_inf_expr(alpha, tau, rho, *, branch: str | None = None) -> s
 
 
 def bayes_ridge_icl_error_expr(alpha, rho) -> sp.Expr:
-    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, :math:`S_W=\\frac{2}{\\rho+\\alpha-1+\\sqrt{(\\rho+\\alpha-1)^2+4\\rho}}` ([CODE], §3.5f)."""
+    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, :math:`S_W=\\frac{2}{\\rho+\\alpha-1+\\sqrt{(\\rho+\\alpha-1)^2+4\\rho}}`
+    ([CODE], §3.5f)."""
     a, r = to_sympy(alpha), to_sympy(rho)
     b = r + a - 1
     # rho * S_W = (sqrt(b^2 + 4 rho) - b) / 2 (rationalised); exact at rho = 0 too, where it is (1 - alpha)_+

@@ -4,9 +4,9 @@ Each formula below is a plain arithmetic function of the scalars it needs
 (:math:`q=(1+\\rho)/\\alpha`, :math:`\\rho`, :math:`\\tau`, :math:`u=1/\\kappa`, :math:`\\varepsilon`) and of
 the transform values :math:`M=M_\\kappa(\\cdot)`, :math:`M'`.  Called with sympy symbols it yields
 the sympy expression; :data:`OUTER` holds those expressions as
-:class:`~iclverify.theory.closed_form.ClosedForm` objects (numpy / mpmath lambdifications).  The transform values are computed by :mod:`iclverify.theory.rmt` (a
-cancellation-free numpy form, mpmath at any precision, or the exact sympy radical), so the
-same expression serves all three evaluators (note ``lu2024_asymptotic.md`` §3).
+:class:`~iclverify.theory.closed_form.ClosedForm` objects (numpy / mpmath lambdifications).  The transform values are
+computed by :mod:`iclverify.theory.rmt` (a cancellation-free numpy form, mpmath at any precision, or the exact sympy
+radical), so the same expression serves all three evaluators (note ``lu2024_asymptotic.md`` §3).
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def ridgeless_icl_lt1(q, rho, tau, mu):
 
 
 def icl_tau_inf(q, rho, eps, mnu, dmnu):
-    """τ = ∞ (ridge ε = λ, ν = q + λ): :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}` [DERIVED] (§3.2, §3.5b)."""
+    """τ = ∞ (ridge ε = λ, ν = q + λ):
+    :math:`1+\\rho-2\\mathbb E\\frac{s}{s+\\nu}+(1+q)\\mathbb E\\frac{s^2}{(s+\\nu)^2}`
+    [DERIVED] (§3.2, §3.5b)."""
     nu = q + eps
     return 1 + rho - 2 * (1 - nu * mnu) + (1 + q) * (1 - 2 * nu * mnu - nu**2 * dmnu)
 
@@ -71,7 +73,8 @@ def ridgeless_idg_lt1(q, rho, tau, u, mu):
 
 
 def idg_tau_inf(q, rho, eps, mnu, dmnu):
-    """τ = ∞: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}` [DERIVED] (§3.2, §3.5b)."""
+    """τ = ∞: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}` [DERIVED]
+    (§3.2, §3.5b)."""
     nu = q + eps
     s2_over = 1 - nu + nu**2 * mnu
     return 1 + rho - s2_over - eps * (1 - 2 * nu * mnu - nu**2 * dmnu)
@@ -91,13 +94,14 @@ def ridge_icl(q, rho, tau, eps, mnu, dmnu):
 
 
 def ridge_idg(q, rho, tau, eps, mnu, dmnu):
-    """λ > 0 IDG error at the self-consistent ε: :math:`\\tau N/(\\tau-E_2)` ([DERIVED-HERE], ``docs/lu2024_ridge_idg.md``).
+    """λ > 0 IDG error at the self-consistent ε: :math:`\\tau N/(\\tau-E_2)` ([DERIVED-HERE],
+    ``docs/lu2024_ridge_idg.md``).
 
     No available source states it.  With :math:`\\nu=q+\\varepsilon`, :math:`s\\sim` MP(1/κ):
-    :math:`N=\\rho+\\nu\\mathbb E\\frac{s}{s+\\nu}-\\varepsilon\\mathbb E\\frac{s^2}{(s+\\nu)^2}` (the training-distribution
-    error of the mean estimator :math:`\\hat R(\\hat R+\\nu)^{-1}`, also the effective noise of the deterministic
-    equivalent) and :math:`E_2=\\mathbb E\\frac{(s+q)^2}{(s+\\nu)^2}` (degrees of freedom per sample × τ);
-    the moments are written with :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`.
+    :math:`N=\\rho+\\nu\\mathbb E\\frac{s}{s+\\nu}-\\varepsilon\\mathbb E\\frac{s^2}{(s+\\nu)^2}` (the
+    training-distribution error of the mean estimator :math:`\\hat R(\\hat R+\\nu)^{-1}`, also the effective noise of
+    the deterministic equivalent) and :math:`E_2=\\mathbb E\\frac{(s+q)^2}{(s+\\nu)^2}` (degrees of freedom per sample
+    × τ); the moments are written with :math:`M=M_\\kappa(\\nu)`, :math:`M'=M'_\\kappa(\\nu)`.
     """
     nu = q + eps
     n_eff = rho + nu * (1 - nu * mnu) - eps * (1 - 2 * nu * mnu - nu**2 * dmnu)
@@ -106,7 +110,8 @@ def ridge_idg(q, rho, tau, eps, mnu, dmnu):
 
 
 def self_consistency(tau, lam, eps, mnu):
-    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the root; note §3.2)."""
+    """:math:`1-\\tau+\\tau\\lambda/\\varepsilon-\\varepsilon M_\\kappa(q+\\varepsilon)` (zero at the root;
+    note §3.2)."""
     return 1 - tau + tau * lam / eps - eps * mnu
 
 
@@ -121,12 +126,14 @@ def kappa_inf_icl_gt1(q, rho, tau):
 
 
 def memorization_limit(kappa_pos_part, rho, c):
-    """:math:`\\rho+(1-\\kappa)_+(1+c\\rho/(1+\\rho))` (note §3.5e, [DERIVED]); first argument is :math:`(1-\\kappa)_+`."""
+    """:math:`\\rho+(1-\\kappa)_+(1+c\\rho/(1+\\rho))` (note §3.5e, [DERIVED]); first argument is
+    :math:`(1-\\kappa)_+`."""
     return rho + kappa_pos_part * (1 + c * rho / (1 + rho))
 
 
 def bayes_ridge(rho, alpha, sw):
-    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, ``sw`` = :math:`S_W=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)` ([CODE] ``bayes_estimator.py``, §3.5f)."""
+    """:math:`\\rho(1+S_W(\\rho,\\alpha))`, ``sw`` = :math:`S_W=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)`
+    ([CODE] ``bayes_estimator.py``, §3.5f)."""
     return rho * (1 + sw)
 
 
@@ -136,7 +143,8 @@ def optimal_ridge(q, rho, tau):
 
 
 def divergence_slope(pos_part, rho, tau):
-    """:math:`\\rho(\\min(\\tau,1)-\\kappa)_+/((1+\\rho)|\\tau-1|)` (note §3.5d, [DERIVED]); first argument is the positive part."""
+    """:math:`\\rho(\\min(\\tau,1)-\\kappa)_+/((1+\\rho)|\\tau-1|)` (note §3.5d, [DERIVED]); first argument is the
+    positive part."""
     return rho * pos_part / ((1 + rho) * abs(tau - 1))
 
 

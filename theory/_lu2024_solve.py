@@ -1,13 +1,16 @@
 """The self-consistent ridge scalar ε of Lu et al. (2024), note ``lu2024_asymptotic.md`` §3.2.
 
-.. math::  h(\\varepsilon) = \\varepsilon M_\\kappa(q+\\varepsilon) - (1-\\tau) - \\frac{\\tau\\lambda}{\\varepsilon} = 0 .
+.. math::
 
-:math:`g(\\varepsilon)=\\varepsilon M_\\kappa(q+\\varepsilon)=\\mathbb E_{\\rm MP}[\\varepsilon/(s+q+\\varepsilon)]` increases
-strictly from 0 to 1 and :math:`-(1-\\tau)-\\tau\\lambda/\\varepsilon` increases strictly, so :math:`h` is strictly
-increasing and the positive root is unique ([DERIVED]).  A bracket is known in closed form:
+   h(\\varepsilon) = \\varepsilon M_\\kappa(q+\\varepsilon) - (1-\\tau) - \\frac{\\tau\\lambda}{\\varepsilon} = 0 .
 
-* :math:`h(\\varepsilon)\\le\\tau(1-\\lambda/\\varepsilon)<0` for :math:`\\varepsilon\\le\\lambda` (since :math:`g<1`), and
-  :math:`h\\le\\varepsilon/q-(1-\\tau)<0` for :math:`\\varepsilon\\le(1-\\tau)q/2` (since :math:`g\\le\\varepsilon/q`);
+:math:`g(\\varepsilon)=\\varepsilon M_\\kappa(q+\\varepsilon)=\\mathbb E_{\\rm MP}[\\varepsilon/(s+q+\\varepsilon)]`
+increases strictly from 0 to 1 and :math:`-(1-\\tau)-\\tau\\lambda/\\varepsilon` increases strictly, so :math:`h` is
+strictly increasing and the positive root is unique ([DERIVED]).  A bracket is known in closed form:
+
+* :math:`h(\\varepsilon)\\le\\tau(1-\\lambda/\\varepsilon)<0` for :math:`\\varepsilon\\le\\lambda` (since
+  :math:`g<1`), and :math:`h\\le\\varepsilon/q-(1-\\tau)<0` for :math:`\\varepsilon\\le(1-\\tau)q/2` (since
+  :math:`g\\le\\varepsilon/q`);
 * by Jensen :math:`g(\\varepsilon)\\ge\\varepsilon/(1+q+\\varepsilon)`, so :math:`h>0` at
   :math:`\\varepsilon=\\max(2(1+q)/\\tau,\\,2\\lambda)`.
 

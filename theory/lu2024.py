@@ -425,7 +425,8 @@ def ridgeless_idg_error(alpha: Any, kappa: Any, tau: Any, rho: Any, *, dps: int 
 @validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def self_consistent_epsilon(alpha: Any, kappa: Any, tau: Any, rho: Any, lam: Any, *, dps: int | None = None) -> Any:
-    """The unique positive root ε of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)` (note §3.2).
+    """The unique positive root ε of :math:`1-\\tau+\\tau\\lambda/\\varepsilon=\\varepsilon M_\\kappa(q+\\varepsilon)`
+    (note §3.2).
 
     Uniqueness ([DERIVED]): :math:`\\varepsilon M_\\kappa(q+\\varepsilon)` increases strictly from 0 to 1
     and the left side decreases strictly, so one root exists for λ > 0 (and for λ = 0 when
@@ -473,7 +474,8 @@ def icl_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: 
 @expose("lu2024.idg_error_tau_inf")
 @validated(LU2024_ASYMPTOTIC, dps=_DPS)
 def idg_error_tau_inf(alpha: Any, kappa: Any, rho: Any, lam: Any = 0.0, *, dps: int | None = None) -> Any:
-    """τ → ∞ IDG error: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}`, ν = q + λ.
+    """τ → ∞ IDG error: :math:`1+\\rho-2\\mathbb E\\frac{s^2}{s+\\nu}+\\mathbb E\\frac{s^2(s+q)}{(s+\\nu)^2}`,
+    ν = q + λ.
 
     [DERIVED] (note §3.2, §3.5b; λ = 0 gives :math:`\\rho+q-q^2m^*`; [SIM] at λ = 0.5, τ = 60).
 
@@ -502,7 +504,8 @@ def icl_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
     def np_path(a, t, r):
         shape, scalar, (a, t, r) = _flat(a, t, r)
         q = (1.0 + r) / a
-        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].f_numpy(q, r, t), F.OUTER["kappa_inf_icl_gt1"].f_numpy(q, r, t))
+        out = np.where(t < 1, F.OUTER["kappa_inf_icl_lt1"].f_numpy(q, r, t),
+                       F.OUTER["kappa_inf_icl_gt1"].f_numpy(q, r, t))
         return _finish(np.asarray(out, dtype=float), shape, scalar)
 
     if dps is None:
@@ -536,7 +539,8 @@ def idg_error_kappa_inf(alpha: Any, tau: Any, rho: Any, *, dps: int | None = Non
 @validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> Any:
-    """Bayes-optimal (posterior-mean ridge) ICL error :math:`\\rho(1+S_W(\\rho,\\alpha))` ([CODE] ``bayes_estimator.py``, §3.5f).
+    """Bayes-optimal (posterior-mean ridge) ICL error :math:`\\rho(1+S_W(\\rho,\\alpha))` ([CODE]
+    ``bayes_estimator.py``, §3.5f).
 
     :math:`S_W(c,\\alpha)=\\frac{2}{c+\\alpha-1+\\sqrt{(c+\\alpha-1)^2+4c}}=\\frac1\\alpha M_\\alpha(\\rho/\\alpha)`;
     :math:`\\rho S_W` is evaluated in the cancellation-free form, so ρ = 0 gives the limit
@@ -569,7 +573,8 @@ def bayes_ridge_icl_error(alpha: Any, rho: Any, *, dps: int | None = None) -> An
 @validated(LU2024_ASYMPTOTIC, tau=RIDGELESS_TAU, dps=_DPS)
 @_guard_float64
 def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None = None) -> Any:
-    """Slope of the ridgeless ICL error's linear growth in α: :math:`\\frac{\\rho(\\min(\\tau,1)-\\kappa)_+}{(1+\\rho)|\\tau-1|}`.
+    """Slope of the ridgeless ICL error's linear growth in α:
+    :math:`\\frac{\\rho(\\min(\\tau,1)-\\kappa)_+}{(1+\\rho)|\\tau-1|}`.
 
     [DERIVED] (note §3.5d): for κ < min(τ, 1) and ρ > 0, :math:`e^{\\rm ICL}\\simeq{\\rm slope}\\cdot\\alpha+O(1)`;
     0 (bounded) otherwise.
@@ -597,7 +602,8 @@ def context_divergence_slope(kappa: Any, tau: Any, rho: Any, *, dps: int | None 
 @validated(LU2024_ASYMPTOTIC, dps=_DPS)
 @_guard_float64
 def memorization_limit_icl_error(kappa: Any, rho: Any, c: Any, *, dps: int | None = None) -> Any:
-    """ICL error as α, τ → ∞ with α/τ → c: :math:`\\rho+(1-\\kappa)_+(1+\\frac{c\\rho}{1+\\rho})` ([DERIVED], note §3.5e).
+    """ICL error as α, τ → ∞ with α/τ → c: :math:`\\rho+(1-\\kappa)_+(1+\\frac{c\\rho}{1+\\rho})` ([DERIVED], note
+    §3.5e).
 
     The memorisation → ICL transition sits at κ = 1; ``c = 0`` is τ → ∞ first.  The IDG error
     tends to ρ (:func:`memorization_limit_idg_error`), so the gap is the second term.

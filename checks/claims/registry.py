@@ -107,8 +107,8 @@ class ControlOutcome:
         control's comparisons, when it was judged by calibrated comparisons.
     counterfactual : callable, optional
         ``() -> Counterfactual`` (see :func:`counterfactual`): shows that the control's rejection is not implied
-        by the claim's pass.  The registry-wide test (``tests/checks/claims/test_controls_counterfactual.py``) calls it for
-        every control of every claim outside its allow-list.  Not part of the JSON evidence.
+        by the claim's pass.  The registry-wide test (``tests/checks/claims/test_controls_counterfactual.py``) calls it
+        for every control of every claim outside its allow-list.  Not part of the JSON evidence.
     """
 
     name: str

@@ -283,7 +283,8 @@ def _mean_cos_uniform(v: np.ndarray, c: np.ndarray) -> np.ndarray:
 @dataclass
 class TwoStageProblem:
     """Contexts ``mu_theta = N(theta, s^2 I_d)``, ``theta ~ U[-1,1]^d``; features
-    ``phi(x) = sqrt(2/D) cos(omega x + b)`` with ``omega ~ N(0, I/bandwidth^2)``; target ``F(mu) = <w*, E_mu phi>``; noise ``sigma``.
+    ``phi(x) = sqrt(2/D) cos(omega x + b)`` with ``omega ~ N(0, I/bandwidth^2)``; target ``F(mu) = <w*, E_mu phi>``;
+    noise ``sigma``.
 
     Closed forms [MATH]: ``E_mu phi = sqrt(2/D) e^{-s^2|omega|^2/2} cos(omega theta + b)``;
     the first- and second-moment matrices ``C = E_theta e e^T`` and

@@ -61,7 +61,8 @@ def authors_fig4_rows(d: int | None = None) -> list[dict]:
     >>> len(rows), rows[1]["kappa"], round(rows[1]["gtask_mean"], 4)
     (12, 0.4, 0.7498)
     """
-    text = resources.files("iclverify.checks.reference").joinpath("data/lu2024_authors_fig4_gamma.csv").read_text("utf-8")
+    text = (resources.files("iclverify.checks.reference").joinpath("data/lu2024_authors_fig4_gamma.csv")
+            .read_text("utf-8"))
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     rows = []
     for r in csv.DictReader(io.StringIO(body)):
@@ -113,6 +114,7 @@ def compare_with_authors(d: int, kappas=None, *, reps: int = 20, seed=0, jobs: i
                               jobs=jobs, store=store, discretisation=discretisation, test_tasks="normalized")
         cmp = gap_vs_authors(res.gap, r, role=role)
         corr = float(np.corrcoef(res.icl, res.idg)[0, 1]) if res.reps > 2 else float("nan")
-        out.append((r, cmp, {"k": res.k, "n": res.n, "icl_idg_corr": corr, "gap_sd_ours": float(np.std(res.gap, ddof=1)),
+        out.append((r, cmp, {"k": res.k, "n": res.n, "icl_idg_corr": corr,
+                             "gap_sd_ours": float(np.std(res.gap, ddof=1)),
                              "authors_sd_column": r["gtask_std"] * math.sqrt(r["numavg"] / (r["numavg"] - 1))}))
     return out

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from iclverify.derivations.registry import (
-    CHECKED, FAILED, PROVED, SHARED, Side, build_side, check_sides, combine, derivations, prove_sides, run_derivation,
+    CHECKED, FAILED, PROVED, SHARED, Side, build_side, check_sides, combine, derivations, prove_sides,
     shared_construction, side_pairs,
 )
 from iclverify.theory import _lu2024_formulas as F
@@ -24,9 +24,9 @@ q, rho, tau, u = sp.symbols("q rho tau u", positive=True)
 
 
 @pytest.fixture(scope="module")
-def results():
-    """Every registered derivation, of every paper, run once."""
-    return {d.name: run_derivation(d) for d in derivations()}
+def results(derivation_results):
+    """Every registered derivation, of every paper, run once (the session's shared run, ``conftest.py``)."""
+    return derivation_results
 
 
 def test_every_derivation_returns_its_sides(results):

@@ -8,8 +8,8 @@ from iclverify.derivations.registry import PROVED, derivations, run_derivation
 
 
 @pytest.mark.parametrize("d", [x for x in derivations("li2024_finegrained")], ids=lambda d: d.name)
-def test_derivation_proved(d):
-    res = run_derivation(d)
+def test_derivation_proved(d, derivation_results):
+    res = derivation_results[d.name]  # run_derivation on each registered derivation, once per session (conftest.py)
     assert res.status == PROVED, res.detail
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from iclverify.cli import main
-from iclverify.derivations.registry import CHECKED, PROVED, derivations, run_derivation
+from iclverify.derivations.registry import CHECKED, PROVED
 
 EXPECTED = {
     "lu2024.mp-quadratic-root": PROVED,
@@ -24,13 +24,10 @@ EXPECTED = {
 }
 
 
-def _by_name():
-    return {d.name: d for d in derivations("lu2024")}
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_derivation_closes(name):
-    res = run_derivation(_by_name()[name])
+def test_derivation_closes(name, derivation_results):
+    res = derivation_results[name]  # run_derivation on each registered derivation, once per session (conftest.py)
+    assert res.paper == "lu2024"
     allowed = EXPECTED[name] if isinstance(EXPECTED[name], tuple) else (EXPECTED[name],)
     assert res.status in allowed, res.detail
 

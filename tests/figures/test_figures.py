@@ -30,8 +30,8 @@ def _simulate_point(x: float, seed: tuple, reps: int) -> dict:
 
 def _fake_build(config: FigureConfig) -> FigureData:
     x = np.logspace(-1, 1, 50)
-    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a", params={"c": 1.0, "name": "first"}), Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b",
-                                                                      linestyle="--")]
+    lines = [Series(r"$1/(1+x)$", x, 1 / (1 + x), group="a", params={"c": 1.0, "name": "first"}),
+             Series(r"$1/(1+x)^2$", x, 1 / (1 + x) ** 2, group="b", linestyle="--")]
     panels = [LinePanel("A", r"$x$", r"error $e$", lines, xscale="log", yscale="log", vlines=[(1.0, r"$x=1$")],
                         markers=[(1.0, 0.5, "")])]
     if not config.theory_only:

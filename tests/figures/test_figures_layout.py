@@ -1,7 +1,8 @@
 """Publication layout of every figure: one style, legends off the data, error bars visible, PDF for all.
 
 Every registered figure is built small (quick mode, d = 8, 4 repeats, a private result
-store; Lu et al. Fig. 1A at d = 20 so that its extrapolation is drawn) and drawn in the paper style; the tests then read the drawn figure back:
+store; Lu et al. Fig. 1A at d = 20 so that its extrapolation is drawn) and drawn in the paper style; the tests then
+read the drawn figure back:
 
 * no legend box covers a data point (:func:`iclverify.figures.overlap.figure_legend_collisions`,
   the legend's window extent against every marker, error bar and densified curve in

@@ -8,7 +8,8 @@ import pytest
 from iclverify.checks.statistics.compare import critical_value
 from iclverify.figures.registry import FigureConfig, Series, get_figure
 
-IDS = ["li2024_finegrained-fig2a", "li2024_finegrained-fig2b", "li2024_finegrained-fig2c", "li2024_finegrained-fig3a", "li2024_finegrained-fig3b", "li2024_finegrained-fig3c", "li2024_finegrained-fig3d"]
+IDS = ["li2024_finegrained-fig2a", "li2024_finegrained-fig2b", "li2024_finegrained-fig2c", "li2024_finegrained-fig3a",
+       "li2024_finegrained-fig3b", "li2024_finegrained-fig3c", "li2024_finegrained-fig3d"]
 
 
 @pytest.fixture(scope="module")

@@ -110,11 +110,14 @@ def test_wpgd_risk_forms_scaled_are_not_confirmed(monkeypatch, name, factor):
     assert ev.verdict is not Verdict.CONFIRMED, ev.reason
 
 
-def test_unmutated_claims_used_above_are_confirmed():
-    """The same claims with the right formulas are CONFIRMED (so the tests above test the mutation)."""
+def test_unmutated_claims_used_above_are_confirmed(claim_evidence):
+    """The same claims with the right formulas are CONFIRMED (so the tests above test the mutation).
+
+    Their quick runs at the default seed are the session's shared ones (``claim_evidence``, the same configuration as
+    :func:`_verdict` plus the session's result store), computed once for every test that reads them."""
     for short in ("general-covariance-optimum", "h3-advantage-heteroscedastic", "h3-advantage-ar1-drift",
                   "wpgd-exchangeable-uniform"):
-        ev = _verdict(short)
+        ev = claim_evidence(P + short)
         assert ev.verdict is Verdict.CONFIRMED, (short, ev.reason)
 
 

@@ -106,7 +106,8 @@ def test_report_in_chromium_via_playwright(report):
                     box = page.locator(sel).bounding_box()
                     assert box is not None and box["y"] < height and box["y"] + min(box["height"], 40) <= height, sel
                 # the filter hides exactly the claims that hold, and brings them back
-                visible = "() => Array.from(document.querySelectorAll('article.claim')).filter(a => a.offsetParent !== null).length"
+                visible = ("() => Array.from(document.querySelectorAll('article.claim'))"
+                           ".filter(a => a.offsetParent !== null).length")
                 assert page.evaluate(visible) == len(data.claims)
                 page.click("label.filter")
                 assert page.evaluate(visible) == len(data.claims) - holds

@@ -306,9 +306,11 @@ def test_cli_optimal_risk(name, capsys):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["li2024_finegrained.lowrank_optimal_risk", "--r", "2", "--d", "10", "--n", "20", "--sigma-beta", "geometric:0.5"], 3.6453),
-    (["li2024_finegrained.lora_risk", "--r", "1", "--d", "10", "--n", "20", "--sigma-beta-old", "diag:3,2,1,1,1,.5,.5,.5,.25,.25",
-      "--sigma-beta-new", "diag:.25,.25,.5,.5,.5,1,1,1,2,3"], 4.1971),
+    (["li2024_finegrained.lowrank_optimal_risk", "--r", "2", "--d", "10", "--n", "20", "--sigma-beta", "geometric:0.5"],
+     3.6453),
+    (["li2024_finegrained.lora_risk", "--r", "1", "--d", "10", "--n", "20",
+      "--sigma-beta-old", "diag:3,2,1,1,1,.5,.5,.5,.25,.25", "--sigma-beta-new", "diag:.25,.25,.5,.5,.5,1,1,1,2,3"],
+     4.1971),
     (["li2024_finegrained.rag_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.4"], 2.1211),
     (["li2024_finegrained.alignment_optimal_risk", "--d", "10", "--n", "20", "--corr", "0.6"], 6.2235),
     (["li2024_finegrained.isotropic_optimal_risk", "--d", "10", "--n", "20"], 3.5484),
@@ -319,8 +321,8 @@ def test_cli_other_entries(argv, expected, capsys):
 
 
 def test_cli_h3_entries_and_errors(capsys):
-    assert main(["theory", "li2024_finegrained.ar1_drift_risks", "--d", "5", "--n", "10", "--drift", "0.8", "--noise-var", "0.2",
-                 "--json"]) == 0
+    assert main(["theory", "li2024_finegrained.ar1_drift_risks", "--d", "5", "--n", "10", "--drift", "0.8",
+                 "--noise-var", "0.2", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["value"]["h3"] == pytest.approx(4.3357, abs=5e-5)
     assert main(["theory", "li2024_finegrained.optimal_risk", "--d", "3", "--n", "4", "--sigma-x", "diag:1,2"]) == 2
     assert "diag has 2 entries" in capsys.readouterr().err

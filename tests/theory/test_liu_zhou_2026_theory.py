@@ -153,7 +153,8 @@ def test_cli_theory_json():
 
 
 @pytest.mark.parametrize("module", ["iclverify.theory.feature_maps", "iclverify.theory.liu_zhou_2026",
-                                    "iclverify.checks.simulation.liu_zhou_2026_attention", "iclverify.checks.experiments.liu_zhou_2026_rates"])
+                                    "iclverify.checks.simulation.liu_zhou_2026_attention",
+                                    "iclverify.checks.experiments.liu_zhou_2026_rates"])
 def test_docstring_examples(module):
     import doctest
     import importlib

@@ -46,7 +46,8 @@ def test_doctests():
 
 @pytest.mark.parametrize("row", note_values(), ids=lambda r: r.describe())
 def test_every_printed_note_value(row):
-    """Every theory value the note prints (checks/reference/lu2024_note_values.py: Fig. 1, 1C, 4, tau -> inf, §5.3, §6)."""
+    """Every theory value the note prints (checks/reference/lu2024_note_values.py: Fig. 1, 1C, 4, tau -> inf, §5.3,
+    §6)."""
     _assert_table([(row.describe(), getattr(L, row.function)(*row.args), row.printed)])
 
 

@@ -1,8 +1,9 @@
 """Helpers shared by the Li-Rawat-Oymak 2024 claim modules (private).
 
-Every statistical test here takes its rate from the active ledger (:func:`iclverify.checks.statistics.ledger.test_alpha`)
-and records itself (:func:`iclverify.checks.statistics.ledger.record`); negative controls are perturbed statements judged
-by the claim's own statistic on the claim's own samples, with ``role="control"``.
+Every statistical test here takes its rate from the active ledger
+(:func:`iclverify.checks.statistics.ledger.test_alpha`) and records itself
+(:func:`iclverify.checks.statistics.ledger.record`); negative controls are perturbed statements judged by the claim's
+own statistic on the claim's own samples, with ``role="control"``.
 
 Every control carries a counterfactual hook (:attr:`iclverify.checks.claims.ControlOutcome.counterfactual`):
 a wrong value on the claim's samples gets :func:`iclverify.checks.statistics.decide.value_counterfactual` (samples

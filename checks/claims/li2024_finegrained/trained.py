@@ -22,8 +22,8 @@ evaluated on fresh test prompts.  Stated up front, for every trained claim:
 Negative controls are wrong closed forms (e.g. (n+1) → n, the isotropic formula for a non-isotropic task)
 held to the same rule at the same test prompts (``role="control"`` in the ledger), and wrong
 preconditioners held to the same ``W_TOL`` (deterministic distances of the learned W, not statistical tests).
-Each carries a counterfactual hook: the risk controls :func:`iclverify.checks.statistics.decide.value_counterfactual` (the gap
-applied to statement and control alike), the matrix controls :func:`_w_counterfactual`.
+Each carries a counterfactual hook: the risk controls :func:`iclverify.checks.statistics.decide.value_counterfactual`
+(the gap applied to statement and control alike), the matrix controls :func:`_w_counterfactual`.
 Quick mode trains small models (d ≤ 5, n ≤ 10; about 1.5k Adam steps of 512 prompts), full mode trains
 longer with larger batches and test sets; the sizes are the same in both modes.
 """
@@ -165,7 +165,8 @@ def _finish(passed, reasons, seeds, ctl, meas, c, d, rows):
                  "H3 (learnable filter) trained by Adam reach L* = d(d+1)/(n+d+1) = 1.2 within the stated 2 % gap; "
                  "their effective preconditioners are within 6 % of W* = I/(n+d+1), the junk blocks vanish and "
                  "H3's learned filter is flat (exchangeable data: H3 = ATT).",
-       formula="L* = d(d+1)/(n+d+1); W_eff = v_yA + bv_xᵀ → W*", check=CheckKind.TRAINED, resolution_required=TRAINED_RESOLUTION,
+       formula="L* = d(d+1)/(n+d+1); W_eff = v_yA + bv_xᵀ → W*", check=CheckKind.TRAINED,
+       resolution_required=TRAINED_RESOLUTION,
        controls=("(n+1) replaced by n in L* (risk) and in W* (preconditioner), each where it lies in the control "
                  "band",),
        assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 % of ‖W*‖, flatness: weights within 10 % of their mean; "
@@ -243,7 +244,8 @@ def _trained_equi(config: RunConfig) -> Evidence:
        statement="On RAG and task-feature-aligned data (d = 5, n = 10, α = 0.4, σ² = 0.1) trained linear attention "
                  "reaches the PGD optimum (1.5401 for RAG, 2.2740 for alignment) within the 2 % gap, its effective W "
                  "is within 6 % of c*·I and the junk blocks vanish: ATT ≡ PGD under these correlated designs.",
-       formula="L*_ATT = L*_PGD = A − B²/C, W_eff → (B/C) I", check=CheckKind.TRAINED, resolution_required=TRAINED_RESOLUTION,
+       formula="L*_ATT = L*_PGD = A − B²/C, W_eff → (B/C) I", check=CheckKind.TRAINED,
+       resolution_required=TRAINED_RESOLUTION,
        controls=("the IID optimum (α = 0) as the claimed risk", "the IID preconditioner I/(n+d+1+σ²)",
                  "the b = 1 variant's c* for √(1−α²) data (each where it lies in the control band)"),
        assumptions="Gap 2 %, W tolerance 6 %, junk ≤ 5 %.", note_section="§2.4, §4, §9 claim 5",
@@ -282,7 +284,8 @@ def _trained_corr(config: RunConfig) -> Evidence:
        statement="Under AR(1) task drift (d = 5, n = 10, g = 0.8, σ² = 0.2) a trained H3 reaches L*_H3 = 4.3357 "
                  "within the 2 % gap and beats linear attention's optimum L*_ATT = 4.6519, which a trained linear "
                  "attention reaches; H3's learned per-position weights match R⁻¹ρ within 15 %.",
-       formula="L*_H3 = d + σ² − dρᵀR⁻¹ρ < L*_ATT = d + σ² − d(1ᵀρ)²/1ᵀR1", check=CheckKind.TRAINED, resolution_required=TRAINED_RESOLUTION,
+       formula="L*_H3 = d + σ² − dρᵀR⁻¹ρ < L*_ATT = d + σ² − d(1ᵀρ)²/1ᵀR1", check=CheckKind.TRAINED,
+       resolution_required=TRAINED_RESOLUTION,
        controls=("trained H3 claimed to tie with ATT (L*_ATT)", "trained ATT claimed to reach L*_H3",
                  "optimal weights with the query's position off by one (ρ_i = g^(n−i)) as H3's learned profile",
                  "uniform weights (ATT's) as H3's learned profile (each where it lies in the control band)"),
@@ -301,7 +304,8 @@ def _trained_drift(config: RunConfig) -> Evidence:
     att = LinearAttention(d, n, rng=rng)
     s_att, _ = _train(att, data, config, rng)
     rows = []
-    c1, c2 = _risk_check(r["h3"], s_h3, "H3: trained risk", rows), _risk_check(r["att"], s_att, "ATT: trained risk", rows)
+    c1, c2 = (_risk_check(r["h3"], s_h3, "H3: trained risk", rows),
+              _risk_check(r["att"], s_att, "ATT: trained risk", rows))
     e = h3.effective()
     u = e["weights"] * np.trace(e["W"]) / d
     rel_u = _rel(u, u_star)
@@ -323,11 +327,13 @@ def _trained_drift(config: RunConfig) -> Evidence:
        statement="Rank-r linear attention (W_k, W_q ∈ ℝ^{(d+1)×r}; d = 4, n = 8, geometric Σ_β spectrum) trained by "
                  "Adam reaches L*_r within the 2 % gap for r = 1, 2, and its effective W is within 6 % of W*_r, the "
                  "top-r eigendirection solution.",
-       formula="L*_r = M₀ − Σ_{i≤r} nλ_i²/((n+1)λ_i + M₀)", check=CheckKind.TRAINED, resolution_required=TRAINED_RESOLUTION,
+       formula="L*_r = M₀ − Σ_{i≤r} nλ_i²/((n+1)λ_i + M₀)", check=CheckKind.TRAINED,
+       resolution_required=TRAINED_RESOLUTION,
        controls=("full-rank L* claimed for the rank-r model", "L*_{r+1} claimed", "(n+1) replaced by n in W*_r",
                  "bottom-r directions as the learned W (each where it lies in the control band)"),
        assumptions="Σ_x = I; gap 2 %, W tolerance 6 %; value read-out initialised at the label channel "
-                   "(v = [0; 1], W_q, W_k random).", note_section="§6.1, §9 claim 12", figure="li2024_finegrained-fig3c",
+                   "(v = [0; 1], W_q, W_k random).",
+       note_section="§6.1, §9 claim 12", figure="li2024_finegrained-fig3c",
        finding="From a fully random initialisation the rank-2 model (d = 4, n = 8) ended in the rank-one "
                "local minimum W_eff = b v_xᵀ (v_y ≈ 0, risk ≈ L*_1) for 4 of 6 seeds, at 1.5k and at 5k Adam "
                "steps: the b v_xᵀ route to a preconditioner is rank one by construction and switching to v_yA "
@@ -352,7 +358,8 @@ def _trained_lowrank(config: RunConfig) -> Evidence:
         reasons.append(f"r={r}: {c}; W rel. error {relW:.3f}")
         meas[f"r={r}"] = {"L*_r": L, "risk": c.as_dict(), "W_rel_error": relW}
         ctl += _risk_controls(samples, {"full-rank L*": th.optimal_risk(d, n, sigma_beta=spec),
-                                        "L*_{r+1}": lr.lowrank_optimal_risk(r + 1, d, n, sigma_beta=spec)}, f"r={r}: ", L)
+                                        "L*_{r+1}": lr.lowrank_optimal_risk(r + 1, d, n, sigma_beta=spec)},
+                              f"r={r}: ", L)
         lam, U = lr.whitened_spectrum(d, None, spec)[:2]
         w_np1 = np.where(np.arange(d) < r, lam / (n * lam + lam.sum()), 0.0)  # (n+1) -> n, top-r kept
         ctl += _w_controls(We, {"bottom-r": lr.spectral_preconditioner(range(d - r, d), d, n, sigma_beta=spec),

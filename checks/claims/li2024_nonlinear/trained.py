@@ -111,7 +111,8 @@ POOLED_SEED_RULE = ("one test per statement on the samples pooled over the train
 #: Largest skewness of the laws on which Hall's rule was measured (docs/calibration.md: test-set squared errors,
 #: skewness about 13, 3.9x the nominal 2e-5; Gamma(1/4), skewness 4, 1.1x).
 CALIBRATED_SKEWNESS = 13.0
-#: The statistic of every mean or ordering of per-sample values (:func:`iclverify.checks.statistics.decide.skew_robust`).
+#: The statistic of every mean or ordering of per-sample values
+#: (:func:`iclverify.checks.statistics.decide.skew_robust`).
 SKEW_RULE = (f"Hall's skewness-corrected t on the raw samples where |skewness| > {decide.SKEW_LIMIT} and n >= "
              f"{decide.HALL_MIN_N} (calibrated there: 1.1x the nominal 2e-5 on Gamma(1/4) at n = 200, where t on "
              "batch means was 44x; docs/calibration.md); otherwise the t rule (calibrated for near-Gaussian "
@@ -136,8 +137,8 @@ __all__ = ["assumptions_text", "cp_upper", "cp_lower", "ood_errors", "trend_z", 
 def assumptions_text(cfg: TrainConfig | None = None, extra: str = "") -> str:
     """The training settings that actually run, as text (so a claim's assumptions cannot drift from its code)."""
     c = cfg or base_config()
-    fields = ", ".join(f"{k}={getattr(c, k)}" for k in ("M1", "M2", "beta", "kappa_max", "m", "alpha", "context_len", "batch",
-                                                     "lr", "steps")
+    fields = ", ".join(f"{k}={getattr(c, k)}" for k in ("M1", "M2", "beta", "kappa_max", "m", "alpha", "context_len",
+                                                     "batch", "lr", "steps")
                        if hasattr(c, k))
     return f"training: {fields} ({c.tasks} T_tr) [RECONSTRUCTED]" + (f"; {extra}" if extra else "")
 
@@ -778,14 +779,15 @@ def c5_attention(config: RunConfig) -> Evidence:
               "off-diagonal IDR entries as large as the diagonal) must be rejected by the same Welch test"),
     assumptions=assumptions_text(extra=f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_FULL} (full) training seeds, "
                                        "decided by the pooled-seed rule: " + POOLED_SEED_RULE + ". The samples "
-                                       f"are the 6 IDR and 24 IDI diagonal entries of each model ({6 * TRAIN_SEEDS_QUICK} + "
-                                       f"{24 * TRAIN_SEEDS_QUICK} quick, {6 * TRAIN_SEEDS_FULL} + {24 * TRAIN_SEEDS_FULL} "
+                                       f"are the 6 IDR and 24 IDI diagonal entries of each model "
+                                       f"({6 * TRAIN_SEEDS_QUICK} + {24 * TRAIN_SEEDS_QUICK} quick, "
+                                       f"{6 * TRAIN_SEEDS_FULL} + {24 * TRAIN_SEEDS_FULL} "
                                        "full): one model's entries cannot reach the required resolution (each "
                                        "seed's own resolution is measured in the evidence), so the resolution "
                                        "improves with the number of seeds, not the scale. Welch's t (unequal "
                                        "groups, the IDR group below n = 100, where Hall's rule is not calibrated; "
-                                       "the IDI entries are nearly constant); the controls pool the same way. The label "
-                                       "entry condition is a per-seed comparison of measured values, not a test"),
+                                       "the IDI entries are nearly constant); the controls pool the same way. The "
+                                       "label entry condition is a per-seed comparison of measured values, not a test"),
     note_section="§3.3, §6 C6", resolution_required=THRESHOLD_RESOLUTION,
 )
 def c6_qk(config: RunConfig) -> Evidence:
@@ -948,7 +950,8 @@ def c7_mlp(config: RunConfig) -> Evidence:
     # per-seed decisions: measured, not tested (diagnostic role: one model's neurons cannot reach the resolution)
     for sd, c_, pos_, neg_ in zip(seeds, pooled["cos"], pooled["pos"], pooled["neg"]):
         v = per_seed[str(sd)]
-        v["resolution_one_seed"] = max(decide.sign_test(v["agree_learned"], v["n_learned"], role="diagnostic").resolution,
+        v["resolution_one_seed"] = max(decide.sign_test(v["agree_learned"], v["n_learned"],
+                                                        role="diagnostic").resolution,
                                        decide.mean_vs(c_, 0.0, "above", scale=1.0, role="diagnostic").resolution,
                                        decide.welch_greater(pos_, neg_, role="diagnostic").resolution)
     a0, n0 = pooled_init
@@ -992,8 +995,9 @@ def c7_mlp(config: RunConfig) -> Evidence:
         estimate=agree / max(nbig, 1), reps=nbig,
         seeds={"train_seed": int(config.seed), "train_seeds": seeds},
         measurements={"per_seed": per_seed, "seed_rule": POOLED_SEED_RULE,
-                      "sample_sets": {**sets, "label_part_groups": {"method": d_grp.method, "n": [int(lp.size), int(ln.size)],
-                                                                    "skewness": [decide.skewness(lp), decide.skewness(ln)]}},
+                      "sample_sets": {**sets, "label_part_groups": {
+                          "method": d_grp.method, "n": [int(lp.size), int(ln.size)],
+                          "skewness": [decide.skewness(lp), decide.skewness(ln)]}},
                       "skew_rule": SKEW_RULE, "n_learned": nbig, "agree_learned": agree, "agree_all_root": all_agree,
                       "mean_label_part_pos": float(lp.mean()), "mean_label_part_neg": float(ln.mean()),
                       "welch_interval_groups": [d_grp.lo, d_grp.hi], "mean_cos_feature_mu1_learned": float(cos1.mean()),
@@ -1021,8 +1025,9 @@ def c7_mlp(config: RunConfig) -> Evidence:
     controls=("wrong coefficient: small-first pruning is lossless up to R = 0.6 (hinge(small, 0.6) = unpruned "
               "hinge) must be rejected by the same paired interval",),
     assumptions=assumptions_text(extra="unseen tasks, alpha'=0.8, l_ts=20; random pruning averaged over 5 draws; "
-                                       f"paired intervals on the per-prompt hinge differences of the same {C8_PROMPTS[0]} "
-                                       f"(quick) / {C8_PROMPTS[1]} (full) prompts by " + SKEW_RULE + " (n and skewness of "
+                                       f"paired intervals on the per-prompt hinge differences of the same "
+                                       f"{C8_PROMPTS[0]} (quick) / {C8_PROMPTS[1]} (full) prompts by "
+                                       + SKEW_RULE + " (n and skewness of "
                                        "each difference set are in the evidence), each of the "
                                        "2 x 6 order tests and the growth test one ledger test; decided over "
                                        f"{TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) training "
@@ -1120,7 +1125,8 @@ def c8_pruning(config: RunConfig) -> Evidence:
     controls=("'alpha' does not change the unpruned error' must be rejected (shows the test has power at this N)",),
     assumptions=assumptions_text(extra="unseen tasks; l_ts=10; magnitude (small-first) pruning. The note did not "
                                        "reproduce this trend (hinge increase +0.037/+0.042/+0.041 for "
-                                       f"alpha'=0.6/0.8/1); D from independent prompt sets of {C9_PROMPTS[0]} (quick) / {C9_PROMPTS[1]} "
+                                       f"alpha'=0.6/0.8/1); D from independent prompt sets of {C9_PROMPTS[0]} (quick) "
+                                       f"/ {C9_PROMPTS[1]} "
                                        "(full) per alpha', its interval by " + SKEW_RULE + " (Hall's rule on the "
                                        "index-paired per-prompt increases, Welch's t otherwise; n and skewness in "
                                        "the evidence); decided over "
@@ -1261,13 +1267,14 @@ def _decreasing(errs: list, scores=None, *, role: str = "claim", label: str = ""
 
 
 @claim(
-    id="li2024_nonlinear.c10-ood-s1", paper=PAPER, label="SLIDES; RECONSTRUCTED; CHECKED-scratch (construction-dependent)",
+    id="li2024_nonlinear.c10-ood-s1", paper=PAPER, label="SLIDES; RECONSTRUCTED; "
+                                                         "CHECKED-scratch (construction-dependent)",
     statement="Out-of-domain ICL works when ODR patterns correlate positively with the IDR patterns (Theorem 2, "
               "S1 >= 1; Fig. 18). Encoded as the note recommends: under construction (i) "
               "(mu'_j = S1/2 (mu_2j + mu_2j+1)), with a model trained on all 30 tasks, the OOD error at l_ts=20 "
               "decreases in S1 and is below 1% only for S1 >= 1, on the grid S1 in {0.5, 0.7, 0.9, 1.1, 1.3}.",
-    formula="err(S1) decreasing over S1 in {0.5,...,1.3} (one-sided Cochran-Armitage); CP upper < 0.01 for S1 in {1.1, 1.3}, "
-            "CP lower > 0.01 for S1 in {0.5, 0.7, 0.9}",
+    formula="err(S1) decreasing over S1 in {0.5,...,1.3} (one-sided Cochran-Armitage); CP upper < 0.01 for S1 in "
+            "{1.1, 1.3}, CP lower > 0.01 for S1 in {0.5, 0.7, 0.9}",
     check=CheckKind.TRAINED,
     controls=("construction (ii) (unit-norm combinations) under cyclic training must fail the decreasing test",),
     assumptions=assumptions_text(base_config("all"),
@@ -1355,7 +1362,8 @@ def c10_ood(config: RunConfig) -> Evidence:
     assumptions=assumptions_text(extra="unseen tasks; random sampling; logistic regression with L2 1e-2 (Newton); "
                                        "Euclidean k-NN [RECONSTRUCTED: the slides do not say how the baselines were "
                                        "fit]; paired intervals on the per-prompt 0-1 error differences of the same "
-                                       f"{C11_PROMPTS[0]} (quick) / {C11_PROMPTS[1]} (full) prompts by " + SKEW_RULE + " (n and skewness "
+                                       f"{C11_PROMPTS[0]} (quick) / {C11_PROMPTS[1]} (full) prompts by "
+                                       + SKEW_RULE + " (n and skewness "
                                        "in the evidence), per (baseline, l), each one ledger test; "
                                        f"decided over {TRAIN_SEEDS_QUICK} (quick) / {TRAIN_SEEDS_GRID_FULL} (full) "
                                        "training seeds: " + SEED_RULE),

@@ -169,7 +169,8 @@ def _invariance_cases(config: RunConfig):
     """The claim's drawn cases ``(pq, pk, V, perm, rep)``, in the order the seed draws them."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(102,)))
     for _ in range(10 if config.quick else 40):
-        m, D, dv, k = int(rng.integers(2, 400)), int(rng.integers(1, 40)), int(rng.integers(1, 8)), int(rng.integers(2, 4))
+        m, D, dv, k = (int(rng.integers(2, 400)), int(rng.integers(1, 40)), int(rng.integers(1, 8)),
+                       int(rng.integers(2, 4)))
         pk, pq = np.exp(0.3 * rng.standard_normal((m, D))), np.exp(0.3 * rng.standard_normal((5, D)))
         V = rng.standard_normal((m, dv))
         perm = rng.permutation(m)
@@ -328,8 +329,8 @@ def _causal_forms(config: RunConfig) -> Evidence:
     controls=("the recurrent form claimed O(L log L) (local slope 1 + 1/ln L ~ 1.09 at the checked L)",
               "the masked form claimed O(L^2 log L) (local slope ~ 2.09)"),
     assumptions="D = 16, dv = 8, chunk 64; verdict from the deterministic FLOP count (slope over the last doubling "
-                "within 0.05 of the claimed law's local slope, 1 or 2); timings on a shared 2-core machine are informative only "
-                "(note's tolerance: masked in [1.6, 2.4], linear in [0.7, 1.3])",
+                "within 0.05 of the claimed law's local slope, 1 or 2); timings on a shared 2-core machine are "
+                "informative only (note's tolerance: masked in [1.6, 2.4], linear in [0.7, 1.3])",
     note_section="§3(b)", figure="liu_zhou_2026-causal-cost",
 )
 def _causal_cost(config: RunConfig) -> Evidence:
@@ -376,7 +377,8 @@ def _cosformer_cases(config: RunConfig):
     """The claim's drawn cases ``(chunk, x, y, v, pos, L)``, in the order the seed draws them."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(104,)))
     for _ in range(6 if config.quick else 30):
-        L, chunk, d, dv = int(rng.integers(2, 500)), int(rng.integers(1, 80)), int(rng.integers(1, 17)), int(rng.integers(1, 6))
+        L, chunk, d, dv = (int(rng.integers(2, 500)), int(rng.integers(1, 80)), int(rng.integers(1, 17)),
+                           int(rng.integers(1, 6)))
         x, y = rng.standard_normal((2, L, d))
         v = rng.standard_normal((L, dv))
         yield chunk, x, y, v, np.arange(L), L
@@ -497,7 +499,8 @@ def _taylor2(config: RunConfig) -> Evidence:
     return Evidence(
         _identity_verdict(sym_ok, num_ok),
         f"sympy expand == 0 ({sym_ok}); features vs closed form worst rel {worst_feat:.1e}; three-way "
-        f"sympy->mpmath(50) worst rel {worst_exact:.1e}, mpmath->numpy {worst_float:.1e}; exp remainder vs sum_(n>=3) rel {worst_rem:.1e} (50 digits)",
+        f"sympy->mpmath(50) worst rel {worst_exact:.1e}, mpmath->numpy {worst_float:.1e}; exp remainder vs sum_(n>=3) "
+        f"rel {worst_rem:.1e} (50 digits)",
         seeds={"root": config.seed, "spawn_key": [105]},
         measurements={"features_worst_rel": worst_feat, "three_way_worst_rel": worst_3way, "remainder_rel": worst_rem,
                       "control_effects": {ctrl.name: effect}},
@@ -552,7 +555,8 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
         verdict,
         f"sympy Gaussian integrals close the mean and variance ({sym_ok}); Monte Carlo MSE / exact variance = "
         + ", ".join(f"{c.mean / c.theory:.3f}" for c in comps) + f" at m = {ms} ({trials} trials, all pass: "
-        f"{all(c.passed for c in comps)}; statistic per m: {[k.get('statistic', 't') for k in skew]}); MSE {fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
+        f"{all(c.passed for c in comps)}; statistic per m: {[k.get('statistic', 't') for k in skew]}); MSE "
+        f"{fit.summary(-1.0)} (bootstrap SE {boot_se:.4f})",
         theory=comps[-1].theory, estimate=comps[-1].mean, se=comps[-1].se, d=x.size, reps=trials,
         comparisons=comparison_rows([(f"m={m}", c) for m, c in zip(ms, comps)]) + [fit.row("MSE slope in m", -1.0)],
         seeds={"root": config.seed, "pair_spawn_key": [106], "per_m_spawn_key": "(4, i)"},
@@ -575,8 +579,9 @@ def _rf_claim(config: RunConfig, kind: str) -> Evidence:
     controls=("variance without the -1", "MSE slope -1/2"),
     assumptions="d = 16, one pair x, y ~ 0.125 N(0, I) drawn from the seed (|x+y|^2 ~ 0.5; at the note's scale 0.3 the "
                 "lognormal tails make a mean-based calibrated test unreliable at 2000 trials); 2000 trials per m "
-                "(quick), 6000 (full); per-m comparison (Hall's skewness-corrected t where the squared errors are skewed) and a log-log slope "
-                "with delta-method SE (no inflation; a misfitting power law makes the claim INCONCLUSIVE)",
+                "(quick), 6000 (full); per-m comparison (Hall's skewness-corrected t where the squared errors are "
+                "skewed) and a log-log slope with delta-method SE (no inflation; a misfitting power law makes the "
+                "claim INCONCLUSIVE)",
     note_section="§3(c)", figure="liu_zhou_2026-performer", resolution_required=VALUE_RESOLUTION,
 )
 def _performer(config: RunConfig) -> Evidence:
@@ -686,7 +691,8 @@ def _two_stage_problem(config: RunConfig) -> rates.TwoStageProblem:
     controls=("first-stage slope -1/2 (the sqrt(Pdim/N) bound rate) claimed",),
     assumptions="mu_theta = N(theta, 0.25 I_5), theta ~ U[-1,1]^5, RFF D = 40, sigma = 0.1, lambda = 1e-8 N; the "
                 "excess risk of each fit is exact (closed-form C); the slope is fitted to risk * (N - D - 1)/N "
-                "(finite-N factor of the Gaussian-design formula) with delta-method SE; 80 (quick) / 400 (full) fits per N",
+                "(finite-N factor of the Gaussian-design formula) with delta-method SE; 80 (quick) / 400 (full) fits "
+                "per N",
     note_section="§3(d2), §2.4", figure="liu_zhou_2026-two-stage", resolution_required=VALUE_RESOLUTION,
 )
 def _first_stage(config: RunConfig) -> Evidence:
@@ -837,8 +843,8 @@ def _trained_d_independence(config: RunConfig) -> Evidence:
     precise = fits[2].moved(fits[2].slope, margin / (4 * crit))
     cf = counterfactual(equivalent, control_differs, jointly=lambda: ((precise, precise.moved(precise.slope)),) * 2,
                         under_control=lambda: (fit_fixed, fits[2]),
-                        detail="two equal slopes known to SE margin/(4 crit): equivalent, and the control's equal slope "
-                               "is not rejected; the control's own fits judged by the equivalence test")
+                        detail="two equal slopes known to SE margin/(4 crit): equivalent, and the control's equal "
+                               "slope is not rejected; the control's own fits judged by the equivalence test")
     rows = [{"point": f"slope difference {k}", "theory": 0.0, "estimate": v[1] * math.hypot(
         fits[int(k.split()[0])].se, fits[int(k.split()[-1])].se), "resolution": v[3], "passed": v[2], "role": "claim",
         "method": "difference of WLS slopes, t",
@@ -1072,8 +1078,8 @@ def _regularity(config: RunConfig) -> Evidence:
         effects[name] = e
     return Evidence(
         _identity_verdict(sym_ok, num_ok),
-        f"sympy Sum == zeta(s+t+1, D+1) ({sym_ok}); Hurwitz zeta vs zeta(s+t+1) - head sum rel {worst_direct:.1e}; spread across "
-        f"(s,t) with s+t=2: {spread:.1e}; local slopes at D=2048: "
+        f"sympy Sum == zeta(s+t+1, D+1) ({sym_ok}); Hurwitz zeta vs zeta(s+t+1) - head sum rel {worst_direct:.1e}; "
+        f"spread across (s,t) with s+t=2: {spread:.1e}; local slopes at D=2048: "
         + ", ".join(f"(s,t)={k_}: {v:.4f}" for k_, v in slopes.items()),
         seeds={"root": config.seed},
         measurements={"slopes": {str(k_): v for k_, v in slopes.items()}, "spread": spread,
@@ -1217,7 +1223,8 @@ def _hedgehog(config: RunConfig) -> Evidence:
         + " (measured)",
         reps=len(H_soft), seeds={"root": config.seed, "train_seeds": seeds},
         measurements={"table": table, "tests_by_seed": by_seed, "seed_rule": SEED_RULE,
-                      "untrained_beats_baselines": {b: [d.confirmed, d.estimate, d.lo, d.hi] for b, d in d_init.items()}},
+                      "untrained_beats_baselines": {b: [d.confirmed, d.estimate, d.lo, d.hi]
+                                                    for b, d in d_init.items()}},
         comparisons=rows, resolution=max(r["resolution"] for r in rows),
         controls=[ControlOutcome("CE-trained beats Taylor-2", d_t2.refuted, d_t2.text, counterfactual=cf_t2),
                   ControlOutcome("full mimicry: trained row entropy equal to softmax's",

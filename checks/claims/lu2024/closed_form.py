@@ -216,13 +216,15 @@ def _slopes(kappas, tau, rho):
 
 
 @claim(id="lu2024.divergence-boundary", paper=PAPER, label="DERIVED",
-       statement="The ridgeless ICL error grows linearly in alpha, with slope rho (min(tau,1) - kappa)/((1+rho)|tau-1|), "
-                 "exactly when kappa < min(tau, 1); otherwise it stays bounded. The IDG error stays bounded.",
+       statement="The ridgeless ICL error grows linearly in alpha, with slope "
+                 "rho (min(tau,1) - kappa)/((1+rho)|tau-1|), exactly when kappa < min(tau, 1); otherwise it stays "
+                 "bounded. The IDG error stays bounded.",
        formula="e_ICL ~ rho (min(tau,1) - kappa)_+ / ((1+rho)|tau-1|) * alpha + O(1)",
        check=CheckKind.THEORY,
        controls=("boundary kappa < 1 (ignoring tau)", "slope without the 1/(1+rho) factor"),
        assumptions="finite-difference slope between alpha = 1e6 and 2e6; tau in {0.3, 0.5, 2, 20}, rho in {0.1, 0.5}; "
-                   "kappa at least 0.02 away from min(tau, 1) (on the line itself the growth is sqrt(alpha), see finding)",
+                   "kappa at least 0.02 away from min(tau, 1) (on the line itself the growth is sqrt(alpha), see "
+                   "finding)",
        note_section="§3.5d; §6 claim 9; Fig. 3 red line", figure="lu2024-fig2c",
        finding="On the boundary itself the ridgeless errors still diverge, but like sqrt(alpha), not linearly: at "
                "kappa = min(tau, 1) the ICL error grows x10 per x100 in alpha (e.g. kappa = 1, tau = 2, rho = 0.5: "
@@ -274,8 +276,9 @@ def divergence_boundary(config: RunConfig) -> Evidence:
         on_line[name] = math.log(e10 / e8) / math.log(100)
     ok = worst["formula"] <= tol and idg_ok
     return Evidence(_verdict(ok), f"finite-difference slopes match the formula off the line (max scaled error "
-                                  f"{worst['formula']:.2e}, tolerance {tol:g}); IDG converges off kappa = tau: {idg_ok}; "
-                                  f"growth exponents on the line: " + ", ".join(f"{k} {v:.3f}" for k, v in on_line.items()),
+                                  f"{worst['formula']:.2e}, tolerance {tol:g}); IDG converges off kappa = tau: "
+                                  f"{idg_ok}; growth exponents on the line: "
+                                  + ", ".join(f"{k} {v:.3f}" for k, v in on_line.items()),
                     measurements={"rows": rows, "errors": worst, "growth_exponent_on_line": on_line,
                                   "control_effects": effects}, controls=controls)
 
@@ -326,9 +329,9 @@ def _boundaries(kind, tau, rho, step=0.005, perturb=None):
                    "panels ICL tau = 0.5, IDG tau = 0.5, ICL tau = 20; rho in {0.1, 0.5, 0.9}",
        note_section="§4 Fig. 3", figure="lu2024-fig3",
        finding="The red line kappa = min(tau, 1) of the Fig. 3 heat maps is the divergence boundary (§3.5d), not the "
-               "non-monotonicity boundary: non-monotone curves occur up to kappa = 0.70 / 1.07 / 1.375 (ICL, tau = 0.5), "
-               "[0.30, 0.80) / [0.18, 1.25) / [0.135, 1.6) (IDG, tau = 0.5) and 1.145 / 1.35 / 1.47 (ICL, tau = 20) for "
-               "rho = 0.1 / 0.5 / 0.9 -- rho-dependent and past the red line in every panel.")
+               "non-monotonicity boundary: non-monotone curves occur up to kappa = 0.70 / 1.07 / 1.375 (ICL, "
+               "tau = 0.5), [0.30, 0.80) / [0.18, 1.25) / [0.135, 1.6) (IDG, tau = 0.5) and 1.145 / 1.35 / 1.47 (ICL, "
+               "tau = 20) for rho = 0.1 / 0.5 / 0.9 -- rho-dependent and past the red line in every panel.")
 def nonmonotone_boundary(config: RunConfig) -> Evidence:
     step = 0.005
     found, mismatches, past_line = {}, [], []
@@ -336,7 +339,8 @@ def nonmonotone_boundary(config: RunConfig) -> Evidence:
         for rho, (lo_ref, hi_ref) in per_rho.items():
             lo, hi = _boundaries(kind, tau, rho, step)
             found[f"{kind} tau={tau} rho={rho}"] = (lo, hi)
-            if hi is None or abs(hi - hi_ref) > step + 1e-9 or (lo_ref is not None and (lo is None or abs(lo - lo_ref) > step + 1e-9)):
+            if hi is None or abs(hi - hi_ref) > step + 1e-9 or (lo_ref is not None
+                                                                  and (lo is None or abs(lo - lo_ref) > step + 1e-9)):
                 mismatches.append(f"{kind} tau={tau} rho={rho}: found {lo}-{hi}, note {lo_ref}-{hi_ref}")
             past_line.append(hi is not None and hi > min(tau, 1.0) + step)
     upper = [v[1] for k, v in found.items() if k.startswith("icl tau=0.5")]
@@ -453,7 +457,8 @@ def _peak_rise(lam, taus) -> float:
 @claim(id="lu2024.ridge-suppresses-peak", paper=PAPER, label="CODE+SIM",
        statement="With a ridge lam >= 0.1 the ICL error (alpha = 10, kappa = inf, rho = 0.01) has no double-descent "
                  "peak in tau; ridgeless it diverges at tau = 1.",
-       formula="lam in {0.1, 1}: e_ICL(tau) has no interior local maximum on tau in [0.2, 2]; lam -> 0: e ~ 1/|tau - 1|",
+       formula="lam in {0.1, 1}: e_ICL(tau) has no interior local maximum on tau in [0.2, 2]; "
+               "lam -> 0: e ~ 1/|tau - 1|",
        check=CheckKind.THEORY,
        controls=("lam = 1e-5 (near-ridgeless) must show the peak",),
        assumptions="tau grid of 400 points in [0.2, 2] including 1",
@@ -470,8 +475,9 @@ def ridge_suppresses_peak(config: RunConfig) -> Evidence:
     name = "lam = 1e-5 (near-ridgeless) must show the peak"
     ctrl, effect = formula_control(name, lambda lams: [_peak_rise(lam, taus) for lam in lams], (0.1, 1.0), (1e-5,),
                                    claim_tol=1e-12, what="relative rise of the highest interior local maximum: ")
-    return Evidence(_verdict(ok), f"no interior peak for lam = 0.1, 1 (max {results[0.1][1]:.4f}, {results[1.0][1]:.4f}); "
-                                  f"ridgeless (tau-1) e -> {pole[1]:.4g} (simple pole at tau = 1)",
+    return Evidence(_verdict(ok), f"no interior peak for lam = 0.1, 1 (max {results[0.1][1]:.4f}, "
+                                  f"{results[1.0][1]:.4f}); ridgeless (tau-1) e -> {pole[1]:.4g} (simple pole at "
+                                  f"tau = 1)",
                     measurements={"max_by_lam": {str(k): v[1] for k, v in results.items()}, "pole_residue": pole,
                                   "control_effects": {name: effect}},
                     controls=[ctrl])
@@ -501,13 +507,14 @@ def _positive_roots_quartic(q, u, t, lam):
 
 
 @claim(id="lu2024.self-consistency-unique", paper=PAPER, label="DERIVED",
-       statement="For lam > 0 the self-consistency equation 1 - tau + tau lam/eps = eps M_kappa(q + eps) has exactly one "
-                 "positive root (so a bracketing solver is exact, and the authors' many-guess fsolve is unnecessary).",
+       statement="For lam > 0 the self-consistency equation 1 - tau + tau lam/eps = eps M_kappa(q + eps) has exactly "
+                 "one positive root (so a bracketing solver is exact, and the authors' many-guess fsolve is "
+                 "unnecessary).",
        formula="#{eps > 0 : h(eps) = 0} = 1, h increasing",
        check=CheckKind.THEORY,
        controls=("the squared (quartic) form of the equation used in the Fig. 3 notebook",),
-       assumptions="random (alpha, kappa, tau, rho, lam) points, kappa in [0.05, 20], tau in [0.05, 50], lam in [1e-4, 10]; "
-                   "roots counted as sign changes on 20000 log-spaced eps in [1e-12, 1e6]",
+       assumptions="random (alpha, kappa, tau, rho, lam) points, kappa in [0.05, 20], tau in [0.05, 50], lam in [1e-4, "
+                   "10]; roots counted as sign changes on 20000 log-spaced eps in [1e-12, 1e6]",
        note_section="§3.2; §6 claim 11")
 def self_consistency_unique(config: RunConfig) -> Evidence:
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(11,)))
@@ -523,7 +530,8 @@ def self_consistency_unique(config: RunConfig) -> Evidence:
         quartic.append(_positive_roots_quartic(q, u, t, lam))
     ok = all(c == 1 for c in counts)
     eps = L.self_consistent_epsilon(pts[:, 0], pts[:, 1], pts[:, 2], pts[:, 3], pts[:, 4])
-    resid = eps * rmt.mp_transform((1 + pts[:, 3]) / pts[:, 0] + eps, pts[:, 1]) - (1 - pts[:, 2]) - pts[:, 2] * pts[:, 4] / eps
+    resid = (eps * rmt.mp_transform((1 + pts[:, 3]) / pts[:, 0] + eps, pts[:, 1]) - (1 - pts[:, 2])
+             - pts[:, 2] * pts[:, 4] / eps)
     multi = sum(c > 1 for c in quartic)
     roots = {"equation": counts, "quartic": quartic}
     name = "the squared (quartic) form of the equation used in the Fig. 3 notebook"
@@ -551,7 +559,8 @@ def self_consistency_unique(config: RunConfig) -> Evidence:
        controls=("m*^2 alone (k* dropped)", "k* m*^2 evaluated at kappa/0.9 (wrong task diversity)"),
        assumptions="d = 100 / 150 / 200 / 300 (quick: 48 draws each; full: 256), kappa in {0.5, 2}, q in {0.1, 1}; "
                    "the finite-d bias is removed by the a + b/d + c/d^2 extrapolation over the four d "
-                   "(compare_extrapolated, min_order=2: the linear model's intercept was measured biased), no allowance; k* m*^2 = -M' is checked to 1e-12 deterministically",
+                   "(compare_extrapolated, min_order=2: the linear model's intercept was measured biased), no "
+                   "allowance; k* m*^2 = -M' is checked to 1e-12 deterministically",
        note_section="§3.1; §6 claim 12", resolution_required=(0.05, 0.02))
 def mp_identity(config: RunConfig) -> Evidence:
     from iclverify.checks.claims import comparison_rows
@@ -591,7 +600,8 @@ def mp_identity(config: RunConfig) -> Evidence:
             for name, val in wrong.items():
                 ctl_values[name][f"tr2 {tag}"] = val
                 ctl_comps[name].append((f"(1/d) tr (R+q)^-2, {tag}",
-                                        compare_extrapolated(val, ds, emp2, role="control", label=f"{name}: {tag}", min_order=2)))
+                                        compare_extrapolated(val, ds, emp2, role="control", label=f"{name}: {tag}",
+                                                             min_order=2)))
     # A misfitting extrapolation (the quadratic rejected by its chi-square at p < 0.01) says nothing about
     # the value compared: it makes the claim INCONCLUSIVE, never REFUTED, and rejects no control.
     # (Measured over 100 seeds: counting misfits as failures gave 7 false alarms; benchmarks/calibration.py.)
@@ -608,7 +618,8 @@ def mp_identity(config: RunConfig) -> Evidence:
     lead = (f"the a + b/d + c/d² model misfits at {misfit} (INCONCLUSIVE); "
             if misfit and verdict is Verdict.INCONCLUSIVE else "")
     return Evidence(verdict, lead + f"{len(comps)} extrapolated comparisons over d = {list(ds)}, {reps} draws each"
-                                  f"{'' if ident_ok else ' (k* m*^2 = -M FAILED)'}: " + "; ".join(r["tr2"] for r in results),
+                                  f"{'' if ident_ok else ' (k* m*^2 = -M FAILED)'}: "
+                                  + "; ".join(r["tr2"] for r in results),
                     d=max(ds), reps=reps, seeds={"root": config.seed, "spawn_key": [12, "i", "d", "j"]},
                     measurements={"rows": results}, controls=controls, comparisons=comparison_rows(comps))
 
@@ -650,7 +661,8 @@ def _self_consistency_residuals(pts, eps) -> np.ndarray:
 
 
 def _self_consistency_points(config: RunConfig) -> np.ndarray:
-    """Random (alpha, kappa, tau, rho, lam) with lam > 0, ridgeless tau < 1 points, and the Monte Carlo claims' ridge points."""
+    """Random (alpha, kappa, tau, rho, lam) with lam > 0, ridgeless tau < 1 points, and the Monte Carlo claims' ridge
+    points."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(15,)))
     n = 30 if config.quick else 200
     ridge = np.column_stack([np.exp(rng.uniform(np.log(0.2), np.log(200), n)),
@@ -750,8 +762,8 @@ def _at_args(scale: dict):
        controls=("every value 2 % high (a coefficient slip)", "the values at 2 rho (noise variance doubled)",
                  "the values at 1.2 kappa (task count off by 20 %)"),
        assumptions="the numbers and arguments are those printed in lu2024_asymptotic.md §4, §5.3 and §6 "
-                   "(checks/reference/lu2024_note_values.py); a value matches when it is within half a unit of the last "
-                   "printed digit (+1e-9)",
+                   "(checks/reference/lu2024_note_values.py); a value matches when it is within half a unit of the "
+                   "last printed digit (+1e-9)",
        note_section="§4, §5.3, §6")
 def note_reference_values(config: RunConfig) -> Evidence:
     from iclverify.checks.reference.lu2024_note_values import decimals_of, note_values

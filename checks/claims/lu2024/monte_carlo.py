@@ -3,9 +3,9 @@
 Each claim simulates ridge-trained linear attention through the shared model
 :data:`~iclverify.checks.simulation.lu2024_model.LU2024_MODEL` (its simulator :func:`simulate_lu2024`: fast
 simulator, normalised tasks, balanced assignment, the note's §5.3 recipe) at **five
-dimensions spanning a factor of four** (quick: d = 16-64) and compares the d -> infinity value with the asymptotic theory of
-:mod:`iclverify.theory.lu2024` (the model's closed forms, or the claim's own stated value where the claim is about
-another formula) through :func:`~iclverify.checks.simulation.model.calibrated_comparison`
+dimensions spanning a factor of four** (quick: d = 16-64) and compares the d -> infinity value with the asymptotic
+theory of :mod:`iclverify.theory.lu2024` (the model's closed forms, or the claim's own stated value where the claim is
+about another formula) through :func:`~iclverify.checks.simulation.model.calibrated_comparison`
 (:func:`~iclverify.checks.statistics.compare.compare_extrapolated` over several d):
 a weighted ``a + b/d + c/d²`` fit of the per-d means (a model that misfits by its chi-square is
 reported as a misfit, never passed).  The
@@ -274,8 +274,8 @@ def counterfactual_hook(series: list, values: dict):
     def run():
         cf = counterfactual(passes, rejected, jointly=jointly, under_control=lambda: shifted_to(series, values))()
         return replace(cf, detail=f"samples moved to the midpoint of theory and control with their spread "
-                                  f"x{state['k']:.3g} (the smallest factor at which both pass; 1 = the observed spread) "
-                                  f"(jointly); moved to the control's values (under it)")
+                                  f"x{state['k']:.3g} (the smallest factor at which both pass; 1 = the observed "
+                                  f"spread) (jointly); moved to the control's values (under it)")
 
     return run
 
@@ -653,8 +653,8 @@ def double_descent_peak(config: RunConfig) -> Evidence:
                               under_control=under,
                               detail=f"n = {n_ctl} given the samples of n = p (jointly, observed spread); samples of "
                                      f"n = p and n = {n_ctl} swapped (under the control)")
-        detail = (f"the claim's test 'no grid point has a significantly higher mean log ICL error than the stated peak', "
-                  f"one-sided Welch at level {ledger.test_alpha('control'):.2g}, applied at n = {n_ctl} "
+        detail = (f"the claim's test 'no grid point has a significantly higher mean log ICL error than the stated "
+                  f"peak', one-sided Welch at level {ledger.test_alpha('control'):.2g}, applied at n = {n_ctl} "
                   f"({abs(n_ctl - p) / p:.2%} from p = {p}, {abs(n_ctl - p) / p / required_resolution(config):.2f} x "
                   f"the required resolution): significantly above it: {', '.join(hit) if hit else 'none'}")
         return ControlOutcome(name, rejected=rejected, detail=detail, counterfactual=hook)
@@ -748,8 +748,8 @@ def plan_task_diversity_transition(config: RunConfig) -> Plan:
        formula="g_task(κ) = e_ICL(κ) - e_IDG(κ)",
        check=CheckKind.MONTE_CARLO,
        controls=("κ replaced by κ/τ (transition at κ = τ)", "κ replaced by κτ", "κ replaced by 1.2κ", SLIP_NAME),
-       assumptions="λ = 0; " + _design_text() + " (κ = 10: " + _design_text("fives") + "); resolution relative to g(κ = 0.5), because g "
-                   "goes to 0 at large κ",
+       assumptions="λ = 0; " + _design_text() + " (κ = 10: " + _design_text("fives") + "); "
+                   "resolution relative to g(κ = 0.5), because g goes to 0 at large κ",
        note_section="§3.5e, §4 Fig. 4, §6 claim 7", figure="lu2024-fig4", resolution_required=RESOLUTION_REQUIRED)
 def task_diversity_transition(config: RunConfig) -> Evidence:
     """Claim 7 [CODE]+[SIM]+[DATA]: the memorisation-to-ICL transition at κ = 1 (note §6.7)."""
@@ -846,8 +846,9 @@ def plan_context_length_dip(config: RunConfig) -> Plan:
        formula="e_ICL(1) - e_ICL(α*) > 0 and e_ICL(100) - e_ICL(α*) > 0; e_ICL(α) = theory at the three α",
        check=CheckKind.MONTE_CARLO,
        controls=("M_{κ/τ} replaced by M_κ in μ*", "κ replaced by κτ", "noise term ρ dropped from e_ICL", SLIP_NAME),
-       assumptions="λ = 0; " + _design_text("tens") + " (twice the repeats at α = 100); the note's α = 2.35 / 9.62 / 22.7 differences "
-                   "(0.05-0.13) are below this check's power, so α = 1 / α* / 100 are used (same curve)",
+       assumptions="λ = 0; " + _design_text("tens") + " (twice the repeats at α = 100); "
+                   "the note's α = 2.35 / 9.62 / 22.7 differences (0.05-0.13) are below this check's power, "
+                   "so α = 1 / α* / 100 are used (same curve)",
        note_section="§4 Fig. 2B, §6 claim 10", figure="lu2024-fig2b", resolution_required=RESOLUTION_REQUIRED)
 def context_length_dip(config: RunConfig) -> Evidence:
     """Claim 10 [DERIVED]+[SIM]: the interior α minimum (note §6.10)."""

@@ -37,8 +37,8 @@ import math
 import numpy as np
 
 from iclverify.checks.claims import CheckKind, Evidence, RunConfig, claim, comparison_rows
-from iclverify.checks.claims.lu2024.monte_carlo import (EXTRAPOLATION_MIN_ORDER, RESOLUTION_REQUIRED, SLIP_NAME, Plan, Series,
-                                               coefficient_slip, required_resolution, run_plan)
+from iclverify.checks.claims.lu2024.monte_carlo import (EXTRAPOLATION_MIN_ORDER, RESOLUTION_REQUIRED, SLIP_NAME, Plan,
+                                               Series, coefficient_slip, required_resolution, run_plan)
 from iclverify.checks.statistics.compare import compare_extrapolated
 from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
 

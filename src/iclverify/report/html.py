@@ -46,7 +46,8 @@ table.ev td{font-variant-numeric:tabular-nums;white-space:nowrap}table.ev td.pt{
 white-space:nowrap}
 .v-PROVED{background:#1a7f37}.v-CONFIRMED{background:#1f6feb}.v-REFUTED{background:#cf222e}
 .v-INCONCLUSIVE{background:#9a6700}.v-ERROR{background:#8250df}.v-FAILED{background:#cf222e}
-.v-CHECKED-NUMERICALLY{background:#1f6feb}.v-SHARED-CONSTRUCTION{background:#bc4c00}.v-NOT-REPRODUCED{background:#6e7781}
+.v-CHECKED-NUMERICALLY{background:#1f6feb}.v-SHARED-CONSTRUCTION{background:#bc4c00}
+.v-NOT-REPRODUCED{background:#6e7781}
 .b-expected{background:#eaeef2;color:#24292f;border:1px solid #8c959f}
 .b-notrep{background:#eaeef2;color:#24292f;border:1px dashed #57606a}
 .b-surprise{background:#fff8c5;color:#24292f;border:1px solid #9a6700}
@@ -60,7 +61,8 @@ header.top{position:sticky;top:0;z-index:10;background:#fff;border-bottom:1px so
 box-shadow:0 1px 3px rgba(0,0,0,.06)}
 header.top nav{max-width:76rem;margin:0 auto;padding:.35rem 1rem;display:flex;flex-wrap:wrap;gap:.2rem .9rem;
 align-items:center}
-header.top nav .links{display:flex;flex-wrap:wrap;gap:.2rem .9rem}header.top nav a{text-decoration:none}header.top nav .brand{font-weight:700;color:#1f2328}
+header.top nav .links{display:flex;flex-wrap:wrap;gap:.2rem .9rem}header.top nav a{text-decoration:none}
+header.top nav .brand{font-weight:700;color:#1f2328}
 label.filter{margin-left:auto;cursor:pointer;border:1px solid var(--line);border-radius:1rem;padding:.1rem .7rem;
 user-select:none}
 .filter .on{display:none}

@@ -31,8 +31,9 @@ MC_CLAIMS = [
 #: 20-80) is coarser than the 5 % required; these are the honest verdicts of the check at that scale, not
 #: failures of the formula.
 QUICK_EXPECTED = {cid: Verdict.INCONCLUSIVE for cid in MC_CLAIMS} | {
-    cid: Verdict.CONFIRMED for cid in ("lu2024.mc-double-descent-peak", "lu2024.mc-ridge-icl", "lu2024.mc-ridgeless-tau-gt-1",
-                                       "lu2024.mc-kappa-inf-closed-form", "lu2024.mc-tau-inf-limit")}
+    cid: Verdict.CONFIRMED for cid in ("lu2024.mc-double-descent-peak", "lu2024.mc-ridge-icl",
+                                       "lu2024.mc-ridgeless-tau-gt-1", "lu2024.mc-kappa-inf-closed-form",
+                                       "lu2024.mc-tau-inf-limit")}
 
 #: Whether the quick-scale check REFUTES the wrong formula (measured), not only leaves it unconfirmed.
 #: g_task x 1.3 is a 30 % error against the 10.8 % resolution of mc-task-diversity-transition: rejected.

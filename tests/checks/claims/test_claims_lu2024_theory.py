@@ -1,4 +1,8 @@
-"""The theory-only Lu et al. (2024) claims: each confirms and each of its negative controls is rejected."""
+"""The theory-only Lu et al. (2024) claims: each confirms and each of its negative controls is rejected.
+
+The quick run of each claim is the session's shared one (``claim_evidence``: the default seed, quick mode), which the
+registry-wide control test reads too; the tests that patch a formula run the claim themselves.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,8 @@ def _claims():
 
 
 @pytest.mark.parametrize("claim_id", IDS)
-def test_claim_confirms_and_controls_are_rejected(claim_id):
-    c = _claims()[claim_id]
-    ev = run_claim(c, RunConfig(quick=True))
+def test_claim_confirms_and_controls_are_rejected(claim_id, claim_evidence):
+    ev = claim_evidence(claim_id)
     assert ev.verdict is Verdict.CONFIRMED, ev.reason
     assert ev.controls and all(k.rejected for k in ev.controls), [(k.name, k.detail) for k in ev.controls]
     assert ev.runtime_s < 60

@@ -1,11 +1,13 @@
 """Every Li-Rawat-Oymak 2024 claim (note §9) runs in quick mode, is CONFIRMED and rejects all its controls.
 
-Closed-form / Monte Carlo / BFGS claims take seconds; most trained-model claims are marked slow.
+Closed-form / Monte Carlo / BFGS claims take seconds; most trained-model claims are marked slow.  Each claim's
+quick run is the session's shared one (``claim_evidence``: the default seed, quick mode), which the registry-wide
+control test reads too, so a claim is run once per session rather than once per test file.
 """
 
 import pytest
 
-from iclverify.checks.claims import CheckKind, RunConfig, Verdict, get_claim, run_claim, select_claims
+from iclverify.checks.claims import CheckKind, Verdict, get_claim, select_claims
 
 FAST = [
     "iid-isotropic-optimum", "noisy-isotropic-optimum", "equicorrelated-optimum", "general-covariance-optimum",
@@ -35,9 +37,9 @@ def test_statistical_claims_require_a_resolution():
             assert c.resolution_required == (0.05, 0.03), c.id
 
 
-def _check(short):
+def _check(short, claim_evidence):
     c = get_claim("li2024_finegrained." + short)
-    ev = run_claim(c, RunConfig(quick=True))
+    ev = claim_evidence(c.id)
     assert ev.verdict == Verdict.CONFIRMED, ev.reason
     assert ev.controls and all(k.rejected for k in ev.controls), [(k.name, k.detail) for k in ev.controls]
     if c.check in (CheckKind.MONTE_CARLO, CheckKind.TRAINED):
@@ -53,11 +55,11 @@ def _check(short):
 
 
 @pytest.mark.parametrize("short", FAST)
-def test_claim_quick(short):
-    _check(short)
+def test_claim_quick(short, claim_evidence):
+    _check(short, claim_evidence)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("short", SLOW)
-def test_trained_claim_quick(short):
-    _check(short)
+def test_trained_claim_quick(short, claim_evidence):
+    _check(short, claim_evidence)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from iclverify.api import (Interval, RegistrationError, RunConfig, Verdict, get_claim, get_spec, load_claims, register_formula,
-                           unregister, verify)
+from iclverify.api import (Interval, RegistrationError, RunConfig, Verdict, get_claim, get_spec, load_claims,
+                           register_formula, unregister, verify)
 from iclverify.checks.extension.battery_example import PGD_DOMAINS, pgd_risk_expr, simulate_pgd_risk
 from iclverify.figures.registry import FigureConfig, get_figure
 
@@ -269,7 +269,8 @@ def test_numeric_limit_of_a_function_and_an_argument_shift_it_cannot_see(registe
     assert bad.verdict is Verdict.REFUTED and "relative error along n -> oo" in bad.reason
 
 
-@pytest.mark.parametrize("module", ["iclverify.api", "iclverify.checks.statistics.perturb", "iclverify.checks.extension.battery_example"])
+@pytest.mark.parametrize("module", ["iclverify.api", "iclverify.checks.statistics.perturb",
+                                    "iclverify.checks.extension.battery_example"])
 def test_docstring_examples(module):
     import doctest
     import importlib

@@ -29,7 +29,8 @@ def test_saved_rows_are_the_authors_workload():
 
 
 def test_authors_discretisation_floors_kappa_d():
-    # the examples: d = 32, kappa = 0.4 -> 13 vs 12 tasks; kappa = 0.8 -> 26 vs 25; d = 64, kappa = 0.2 -> 13 vs 12
+    # the examples: d = 32, kappa = 0.4 -> 13 vs 12 tasks; kappa = 0.8 -> 26 vs 25;
+    # d = 64, kappa = 0.2 -> 13 vs 12
     for d, kappa, near, floor in ((32, 0.4, 13, 12), (32, 0.8, 26, 25), (64, 0.2, 13, 12), (32, 0.6, 19, 19)):
         a = sizes(10, kappa, 10, d, discretisation="authors")
         assert sizes(10, kappa, 10, d)["k"] == near and a["k"] == floor

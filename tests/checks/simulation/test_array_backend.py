@@ -130,7 +130,8 @@ def test_torch_cpu_fit_equals_numpy(solver, size, lam):
     used = i_np["solver"] if i_np["solver"] in ("dual", "cholesky", "cg", "lstsq") else "cholesky"
     rtol, kappa = _bound(X, U, lam, used)
     rel = np.linalg.norm(g_t - g_np) / np.linalg.norm(g_np)
-    assert rel <= rtol, f"{solver} ({used}) n={SIZES[size]} p={P} λ'={lam}: rel diff {rel:.3e} > {rtol:.3e} (κ={kappa:.3e})"
+    assert rel <= rtol, (f"{solver} ({used}) n={SIZES[size]} p={P} λ'={lam}: rel diff {rel:.3e} > {rtol:.3e} "
+                         f"(κ={kappa:.3e})")
     # training residuals: ‖H ΔΓ‖ ≤ ‖H‖₂ ‖ΔΓ‖, plus rounding in forming the residual
     n = X.shape[0]
     h2 = np.linalg.norm((X[:, :, None] * U[:, None, :]).reshape(n, -1), 2)
