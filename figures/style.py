@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from iclverify.theory.parameters import Options
+
 __all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "VLINE_COLOR", "NAN_COLOR", "PANEL_SIZE", "RC",
-           "PAPER_MAX_WIDTH", "Style", "STYLES", "get_style", "style_context", "color"]
+           "PAPER_MAX_WIDTH", "Style", "STYLES", "STYLE", "get_style", "style_context", "color"]
 
 #: Okabe–Ito colours by name.
 OKABE_ITO = {
@@ -98,6 +100,11 @@ STYLES = {
                     panel_size=(5.0, 3.6), max_width=13.3, star_size=10.0, annotation_size=12.0, note_size=11.0),
 }
 
+#: The ``style`` setting of a figure (``FigureConfig.style``, ``iclverify figures make --style``), declared once.
+STYLE = Options(tuple(STYLES), default="paper", description="layout of the drawn figure",
+                help={"paper": "panels one journal column wide, 8 pt text",
+                      "slides": "larger text and lines, for a 16:9 slide"})
+
 #: Backward-compatible names: the paper style's panel size and settings.
 PANEL_SIZE = STYLES["paper"].panel_size
 RC = STYLES["paper"].rc
@@ -109,10 +116,7 @@ def get_style(name: str = "paper") -> Style:
     >>> get_style("slides").panel_size
     (5.0, 3.6)
     """
-    try:
-        return STYLES[name]
-    except KeyError:
-        raise ValueError(f"style={name!r} is outside the domain of style: {sorted(STYLES)}") from None
+    return STYLES[STYLE.check("style", name)]
 
 
 def color(i: int) -> str:
