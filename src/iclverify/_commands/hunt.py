@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 
@@ -32,14 +33,12 @@ def _space():
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    import inspect
-
     from iclverify._commands._validate import add_setting_argument, int_at_least
 
     p.add_argument("model", nargs="?", default="lu2024", choices=("lu2024",), help="model (default lu2024)")
     space = _space()
-    for param in inspect.signature(hunt).parameters.values():  # domain and help declared, default hunt()'s own
-        add_setting_argument(p, param.name, space[param.name], default=param.default)
+    for name, default in RUN_DEFAULTS.items():  # domain and help declared, default hunt()'s own
+        add_setting_argument(p, name, space[name], default=default)
     p.add_argument("--top", type=int_at_least(1), default=5, help="how many worst points to print")
     p.add_argument("--json", action="store_true",
                    help='print {"probed": N, "worst": [...]} as JSON, each point with its parameters, seed, '
@@ -98,6 +97,10 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
 
     probe()
     return sorted(probed, key=lambda r: -r["score"])
+
+
+#: This command's defaults: those of :func:`hunt`'s signature (one per declared parameter of :func:`_space`).
+RUN_DEFAULTS = {p.name: p.default for p in inspect.signature(hunt).parameters.values()}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,15 +17,15 @@ MODELS = ("lu2024",)
 #: The point simulated when an option is not given (a ridgeless point below the interpolation peak, tau < 1).
 DEFAULT_POINT = {"d": 40, "alpha": 10.0, "kappa": 0.5, "tau": 0.5, "rho": 0.01, "lam": 0.0}
 
-#: This command's defaults of run settings that differ from the declared ones (an exploratory command: seed 0).
-RUN_DEFAULTS = {"seed": 0}
+#: This command's defaults where they differ from the declared ones (an exploratory command: seed 0, 8 repeats).
+RUN_DEFAULTS = {"seed": 0, "reps": 8, "d": DEFAULT_POINT["d"]}
 
 #: The run settings this command takes (declared in iclverify.checks.simulation.run_config.RUN_SETTINGS).
 RUN_OPTIONS = ("seed", "jobs", "store", "device", "scheduler")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import add_choice_argument, add_setting_argument, int_at_least
+    from iclverify._commands._validate import add_choice_argument, add_setting_argument
     from iclverify._commands.theory import number
     from iclverify.checks.simulation.run_config import RUN_SETTINGS
     from iclverify.theory.domains import LU2024_SIMULATION as SIM
@@ -33,12 +33,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", choices=MODELS, help="which model (lu2024: ridge-trained linear attention)")
     from iclverify.theory.domains import LU2024
 
-    p.add_argument("--d", type=int_at_least(1), default=DEFAULT_POINT["d"], help=LU2024["d"].description)
+    add_setting_argument(p, "d", LU2024["d"], default=RUN_DEFAULTS["d"])
     for name in ("alpha", "kappa", "tau", "rho", "lam"):  # help and domain as declared; the default is this command's
         dom = LU2024[name]
         p.add_argument("--" + name, type=number, default=DEFAULT_POINT[name], help=f"{dom.description}, in {dom}")
-    p.add_argument("--reps", type=int_at_least(1), default=8,
-                   help="independent repeats (>= 2 for a standard error)")
+    add_setting_argument(p, "reps", RUN_SETTINGS["reps"].domain.with_(
+        description="independent repeats (>= 2 for a standard error)"), default=RUN_DEFAULTS["reps"])
     for name in ("method", "tasks", "assignment", "solver"):  # choices, help and defaults as declared
         add_choice_argument(p, "--" + name, SIM[name])
     notes = {"store": "a file path, or 'default' for the user cache (default: no store)"}
