@@ -22,6 +22,7 @@ from iclverify.derivations.registry import (
 )
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
+from iclverify.theory.parameters import Options, check_value
 
 PAPER = "liu_zhou_2026"
 
@@ -279,20 +280,25 @@ def moment_blindness_difference(feature: str = "poly", degree: int = 2, *, with_
     return sp.expand(lhs - rhs)
 
 
+#: The feature maps the moment-blindness derivation covers (declared once).
+MOMENT_BLINDNESS_FEATURES = Options(("poly", "exp"), description="feature map of the moment-blindness derivation",
+                                    help={"poly": "a generic polynomial map of the given degree",
+                                          "exp": "the exponential kernel exp(q z)"})
+
+
 def moment_blindness_sides(feature: str = "poly", degree: int = 2, *, with_query: bool = True) -> tuple:
     """(output for the 2-point context, output for the 3-point context), see :func:`moment_blindness_difference`."""
+    check_value("feature", feature, MOMENT_BLINDNESS_FEATURES)
     qs = sp.Symbol("q", real=True)
     if feature == "exp":
         def out(rule):
             return sum(w * z * sp.exp(qs * z) for z, w in rule)
-    elif feature == "poly":
+    else:  # "poly"
         c = sp.symbols(f"c0:{degree + 1}", real=True)
         g = sp.symbols(f"g0:{degree + 1}", real=True) if with_query else [1] * (degree + 1)
 
         def out(rule):
             return sum(w * z * sum(c[n] * g[n] * z**n for n in range(degree + 1)) for z, w in rule)
-    else:
-        raise ValueError(f"feature={feature!r} is outside the domain of feature: {{'poly', 'exp'}}")
     return out(GH2), out(GH3)
 
 

@@ -50,20 +50,24 @@ def build_figure(spec, config: FigureConfig) -> FigureData:
     for _, cname, yc in sorted(curves, key=lambda t: t[0])[:3]:
         series.append(Series(f"control: {cname}", xs_line, yc, group=f"control-{cname}", linestyle="--"))
     info = {"fixed": base, "along": name}
-    if spec.simulate is not None:
-        n = config.reps or (spec.samples[0] if config.quick else spec.samples[1])
+    if spec.user_simulate is not None:
+        n = config.reps or (spec.sample_sizes[0] if config.quick else spec.sample_sizes[1])
+        # a d -> infinity formula (ds=) is drawn at its largest d: the points keep their finite-d bias
+        kw = {} if spec.ds is None else {"d": max(spec.ds)}
         xs_pts = [v for v in _grid(r.low, r.high, dom.integer, r.log, 5 if config.quick else 9) if ok(v)]
         means, ses, meta = [], [], []
         for i, v in enumerate(xs_pts):
             p = {**base, name: int(v) if dom.integer else float(v)}
             rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
-            x = np.asarray(spec.simulate(dict(p), rng, n), dtype=float)
+            x = np.asarray(spec.user_simulate(dict(p), rng, n, **kw), dtype=float)
             means.append(float(x.mean()))
             ses.append(float(x.std(ddof=1) / math.sqrt(x.size)))
             meta.append({"params": p, "root_entropy": config.seed, "spawn_key": [i], "n": n})
         series.append(Series("simulation (mean +/- SE)", xs_pts, means, kind="points", yerr=ses, group="theory",
                              meta=meta))
         info["samples_per_point"] = n
+        if kw:
+            info["simulated_at_d"] = kw["d"]
     fixed = ", ".join(f"{k}={v:g}" for k, v in base.items() if k != name)
     panel = LinePanel(title=f"{spec.id}" + (f" ({fixed})" if fixed else ""), xlabel=name, ylabel="value",
                       series=series, xscale="log" if r.log else "linear")

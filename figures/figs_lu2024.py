@@ -26,6 +26,8 @@ import math
 import numpy as np
 
 from iclverify.figures.registry import FigureConfig, FigureData, HeatmapPanel, LinePanel, Series, figure
+from iclverify.theory.domains import LU2024
+from iclverify.theory.parameters import Options, ParameterSpace
 
 PAPER = "lu2024"
 FULL_D, FULL_REPS = 100, 10
@@ -64,6 +66,16 @@ FIG3_PANELS = (("icl", 0.5), ("idg", 0.5), ("icl", 20.0))
 FIG3_FULL_GRID = {"kappa": (0.1, 2.1, 401), "rho": (0.01, 1.0, 300), "alpha": (-2.0, 3.0, 500)}
 FIG3_QUICK_GRID = {"kappa": (0.1, 2.1, 101), "rho": (0.01, 1.0, 60), "alpha": (-2.0, 3.0, 250)}
 FIG3_TOL = 1e-5
+#: The parameters of the Fig. 3 map, declared once.
+FIG3_PARAMETERS = ParameterSpace(
+    "lu2024_fig3",
+    {
+        "qty": LU2024["kind"],
+        "method": Options(("refine", "brute"), description="how the grid minimum of e(alpha) is found",
+                          help={"refine": "coarse-to-fine search, 43 evaluations per curve",
+                                "brute": "every alpha of the grid"}),
+    },
+)
 FIG4_PANELS = {"A": (6.0, 10.0, 20.0), "B": (10.0, 20.0, 40.0)}
 FIG4_SIM_KAPPAS = (0.2, 0.5, 1.0, 10.0, 50.0)
 FIG4_TABLE_KAPPAS = (0.2, 0.5, 1.0, 2.0, 10.0, 50.0)  # the note's g_task table, kept on the theory grid
@@ -455,6 +467,7 @@ def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: floa
     returns the brute-force answer; ``tests/figures/test_figures_lu2024.py`` checks the two agree
     on the quick grid and on a sample of the full one.
     """
+    FIG3_PARAMETERS.validate(qty=qty, method=method)
     th = _theory()
     err = th.icl_error if qty == "icl" else th.idg_error
 
@@ -462,8 +475,6 @@ def nonmonotonicity_map(qty: str, tau: float, kappas, rhos, alphas, *, tol: floa
         return err(a, k, t, r, lam)
 
     kappas, rhos, alphas = (np.asarray(v, dtype=float) for v in (kappas, rhos, alphas))
-    if method not in ("refine", "brute"):
-        raise ValueError(f"method={method!r} is outside the domain of method: {{'refine', 'brute'}}")
     n = alphas.size
     z = np.empty((rhos.size, kappas.size))
     per_cell = n if method == "brute" else 60

@@ -55,8 +55,8 @@ class FigureConfig:
     Every field is a declared setting (:data:`FIGURE_SETTINGS`: the run settings of
     :mod:`iclverify.checks.simulation.run_config` plus ``style`` and ``title``), whose default it takes and
     against whose domain it is checked at construction (a bad ``jobs`` or ``seed`` raises the standard
-    "is outside the domain of" ``ValueError``).  The positional order below is kept for callers that
-    construct it positionally.
+    domain ``ValueError`` of :mod:`iclverify.theory.parameters`).  The positional order below is kept for
+    callers that construct it positionally.
 
     Attributes
     ----------

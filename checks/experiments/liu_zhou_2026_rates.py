@@ -30,12 +30,25 @@ from iclverify.checks.statistics.compare import critical_value, resolution_of
 from iclverify.checks.statistics.decide import SKEW_LIMIT, skewness
 from iclverify.theory import feature_maps as fm
 from iclverify.theory import liu_zhou_2026 as lz
+from iclverify.theory.parameters import Checked, Options, ParameterSpace, check_value
 
 __all__ = [
     "SlopeFit", "loglog_slope", "bootstrap_slope", "KMEPool", "make_kme_pool", "simulate_kme_errors",
     "TwoStageProblem", "first_stage_risks", "second_stage_risks", "oracle_second_stage_errors",
-    "simulate_performer_errors", "child_rng",
+    "simulate_performer_errors", "child_rng", "RATES_PARAMETERS",
 ]
+
+#: The rate experiments' parameters, declared once (the shape of ``samples`` is checked against ``x`` in the body).
+RATES_PARAMETERS = ParameterSpace(
+    "liu_zhou_2026_rates",
+    {
+        "samples": Checked("independent repeats at each grid point: an array (reps >= 2, len(x)) with positive "
+                           "column means (a log-log slope)", invalid=(((1.0, 1.0),), ((-1.0, 1.0), (-1.0, 1.0))),
+                           example=((1.0, 0.5), (1.1, 0.55))),
+        "kind": Options(("positive", "trig"), description="random features of the exp(x.y) estimate",
+                        help={"positive": "FAVOR+ positive features", "trig": "trigonometric features"}),
+    },
+)
 
 
 def child_rng(root: int, *key: int) -> np.random.Generator:
@@ -162,7 +175,7 @@ def loglog_slope(x, samples, *, alpha: float | None = None, batch: int | None = 
     x = np.asarray(x, dtype=float)
     s = np.asarray(samples, dtype=float)
     if s.ndim != 2 or s.shape[1] != x.size or s.shape[0] < 2:
-        raise ValueError(f"samples must have shape (reps >= 2, {x.size}); got {s.shape}")
+        RATES_PARAMETERS["samples"].reject("samples", f"<array of shape {s.shape}>", f"len(x) = {x.size}")
     alpha = _ledger.test_alpha() if alpha is None else alpha
     skew = float(max(abs(skewness(s[:, j])) for j in range(s.shape[1])))
     if batch is None:
@@ -173,7 +186,7 @@ def loglog_slope(x, samples, *, alpha: float | None = None, batch: int | None = 
     mean = s.mean(axis=0)
     se = s.std(axis=0, ddof=1) / math.sqrt(s.shape[0])
     if np.any(mean <= 0):
-        raise ValueError("a log-log slope needs positive means")
+        RATES_PARAMETERS["samples"].reject("samples", f"<column means {mean.tolist()}>", "a mean is not positive")
     ly, sly = np.log(mean), np.maximum(se / mean, 1e-300)
     X = np.column_stack([np.ones_like(x), np.log(x)])
     w = 1.0 / sly**2
@@ -386,6 +399,7 @@ def simulate_performer_errors(x: np.ndarray, y: np.ndarray, ms, trials: int, *, 
     ``kind="positive"``: FAVOR+ features; ``kind="trig"``: trigonometric features.  Each
     trial draws fresh ``omega ~ N(0, I)`` of shape (m, d).
     """
+    check_value("kind", kind, RATES_PARAMETERS["kind"])
     fmap = {"positive": fm.performer_positive_features, "trig": fm.trig_random_features}[kind]
     target = math.exp(float(x @ y))
     out = np.empty((trials, len(ms)))

@@ -10,12 +10,15 @@ In the style of SciPy's ``stats/tests/common_tests.py`` (anchors_peers.md B.4, t
 2. the **stated limits** (sympy ``limit`` and a symbolic comparison, falling back to
    high-precision evaluation at hypothesis-drawn points of the other parameters);
 3. the **stated properties** at hypothesis-drawn points;
-4. the **calibrated Monte Carlo comparison** (:func:`iclverify.checks.simulation.model.calibrated_comparison`,
-   the comparison every model shares: :func:`iclverify.checks.statistics.compare.compare` at the point's own d,
-   at the suite's false-alarm budget) at the regime's centre and at points drawn from the
-   regime with ``SeedSequence(seed, spawn_key=(i,))``;
+4. the **calibrated Monte Carlo comparison**: :meth:`Model.compare <iclverify.checks.simulation.model.Model.compare>`
+   of the registered formula (a :class:`~iclverify.checks.extension.battery.FormulaSpec` is a Model), the
+   comparison every model shares (:func:`iclverify.checks.statistics.compare.compare` at the point's own d, or
+   with ``ds=`` :func:`~iclverify.checks.statistics.compare.compare_extrapolated` over three or more d, at the
+   suite's false-alarm budget) at the regime's centre and at points drawn from the regime with
+   ``SeedSequence(seed, spawn_key=(i,))``;
 5. **negative controls**: each wrong variant goes through checks 2-4 on the same
-   parameter points and the same simulated samples, and must be rejected.
+   parameter points and the same simulated samples (:meth:`Model.compare_results` with the control's value
+   in place of the theory), and must be rejected.
 
 Any failed check makes the verdict REFUTED; all passing makes it CONFIRMED, which
 :func:`iclverify.checks.claims.run_claim` downgrades to INCONCLUSIVE if a control was
@@ -34,9 +37,6 @@ import sympy as sp
 
 from iclverify.checks.claims import ControlOutcome, Evidence, RunConfig, Verdict, comparison_rows
 from iclverify.checks.statistics.compare import PER_COMPARISON_ALPHA
-from iclverify.checks.statistics.decide import skew_robust
-from iclverify.checks.simulation.model import calibrated_comparison
-from iclverify.checks.simulation.simcache import stored_call
 from iclverify.testing import three_way_at
 
 __all__ = ["CheckResult", "battery", "MP_DPS", "MP_RTOL"]
@@ -176,7 +176,7 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
                 return f"exact value not a finite real at {p}: {exact}"
             with mpmath.workdps(MP_DPS):
                 mp_v = spec.theory_mp(p, MP_DPS)
-            f64 = float(spec.theory(**p))
+            f64 = float(spec.evaluate(**p))
             with mpmath.workdps(MP_DPS + 15):
                 ex = mpmath.mpf(str(exact))
                 # relative to the exact value; absolute where it vanishes (a formula may be 0 in its regime)
@@ -203,7 +203,7 @@ def check_precision(spec, config: RunConfig, hs: Any) -> CheckResult:
 
     def body_f(p):
         hi = spec.theory_mp(p, MP_DPS)
-        f64 = float(spec.theory(**p))
+        f64 = float(spec.evaluate(**p))
         with mpmath.workdps(MP_DPS):  # the mpmath value is the reference here (no exact form)
             _, r, ok = three_way_at(hi, hi, f64, rtol_mp=0.0, rtol_np=spec.float_rtol, scale=0 if hi != 0 else 1)
         worst.note(r, p)
@@ -220,8 +220,8 @@ def _vectorised(spec, pts: list[dict]) -> str | None:
     if not pts:
         return None
     arrays = [np.array([p[k] for p in pts], dtype=float) for k in spec.params]
-    vec = np.broadcast_to(np.asarray(spec.theory(**dict(zip(spec.params, arrays))), dtype=float), (len(pts),))
-    loop = np.array([float(spec.theory(**p)) for p in pts])
+    vec = np.broadcast_to(np.asarray(spec.evaluate(**dict(zip(spec.params, arrays))), dtype=float), (len(pts),))
+    loop = np.array([float(spec.evaluate(**p)) for p in pts])
     bad = np.flatnonzero(~np.isclose(vec, loop, rtol=spec.float_rtol, atol=0))
     if bad.size:
         return "vectorised != loop at " + "; ".join(f"{pts[i]} ({vec[i]!r} vs {loop[i]!r})" for i in bad[:5])
@@ -354,15 +354,15 @@ def property_failure(spec, f: Callable, prop: Callable, config: RunConfig, hs: A
 # 4. Monte Carlo
 
 
-def mc_points(spec, config: RunConfig) -> list[tuple[dict, np.random.Generator, tuple]]:
-    """Point i: parameters and simulation stream from ``SeedSequence(seed, spawn_key=(i,))``."""
+def mc_points(spec, config: RunConfig) -> list[tuple[dict, np.random.SeedSequence, tuple]]:
+    """Point i: parameters and simulation seed, both children of ``SeedSequence(seed, spawn_key=(i,))``."""
     k = spec.mc_points[0] if config.quick else spec.mc_points[1]
     out = []
     for i in range(k):
         ss = np.random.SeedSequence(config.seed, spawn_key=(i,))
         prm, sim = ss.spawn(2)
         p = spec.reference if i == 0 else spec.draw(np.random.default_rng(prm))
-        out.append((p, np.random.default_rng(sim), (i,)))
+        out.append((p, sim, (i,)))
     return out
 
 
@@ -370,15 +370,14 @@ def _short(v) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
-def _compare(spec, theory: float, x: np.ndarray, p: dict, *, role: str, label: str):
-    """The battery's one statistic on the samples at ``p``, skew-robust where they are skewed.
+def _simulation_seed(spec, seed: np.random.SeedSequence) -> np.random.SeedSequence | np.random.Generator:
+    """One d: a generator from the point's seed (the user's simulator draws from it as given).  Several d
+    (``ds``): the seed itself, which :meth:`Model.simulate_ds` extends by ``(d,)`` per dimension."""
+    return seed if spec.ds is not None else np.random.default_rng(seed)
 
-    The shared comparison (:func:`iclverify.checks.simulation.model.calibrated_comparison`): ``compare`` at
-    the point's own d.
-    """
-    d = p.get(spec.d_param) if spec.d_param else None
-    return calibrated_comparison(theory, (d,), [x], allowance=spec.allowance, bias=spec.bias, role=role, label=label,
-                                 **skew_robust(x))
+
+def _at_ds(spec) -> str:
+    return "" if spec.ds is None else f" at each d = {', '.join(map(str, spec.ds))} (1/d-extrapolated)"
 
 
 # ---------------------------------------------------------------------------------------
@@ -387,8 +386,6 @@ def _compare(spec, theory: float, x: np.ndarray, p: dict, *, role: str, label: s
 
 def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evidence:
     """Run checks 1-5 and return the Evidence (see the module docstring)."""
-    from iclverify.checks.extension.battery import _check_samples
-
     hs = hypothesis_settings
     checks: list[CheckResult] = [check_precision(spec, config, hs)]
     rejected_by: dict[str, list[str]] = {c.name: [] for c in spec.controls}
@@ -404,7 +401,7 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
 
     for prop in spec.properties:
         name = getattr(prop, "__name__", "property")
-        why = property_failure(spec, spec.theory, prop, config, hs, shrink=True)
+        why = property_failure(spec, spec.evaluate, prop, config, hs, shrink=True)
         checks.append(CheckResult(f"property {name}", "fail" if why else "pass", why or "holds at all drawn points"))
         for c in spec.controls:
             if property_failure(spec, control_fns[c.name], prop, config, hs, shrink=False):
@@ -413,23 +410,26 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
     mc_rows, discarded, seeds = [], [], {"root_entropy": config.seed, "spawn_keys": []}
     primary: list = []  # (point, Comparison) of the theory itself: the rows whose resolution run_claim enforces
     first = None
-    if spec.simulate is not None:
-        n = spec.samples[0] if config.quick else spec.samples[1]
+    if spec.user_simulate is not None:
+        n = spec.sample_sizes[0] if config.quick else spec.sample_sizes[1]
         effects = {c.name: 0.0 for c in spec.controls}
         undefined = set()
         mc_fail = []
-        for p, rng, key in mc_points(spec, config):
+        for p, seed, key in mc_points(spec, config):
             seeds["spawn_keys"].append(list(key))
-            # store-backed (checks.simulation.simcache): keyed by point, n, the simulator's definition and the rng state
-            key = {"params": dict(p), "n": n, "simulator": spec.fingerprint[2:3]}
-            x = _check_samples(spec.id, stored_call(f"ext.{spec.id}.simulate", spec.simulate, key, rng,
-                                                    lambda: spec.simulate(dict(p), rng, n)), n, p)
-            th = spec.value(p)
             where = ", ".join(f"{k}={_short(v)}" for k, v in p.items())
-            cmp = _compare(spec, th, x, p, role="claim", label=where)
+            # The Model's comparison: simulate (store-backed, samples checked) and set the closed form beside them.
+            mc = spec.compare(p, spec.ds, n, _simulation_seed(spec, seed), role="claim", label=where)
+            if "value" in mc.unavailable:  # the closed form has no finite value where it claims to be the mean
+                mc_fail.append(f"{p}: the theory has no value here ({mc.unavailable['value']})")
+                continue
+            cmp = mc.comparisons["value"]
+            th = cmp.theory
             primary.append((where, cmp))
             first = first or (cmp, p)
             row = {"params": p, "spawn_key": list(key), **cmp.as_dict(), "controls": {}}
+            if mc.extrapolated:
+                row["ds"] = list(mc.ds)
             if not cmp.passed:
                 mc_fail.append(f"{p}: {cmp}")
             for c in spec.controls:
@@ -438,16 +438,21 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
                     undefined.add(c.name)
                     continue
                 effects[c.name] = max(effects[c.name], abs(tc - th) / max(abs(th), 1e-300))
-                cc = _compare(spec, tc, x, p, role="control", label=f"{c.name} at {where}")
+                # the wrong statement's value beside the same samples, through the same statistic
+                cc = spec.compare_results(p, mc.results, theory={"value": tc}, role="control",
+                                          label=f"{c.name} at {where}").comparisons["value"]
                 row["controls"][c.name] = {"theory": tc, "passed": cc.passed, "z": cc.z}
                 if not cc.passed and "Monte Carlo" not in rejected_by[c.name]:
                     rejected_by[c.name].append("Monte Carlo")
             mc_rows.append(row)
+        if first is None:  # no point had a theory value
+            checks.append(CheckResult("Monte Carlo", "fail", "; ".join(mc_fail)))
+    if first is not None:
         cmp0, p0 = first
         checks.append(CheckResult(
             "Monte Carlo", "fail" if mc_fail else "pass",
             ("; ".join(mc_fail) if mc_fail else
-             f"{len(mc_rows)} point(s), n={n} samples each, worst |z|={max(abs(r['z']) for r in mc_rows):.2f} "
+             f"{len(mc_rows)} point(s), n={n} samples each{_at_ds(spec)}, worst |z|={max(abs(r['z']) for r in mc_rows):.2f} "
              f"(alpha={PER_COMPARISON_ALPHA:g} per comparison); at the centre: {cmp0}")))
         # Automatic controls the check cannot resolve by construction are dropped, not counted as misses.
         for c in spec.controls:
@@ -468,7 +473,7 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
     else:
         verdict = Verdict.CONFIRMED
         reason = "; ".join(f"{r.name}: {r.status}" for r in checks)
-        if spec.simulate is None:
+        if spec.user_simulate is None:
             reason += " (no simulator: controls are held against the stated limits/properties only)"
     measurements = {"checks": [asdict(r) for r in checks], "mc_points": mc_rows,
                     "discarded_controls": discarded}

@@ -32,12 +32,24 @@ import numpy as np
 
 from iclverify.checks.statistics.compare import Comparison, compare_to_reference
 from iclverify.checks.simulation.lu2024_sim import simulate_lu2024
+from iclverify.theory.parameters import Checked, ParameterSpace
 
-__all__ = ["AUTHORS_FIG4", "authors_fig4_rows", "authors_row", "gap_vs_authors", "compare_with_authors"]
+__all__ = ["AUTHORS_FIG4", "authors_fig4_rows", "authors_row", "gap_vs_authors", "compare_with_authors",
+           "AUTHORS_DATA_PARAMETERS"]
 
 #: The workload of the authors' ``quick_and_easy_figure/run.py``.
 AUTHORS_FIG4 = {"alpha": 10.0, "tau": 10.0, "rho": 0.01, "lam": 1e-6, "numavg": 20,
                 "kappas": (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6, 2.0, 4.0, 8.0, 16.0, 32.0)}
+
+#: The saved data have values at some points only: the bodies check ``d`` and ``kappa`` against the file.
+AUTHORS_DATA_PARAMETERS = ParameterSpace(
+    "lu2024_authors_data",
+    {
+        "d": Checked("a token dimension of the authors' saved runs", invalid=(3,), example=32),
+        "kappa": Checked("a task diversity of the authors' saved runs (AUTHORS_FIG4['kappas'])", invalid=(0.3,),
+                         example=0.4),
+    },
+)
 
 
 def authors_fig4_rows(d: int | None = None) -> list[dict]:
@@ -59,7 +71,7 @@ def authors_fig4_rows(d: int | None = None) -> list[dict]:
             rows.append(row)
     if d is not None and not rows:
         have = sorted({int(r["d"]) for r in authors_fig4_rows()})
-        raise ValueError(f"d={d!r} is outside the domain of d: the authors saved d in {have}")
+        AUTHORS_DATA_PARAMETERS["d"].reject("d", d, f"saved: {have}")
     return rows
 
 
@@ -68,7 +80,7 @@ def authors_row(d: int, kappa: float) -> dict:
     for r in authors_fig4_rows(d):
         if math.isclose(r["kappa"], float(kappa)):
             return r
-    raise ValueError(f"kappa={kappa!r} is outside the domain of kappa: the authors saved {AUTHORS_FIG4['kappas']}")
+    AUTHORS_DATA_PARAMETERS["kappa"].reject("kappa", kappa, f"saved: {AUTHORS_FIG4['kappas']}")
 
 
 def gap_vs_authors(gap_samples, row: dict, *, role: str = "claim") -> Comparison:

@@ -46,10 +46,13 @@ from scipy.linalg import blas
 from iclverify.checks.simulation._lu2024_fit_torch import fit_gamma_torch
 from iclverify.checks.simulation.array_backend import get_backend
 from iclverify.theory.domains import LU2024_SIMULATION
+from iclverify.theory.parameters import Checked, check_value
 
 __all__ = ["SOLVERS", "fit_gamma", "choose_solver", "cg_products_bound"]
 
 SOLVERS = LU2024_SIMULATION["solver"].choices  # declared in iclverify.theory.domains
+#: The design of the fit: features X (n, d), the context summaries U (n, d+1) and the labels y (n,).
+_FEATURE_SHAPES = Checked("U of shape (n, d+1) and y of shape (n,) for X of shape (n, d)")
 
 
 def cg_products_bound(lam: float) -> float:
@@ -118,9 +121,8 @@ def fit_gamma(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, *, so
     y = np.ascontiguousarray(y, dtype=np.float64)
     n, d = X.shape
     if U.shape != (n, d + 1) or y.shape != (n,):
-        raise ValueError(f"shapes X {X.shape}, U {U.shape}, y {y.shape} do not fit (n, d), (n, d+1), (n,)")
-    if solver not in SOLVERS:
-        raise ValueError(f"solver={solver!r} is outside the domain of solver: {SOLVERS}")
+        _FEATURE_SHAPES.reject("U, y", f"<shapes {U.shape}, {y.shape}>", f"X has shape {X.shape}")
+    check_value("solver", solver, LU2024_SIMULATION["solver"])
     if solver == "auto":
         solver = choose_solver(n, d, lam_eff)
     info: dict = {"solver": solver}

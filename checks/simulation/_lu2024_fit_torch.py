@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from iclverify.theory.domains import LU2024_SIMULATION
+from iclverify.theory.parameters import Options, check_value
+
 __all__ = ["fit_gamma_torch"]
+
+#: The declared solvers less "auto" (fit_gamma resolves it before calling here).
+_TORCH_SOLVERS = Options(tuple(c for c in LU2024_SIMULATION["solver"].choices if c != "auto"),
+                         description="solver of the torch backend (auto is resolved by fit_gamma first)")
 
 
 def fit_gamma_torch(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float, solver: str, *,
@@ -26,6 +33,7 @@ def fit_gamma_torch(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float,
     ``gamma`` is ``None`` when CG did not converge (the caller falls back to
     ``cholesky``, as the numpy path does).
     """
+    check_value("solver", solver, _TORCH_SOLVERS)
     import torch
 
     dev = torch.device(device)
@@ -42,10 +50,8 @@ def fit_gamma_torch(X: np.ndarray, U: np.ndarray, y: np.ndarray, lam_eff: float,
         info["iterations"] = its
         if g is None:
             return None, info
-    elif solver == "lstsq":
+    else:  # "lstsq" (checked at the top)
         g = _lstsq(torch, Xt, Ut, yt, lam_eff)  # pinv: same cut-off as numpy lstsq, eps·max(m, n)
-    else:
-        raise ValueError(f"solver={solver!r} is not available on the torch backend")
     return g.cpu().numpy(), info
 
 

@@ -69,7 +69,7 @@ def get_backend(spec: Any = "numpy") -> ArrayBackend:
     """
     if isinstance(spec, ArrayBackend):
         return spec
-    RUN_SETTINGS["device"].check("backend", spec)  # "backend='x' is outside the domain of backend (...)"
+    RUN_SETTINGS["device"].check("backend", spec)  # the declared devices, named "backend" as this argument
     if spec in ("numpy", "cpu"):
         return ArrayBackend("numpy")
     if not torch_available():

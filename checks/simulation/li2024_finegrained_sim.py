@@ -27,10 +27,27 @@ import numpy as np
 
 from iclverify.checks.simulation.simcache import stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
+from iclverify.theory.domains import LI2024_FINEGRAINED
+from iclverify.theory.parameters import Checked, Interval, ParameterSpace, check_value
 
 __all__ = ["Prompts", "IIDModel", "DriftModel", "RAGModel", "AlignmentModel", "predict_pgd", "mc_risk",
            "mc_risk_of", "first_order_statistics", "regression_optimum", "mc_risk_integrated",
-           "first_order_integrated", "mc_risk_of_integrated"]
+           "first_order_integrated", "mc_risk_of_integrated", "FINEGRAINED_SIM_PARAMETERS"]
+
+#: The Monte Carlo's parameters, declared once; the model's own (noise variances) are the theory's.
+FINEGRAINED_SIM_PARAMETERS = ParameterSpace(
+    "li2024_finegrained_sim",
+    {
+        "size": Interval(1, float("inf"), low_open=False, integer=True, description="prompts per batch"),
+        "batches": Interval(2, float("inf"), low_open=False, integer=True,
+                            description="independent batches (2 at least, for a standard error)"),
+        "noise_vars": LI2024_FINEGRAINED["noise_vars"],
+        "P_full": Checked("task correlation of the n demonstrations and the query: an (n+1) x (n+1) positive "
+                          "semi-definite matrix", invalid=(((1.0, 2.0), (2.0, 1.0)),)),
+        "b": Checked("coefficient b of the fresh noise in x_i = a x + b g_i: non-zero to integrate the query"),
+    },
+)
+_SIM = FINEGRAINED_SIM_PARAMETERS.domains
 
 
 @dataclass
@@ -69,8 +86,7 @@ class IIDModel:
         self._Lx = _chol(resolve_covariance("sigma_x", self.sigma_x, self.d))
         self._Lb = _chol(resolve_covariance("sigma_beta", self.sigma_beta, self.d))
         self._sv = np.broadcast_to(np.asarray(self.noise_vars, dtype=float), (self.n,)).copy()
-        if np.any(self._sv < 0):
-            raise ValueError("noise_vars must be non-negative")
+        check_value("noise_vars", self._sv, _SIM["noise_vars"])
         if self.query_noise_var is None:
             self.query_noise_var = float(self.noise_vars) if np.ndim(self.noise_vars) == 0 else 0.0
 
@@ -104,10 +120,10 @@ class DriftModel:
     def __post_init__(self):
         P = np.asarray(self.P_full, dtype=float)
         if P.shape != (self.n + 1, self.n + 1):
-            raise ValueError(f"P_full must be ({self.n + 1}, {self.n + 1})")
+            _SIM["P_full"].reject("P_full", f"<shape {P.shape}>", f"n = {self.n}")
         lam, U = np.linalg.eigh(P)
         if lam[0] < -1e-10:
-            raise ValueError("P_full must be positive semi-definite")
+            _SIM["P_full"].reject("P_full", f"<smallest eigenvalue {lam[0]:.3g}>")
         self._half = U * np.sqrt(np.clip(lam, 0, None))
 
     @classmethod
@@ -161,7 +177,7 @@ class RAGModel:
         """x given the demonstrations (x_i = a x + b g_i, x ~ N(0, I)): Gaussian with precision
         1 + n a²/b² and mean (a/b²) Σ_i x_i / (1 + n a²/b²) (conjugate update); returns ``(mean, cov, σ²)``."""
         if self.b == 0:
-            raise ValueError("b = 0: the query is a function of the demonstrations, nothing left to integrate")
+            _SIM["b"].reject("b", self.b, "with b = 0 the query is a function of the demonstrations")
         prec = 1.0 + self.n * self.a**2 / self.b**2
         mean = (self.a / self.b**2) * p.X.sum(axis=1) / prec
         return mean, np.eye(self.d) / prec, float(self.noise_var)
@@ -205,8 +221,7 @@ def mc_risk_of(model: Any, predictor: Callable[[Prompts], np.ndarray], *, size: 
 
     Returns ``batches`` i.i.d. values whose mean estimates the risk (include the query noise).
     """
-    if batches < 2 or size < 1:
-        raise ValueError("need batches >= 2 and size >= 1")
+    FINEGRAINED_SIM_PARAMETERS.validate(batches=batches, size=size)
     out = np.empty(batches)
     for k in range(batches):
         p = model.sample(size, rng)
@@ -335,8 +350,7 @@ def mc_risk_integrated(model: Any, pairs: Any, *, size: int = 2000, batches: int
     >>> bool(abs(r.mean() - 1.0) < 0.05)
     True
     """
-    if batches < 2 or size < 1:
-        raise ValueError("need batches >= 2 and size >= 1")
+    FINEGRAINED_SIM_PARAMETERS.validate(batches=batches, size=size)
     pairs = list(pairs)
     out = np.empty((batches, len(pairs)))
     for k in range(batches):
@@ -390,8 +404,7 @@ def mc_risk_of_integrated(model: Any, predictor: Callable[[Prompts], np.ndarray]
     x = e_j, and E[(y − ŷ)² | rest] = (mᵀv)² + vᵀCv + σ_q² with v = β_q − g.  Linearity is verified on
     every batch (a predictor that is not linear in x raises instead of being mis-estimated).
     """
-    if batches < 2 or size < 1:
-        raise ValueError("need batches >= 2 and size >= 1")
+    FINEGRAINED_SIM_PARAMETERS.validate(batches=batches, size=size)
     out = np.empty(batches)
     for k in range(batches):
         p = model.sample(size, rng)

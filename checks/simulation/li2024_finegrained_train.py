@@ -27,9 +27,18 @@ from scipy import optimize
 from iclverify.checks.simulation.li2024_finegrained_sim import Prompts
 from iclverify.checks.simulation.simcache import StatefulModel, stored_call, stored_simulation
 from iclverify.theory._li2024_common import resolve_covariance
+from iclverify.theory.parameters import Options, ParameterSpace, check_value
 
 __all__ = ["LinearAttention", "LoRAAttention", "H3Model", "adam_train", "gradient_check", "test_risk",
-           "bfgs_lowrank", "bfgs_lora", "population_loss_and_grad"]
+           "bfgs_lowrank", "bfgs_lora", "population_loss_and_grad", "TRAIN_PARAMETERS"]
+
+#: The trained models' parameters, declared once.
+TRAIN_PARAMETERS = ParameterSpace(
+    "li2024_finegrained_train",
+    {"value_init": Options(("random", "label"), description="initial value read-out of linear attention",
+                           help={"random": "Gaussian entries",
+                                 "label": "v = W_v e_{d+1} = [0; 1], the label channel"})},
+)
 
 
 def _tokens(p: Prompts):
@@ -73,6 +82,7 @@ class LinearAttention(_Model):
 
     def __init__(self, d: int, n: int, r: int | None = None, *, normalized: bool = False,
                  rng: np.random.Generator, init_scale: float = 0.5, value_init: str = "random"):
+        check_value("value_init", value_init, TRAIN_PARAMETERS["value_init"])
         self.d, self.n, self.r = d, n, (d + 1 if r is None else r)
         self.normalized = normalized
         s = init_scale / math.sqrt(d + 1)
@@ -81,8 +91,6 @@ class LinearAttention(_Model):
         if value_init == "label":
             self.params["Wv"][:, -1] = 0.0
             self.params["Wv"][-1, -1] = 1.0
-        elif value_init != "random":
-            raise ValueError(f"value_init={value_init!r} is outside the domain of value_init: {{'random', 'label'}}")
 
     def _forward(self, p):
         Z, q = _tokens(p)

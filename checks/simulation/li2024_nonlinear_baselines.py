@@ -12,8 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from iclverify.checks.simulation.li2024_nonlinear_data import Prompts
+from iclverify.theory.parameters import Checked, ParameterSpace
 
-__all__ = ["logistic_regression_predict", "knn_predict"]
+__all__ = ["logistic_regression_predict", "knn_predict", "BASELINE_PARAMETERS"]
+
+#: The baselines' parameters, declared once (``k`` is bounded by the prompt's context length, so the body checks it).
+BASELINE_PARAMETERS = ParameterSpace(
+    "li2024_nonlinear_baselines",
+    {"k": Checked("neighbours of the k-NN vote: an integer in [1, context length]", invalid=(0, 10**6))},
+)
 
 
 def _split(prompts: Prompts, d_x: int):
@@ -70,7 +77,7 @@ def knn_predict(prompts: Prompts, d_x: int, k: int = 1) -> np.ndarray:
     """
     X, y, xq = _split(prompts, d_x)
     if not 1 <= k <= X.shape[1]:
-        raise ValueError(f"k={k} is outside the domain of k: 1..{X.shape[1]}")
+        BASELINE_PARAMETERS["k"].reject("k", k, f"context length {X.shape[1]}")
     dist = ((X - xq[:, None, :]) ** 2).sum(axis=2)
     idx = np.argsort(dist, axis=1, kind="stable")[:, :k]
     vote = np.take_along_axis(y, idx, axis=1).sum(axis=1)

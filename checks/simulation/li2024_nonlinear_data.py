@@ -24,7 +24,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from iclverify.theory.domains import LI2024_NONLINEAR
 from iclverify.theory.li2024_nonlinear import deterministic_same_count
+from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
 __all__ = [
     "PatternSet",
@@ -38,7 +40,33 @@ __all__ = [
     "flipped",
     "uniform_kappa",
     "sample_prompts",
+    "LI2024_NONLINEAR_DATA",
 ]
+
+#: The data generator's parameters, declared once; the model's own (M1, M2, alpha, context_len) are the theory's.
+#: Cross-parameter conditions (M1_prime against M1, S1 against construction "ii") are checked in the bodies.
+LI2024_NONLINEAR_DATA = ParameterSpace(
+    "li2024_nonlinear_data",
+    {
+        "M1": LI2024_NONLINEAR["M1"],
+        "M2": LI2024_NONLINEAR["M2"],
+        "alpha": LI2024_NONLINEAR["alpha"],
+        "context_len": LI2024_NONLINEAR["context_len"],
+        "n": Interval(1, float("inf"), low_open=False, integer=True, description="number of prompts"),
+        "M1_prime": Checked("number of ODR patterns: 2 M1_prime <= M1 (disjoint IDR pairs)", invalid=(4,)),
+        "S1": Checked("coefficient sum of an ODR pattern; in (0, sqrt(2)] for construction 'ii' (unit norm)",
+                      invalid=(2.0,), example=1.2),
+        "construction": Options(("i", "ii"), description="ODR coefficients",
+                                help={"i": "equal weights S1/2", "ii": "unit norm, summing to S1"}),
+        "irrelevant": Options(("same", "rotated"), description="ODI patterns",
+                              help={"same": "the IDI patterns", "rotated": "a rotation of them inside their span"}),
+        "mode": Options(("random", "deterministic"), description="how a prompt's contexts are drawn",
+                        help={"random": "each context a, b with probability alpha/2 each",
+                              "deterministic": "exactly ceil(alpha l/2) contexts carry the query's pattern"}),
+        "patterns": Checked("a PatternSet with at least 3 relevant patterns"),
+    },
+)
+_D = LI2024_NONLINEAR_DATA.domains
 
 
 @dataclass(frozen=True)
@@ -124,8 +152,7 @@ def in_domain_patterns(M1: int = 6, M2: int = 24, beta: float = 1.0, beta_irrele
     >>> ps.relevant.shape, ps.irrelevant.shape, ps.d
     ((6, 30), (24, 30), 31)
     """
-    if M1 < 3 or M2 < 1:
-        raise ValueError(f"M1={M1}, M2={M2} is outside the domain: M1 >= 3, M2 >= 1")
+    LI2024_NONLINEAR_DATA.validate(M1=M1, M2=M2)
     bi = beta if beta_irrelevant is None else beta_irrelevant
     eye = np.eye(M1 + M2)
     q = np.zeros(d_y)
@@ -152,19 +179,17 @@ def ood_coefficients(S1: float, M1: int = 6, M1_prime: int = 3, construction: st
     >>> np.round((ood_coefficients(1.2, construction="ii") ** 2).sum(axis=1), 12).tolist()
     [1.0, 1.0, 1.0]
     """
+    check_value("construction", construction, _D["construction"])
     if 2 * M1_prime > M1:
-        raise ValueError(f"M1_prime={M1_prime} is outside the domain: need 2*M1_prime <= M1={M1} "
-                         "(disjoint IDR pairs)")
+        _D["M1_prime"].reject("M1_prime", M1_prime, f"M1 = {M1}")
     k = np.zeros((M1_prime, M1))
     if construction == "i":
         a = b = S1 / 2.0
-    elif construction == "ii":
+    else:  # "ii"
         if not 0 < S1 <= np.sqrt(2.0):
-            raise ValueError(f"S1={S1} is outside the domain of construction (ii): (0, sqrt(2)]")
+            _D["S1"].reject("S1", S1, "construction 'ii'")
         r = np.sqrt(2.0 - S1 ** 2)
         a, b = (S1 + r) / 2.0, (S1 - r) / 2.0
-    else:
-        raise ValueError(f"construction={construction!r} is outside the domain: 'i' or 'ii'")
     for j in range(M1_prime):
         k[j, 2 * j], k[j, 2 * j + 1] = a, b
     return k
@@ -184,18 +209,17 @@ def ood_patterns(in_domain: PatternSet, S1: float, M1_prime: int = 3, constructi
     >>> ood.M, round(float(ood.relevant[0].sum()), 12)
     (3, 1.1)
     """
+    check_value("irrelevant", irrelevant, _D["irrelevant"])
     k = ood_coefficients(S1, in_domain.M, M1_prime, construction)
     rel = k @ in_domain.relevant
     if irrelevant == "same":
         irr = in_domain.irrelevant.copy()
-    elif irrelevant == "rotated":
+    else:  # "rotated"
         K = in_domain.irrelevant.shape[0]
         R = np.eye(K)
         for i in range(0, K - 1, 2):
             R[i:i + 2, i:i + 2] = np.array([[1.0, 1.0], [1.0, -1.0]]) / np.sqrt(2.0)
         irr = R @ in_domain.irrelevant
-    else:
-        raise ValueError(f"irrelevant={irrelevant!r} is outside the domain: 'same' or 'rotated'")
     return PatternSet(rel, irr, in_domain.q.copy())
 
 
@@ -311,15 +335,10 @@ def sample_prompts(
     >>> pr.tokens.shape, pr.z.shape
     ((4, 21, 31), (4,))
     """
-    if not 0 < alpha <= 1:
-        raise ValueError(f"alpha={alpha} is outside the domain of alpha: (0, 1]")
-    if context_len < 1 or n < 1:
-        raise ValueError(f"context_len={context_len}, n={n} is outside the domain: integers >= 1")
-    if mode not in ("random", "deterministic"):
-        raise ValueError(f"mode={mode!r} is outside the domain of mode: 'random' or 'deterministic'")
+    LI2024_NONLINEAR_DATA.validate(alpha=alpha, context_len=context_len, n=n, mode=mode)
     M = patterns.M
     if M < 3:
-        raise ValueError(f"need at least 3 relevant patterns, got {M}")
+        _D["patterns"].reject("patterns", f"<PatternSet with M = {M}>")
     kappa = kappa or uniform_kappa(0.5)
     tasks = np.asarray(tasks, dtype=int).reshape(-1, 2)
     l = int(context_len)

@@ -31,6 +31,8 @@ from iclverify.checks.simulation.li2024_nonlinear_data import (
     PatternSet, Prompts, all_tasks, cyclic_tasks, in_domain_patterns, non_covering_tasks, sample_prompts,
     uniform_kappa,
 )
+from iclverify.theory.domains import LI2024_NONLINEAR
+from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
 __all__ = [
     "Params",
@@ -46,7 +48,28 @@ __all__ = [
     "evaluate",
     "prune",
     "neuron_magnitudes",
+    "LI2024_NONLINEAR_MODEL",
 ]
+
+#: The model's and the training's parameters, declared once (the pruning rate is the theory's).
+LI2024_NONLINEAR_MODEL = ParameterSpace(
+    "li2024_nonlinear_model",
+    {
+        "m": Interval(2, float("inf"), low_open=False, integer=True,
+                      description="hidden neurons, an even number (half of them positive)"),
+        "tasks": Options(("cyclic", "all", "non_covering"), description="training tasks",
+                         help={"cyclic": "the M1 tasks (j, j+1)", "all": "all M1(M1-1) ordered pairs",
+                               "non_covering": "C2's violated coverage condition"}),
+        "rate": LI2024_NONLINEAR["prune_rate"],
+        "order": Options(("small", "random", "large"), description="which W_O rows are pruned first",
+                         help={"small": "smallest magnitude", "random": "at random (needs rng)",
+                               "large": "largest magnitude"}),
+        "by": Options(("WO", "WOWV"), description="magnitude that ranks the neurons",
+                      help={"WO": "row norms of W_O", "WOWV": "row norms of W_O W_V"}),
+    },
+)
+_EVEN_M = Checked("an even integer >= 2 (half of the neurons positive)")
+_RNG_FOR_RANDOM = Checked("a numpy Generator: order='random' draws the pruned rows")
 
 _KEYS = ("WQ", "WK", "WV", "WO")
 
@@ -75,8 +98,9 @@ def init_params(d: int, m: int = 64, delta: float = 0.1, wo_scale: float | None 
     >>> p.WO.shape, float(p.a.sum())
     ((64, 31), 0.0)
     """
-    if m < 2 or m % 2:
-        raise ValueError(f"m={m} is outside the domain of m: even integers >= 2 (half positive neurons)")
+    check_value("m", m, LI2024_NONLINEAR_MODEL["m"])
+    if m % 2:
+        _EVEN_M.reject("m", m)
     s = 1.0 / np.sqrt(d) if wo_scale is None else wo_scale
     a = np.concatenate([np.ones(m // 2), -np.ones(m // 2)]) / np.sqrt(m)
     return Params(delta * np.eye(d), delta * np.eye(d), delta * np.eye(d), s * rng.standard_normal((m, d)), a)
@@ -191,14 +215,15 @@ class TrainConfig:
     log_every: int = 20
     log_prompts: int = 256
 
+    def __post_init__(self) -> None:
+        check_value("tasks", self.tasks, LI2024_NONLINEAR_MODEL["tasks"])
+
     def task_list(self) -> list[tuple[int, int]]:
         if self.tasks == "cyclic":
             return cyclic_tasks(self.M1)
         if self.tasks == "all":
             return all_tasks(self.M1)
-        if self.tasks == "non_covering":
-            return non_covering_tasks(self.M1)
-        raise ValueError(f"tasks={self.tasks!r} is outside the domain: 'cyclic', 'all' or 'non_covering'")
+        return non_covering_tasks(self.M1)  # "non_covering" (checked when the config is made)
 
     def patterns(self) -> PatternSet:
         return in_domain_patterns(self.M1, self.M2, self.beta)
@@ -300,11 +325,10 @@ def evaluate(params: Params, prompts: Prompts, include_query: bool = False) -> d
 
 def neuron_magnitudes(params: Params, by: str = "WO") -> np.ndarray:
     """Row norms of ``W_O`` (``by="WO"``, Fig. 22 [SLIDES]) or of ``W_O W_V`` (``"WOWV"``, Thm 3)."""
+    check_value("by", by, LI2024_NONLINEAR_MODEL["by"])
     if by == "WO":
         return np.linalg.norm(params.WO, axis=1)
-    if by == "WOWV":
-        return np.linalg.norm(params.WO @ params.WV, axis=1)
-    raise ValueError(f"by={by!r} is outside the domain of by: 'WO' or 'WOWV'")
+    return np.linalg.norm(params.WO @ params.WV, axis=1)  # "WOWV"
 
 
 def prune(params: Params, rate: float, order: str = "small", by: str = "WO",
@@ -328,8 +352,8 @@ def prune(params: Params, rate: float, order: str = "small", by: str = "WO",
     >>> int((np.abs(q.WO).sum(axis=1) == 0).sum())
     2
     """
-    if not 0 <= rate <= 1:
-        raise ValueError(f"rate={rate} is outside the domain of prune_rate: [0, 1]")
+    check_value("rate", rate, LI2024_NONLINEAR_MODEL["rate"])
+    check_value("order", order, LI2024_NONLINEAR_MODEL["order"])
     m = params.WO.shape[0]
     k = int(round(rate * m))
     mag = neuron_magnitudes(params, by)
@@ -337,12 +361,10 @@ def prune(params: Params, rate: float, order: str = "small", by: str = "WO",
         idx = np.argsort(mag, kind="stable")[:k]
     elif order == "large":
         idx = np.argsort(-mag, kind="stable")[:k]
-    elif order == "random":
+    else:  # "random"
         if rng is None:
-            raise ValueError("order='random' needs rng=")
+            _RNG_FOR_RANDOM.reject("rng", rng)
         idx = rng.choice(m, size=k, replace=False)
-    else:
-        raise ValueError(f"order={order!r} is outside the domain of order: 'small', 'random' or 'large'")
     out = params.copy()
     out.WO[idx, :] = 0.0
     return out

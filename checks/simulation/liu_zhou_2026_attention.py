@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from iclverify.theory.domains import LIU_ZHOU_2026
+from iclverify.theory.parameters import Checked, Options, ParameterSpace, check_value
+
 __all__ = ["causal_recurrent", "causal_masked", "causal_chunked", "causal_chunked_without_state",
-           "causal_flops", "CAUSAL_FORMS"]
+           "causal_flops", "CAUSAL_FORMS", "ATTENTION_PARAMETERS"]
+
+_SHAPES = Checked("phi_q, phi_k of shape (L, D) and v of shape (L, dv)")
 
 
 def _check(phi_q: np.ndarray, phi_k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     phi_q, phi_k, v = (np.asarray(a, dtype=float) for a in (phi_q, phi_k, v))
     if phi_q.ndim != 2 or phi_q.shape != phi_k.shape or v.ndim != 2 or v.shape[0] != phi_q.shape[0]:
-        raise ValueError(f"need phi_q, phi_k of shape (L, D) and v of shape (L, dv); got {phi_q.shape}, "
-                         f"{phi_k.shape}, {v.shape}")
+        _SHAPES.reject("phi_q, phi_k, v", f"<shapes {phi_q.shape}, {phi_k.shape}, {v.shape}>")
     return phi_q, phi_k, v
 
 
@@ -77,8 +81,7 @@ def causal_chunked_without_state(phi_q, phi_k, v, chunk: int = 64, *, normalized
 
 def _chunked(phi_q, phi_k, v, chunk, normalized, carry_state):
     phi_q, phi_k, v = _check(phi_q, phi_k, v)
-    if int(chunk) != chunk or chunk < 1:
-        raise ValueError(f"chunk={chunk!r} is outside the domain of chunk: integers in [1, inf)")
+    check_value("chunk", chunk, ATTENTION_PARAMETERS["chunk"])
     L, D = phi_q.shape
     S = np.zeros((D, v.shape[1]))
     z = np.zeros(D)
@@ -98,6 +101,21 @@ def _chunked(phi_q, phi_k, v, chunk, normalized, carry_state):
 
 CAUSAL_FORMS = {"recurrent": causal_recurrent, "masked": causal_masked, "chunked": causal_chunked}
 
+#: The parameters of the causal forms, declared once; ``form`` lists :data:`CAUSAL_FORMS` (in its order).
+ATTENTION_PARAMETERS = ParameterSpace(
+    "liu_zhou_2026_attention",
+    {
+        "form": Options(tuple(CAUSAL_FORMS), description="form of causal linear attention",
+                        help={"recurrent": "one state update per token, O(L D dv)",
+                              "masked": "tril(Phi_Q Phi_K^T) V, O(L^2 (D + dv))",
+                              "chunked": "carried state plus a masked block per chunk"}),
+        "chunk": LIU_ZHOU_2026["chunk"],
+        "L": LIU_ZHOU_2026["L"],
+        "D": LIU_ZHOU_2026["D"],
+        "dv": LIU_ZHOU_2026["dv"],
+    },
+)
+
 
 def causal_flops(form: str, L: int, D: int, dv: int, chunk: int = 64) -> int:
     """Deterministic multiply-add count of one causal pass (numerator and normaliser).
@@ -111,14 +129,13 @@ def causal_flops(form: str, L: int, D: int, dv: int, chunk: int = 64) -> int:
     >>> causal_flops("masked", 2, 1, 1)
     24
     """
+    ATTENTION_PARAMETERS.validate(form=form, L=L, D=D, dv=dv, chunk=chunk)
     if form == "masked":
         return 2 * (L * L * D + L * L * (dv + 1))
     if form == "recurrent":
         return 2 * L * (D * dv + D + D * (dv + 1))
-    if form == "chunked":
-        total = 0
-        for start in range(0, L, chunk):
-            c = min(chunk, L - start)
-            total += 2 * (c * c * (D + dv + 1) + c * D * (dv + 1) + c * D * dv + c * D)
-        return total
-    raise ValueError(f"form={form!r} is outside the domain of form: {{'recurrent', 'masked', 'chunked'}}")
+    total = 0  # "chunked"
+    for start in range(0, L, chunk):
+        c = min(chunk, L - start)
+        total += 2 * (c * c * (D + dv + 1) + c * D * (dv + 1) + c * D * dv + c * D)
+    return total

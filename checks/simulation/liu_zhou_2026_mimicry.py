@@ -29,9 +29,19 @@ import numpy as np
 from scipy.optimize import minimize
 
 from iclverify.theory import feature_maps as fm
+from iclverify.theory.parameters import Options, ParameterSpace, check_value
 
 __all__ = ["MimicryData", "MimicryResult", "make_mimicry_data", "attention_metrics", "hedgehog_loss_and_grad",
-           "train_hedgehog", "fixed_map_weights", "hedgehog_weights", "pinsker_check", "run_mimicry", "mean_table"]
+           "train_hedgehog", "fixed_map_weights", "hedgehog_weights", "pinsker_check", "run_mimicry", "mean_table",
+           "MIMICRY_PARAMETERS"]
+
+#: The mimicry experiment's parameters, declared once.
+MIMICRY_PARAMETERS = ParameterSpace(
+    "liu_zhou_2026_mimicry",
+    {"loss": Options(("ce", "mse"), description="Hedgehog training loss",
+                     help={"ce": "cross-entropy to the softmax attention weights",
+                           "mse": "squared error of the attention outputs"})},
+)
 
 _EPS = 1e-6
 
@@ -104,14 +114,15 @@ def hedgehog_loss_and_grad(wflat: np.ndarray, data: MimicryData, loss: str, R: i
         value = float(np.sum(diff**2)) / (n * L * dv)
         G = 2.0 * diff @ np.swapaxes(data.v, 1, 2) / (n * L * dv)
         dK = (G - np.sum(G * A_hat, axis=-1, keepdims=True)) / Z
-    else:
-        raise ValueError(f"loss={loss!r} is outside the domain of loss: {{'ce', 'mse'}}")
+    else:  # not one of the options: raises
+        check_value("loss", loss, MIMICRY_PARAMETERS["loss"])
     grad = np.einsum("nij,nijr,nijd->rd", dK, 2.0 * np.sinh(P), s)
     return value, grad.ravel()
 
 
 def train_hedgehog(data: MimicryData, W0: np.ndarray, loss: str = "ce", *, maxiter: int = 200) -> np.ndarray:
     """Train ``W`` by L-BFGS (scipy) from ``W0``; returns the trained ``W``."""
+    check_value("loss", loss, MIMICRY_PARAMETERS["loss"])  # once here, not in every objective call
     R = W0.shape[0]
     res = minimize(hedgehog_loss_and_grad, W0.ravel(), args=(data, loss, R), jac=True, method="L-BFGS-B",
                    options={"maxiter": maxiter})

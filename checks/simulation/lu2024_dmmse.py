@@ -31,13 +31,31 @@ from typing import Any
 import numpy as np
 
 from iclverify.checks.simulation.sweep import seed_sequence
-from iclverify.theory.parameters import Interval, check_value
-from iclverify.theory.domains import LU2024
+from iclverify.theory.parameters import Interval, Options, ParameterSpace, check_value
+from iclverify.theory.domains import LU2024, LU2024_SIMULATION
 
-__all__ = ["dmmse_errors", "simulate_dmmse"]
+__all__ = ["dmmse_errors", "simulate_dmmse", "DMMSE_PARAMETERS"]
 
-_POS_RHO = LU2024["rho"].with_(low_open=True, description="label-noise variance (dMMSE needs rho > 0)")
-_INT1 = Interval(1, math.inf, low_open=False, integer=True)
+#: The dMMSE simulator's parameters, declared once; the model's own are narrowed from LU2024.
+DMMSE_PARAMETERS = ParameterSpace(
+    "lu2024_dmmse",
+    {
+        "alpha": LU2024["alpha"],
+        "kappa": LU2024["kappa"].with_(allow_inf=False, description="task diversity k/d (dMMSE: finite, the "
+                                                                    "prior needs finitely many tasks)"),
+        "rho": LU2024["rho"].with_(low_open=True, description="label-noise variance (dMMSE needs rho > 0)"),
+        "ell": Interval(1, math.inf, low_open=False, integer=True, description="context length l"),
+        "n_draws": Interval(1, math.inf, low_open=False, integer=True, description="test contexts drawn"),
+        "test": Options(("icl", "idg"), description="which error",
+                        help={"icl": "a fresh task", "idg": "a task from the training set"}),
+        "query": Options(("exact", "sampled"), description="how the query is integrated",
+                         help={"exact": "the query's expectation in closed form", "sampled": "one query drawn"}),
+        "method": Options(("wishart", "explicit"), description="how the context's sufficient statistics are drawn",
+                          help={"wishart": "Bartlett draws of the Wishart matrix (l >= d)",
+                                "explicit": "the l tokens themselves"}),
+        "tasks": LU2024_SIMULATION["tasks"],
+    },
+)
 
 
 def _wishart_draws(B: int, d: int, ell: int, rho: float, rng: np.random.Generator):
@@ -94,13 +112,10 @@ def dmmse_errors(train_tasks, ell: int, rho: float, n_draws: int, *, test: str =
     """
     W = np.asarray(train_tasks, dtype=float)
     k, d = W.shape
-    rho = float(check_value("rho", rho, _POS_RHO))
-    ell = int(check_value("ell", ell, _INT1))
-    n_draws = int(check_value("n_draws", n_draws, _INT1))
-    for name, val, dom in (("test", test, ("icl", "idg")), ("query", query, ("exact", "sampled")),
-                           ("method", method, ("wishart", "explicit"))):
-        if val not in dom:
-            raise ValueError(f"{name}={val!r} is outside the domain of {name}: {set(dom)}")
+    rho = float(check_value("rho", rho, DMMSE_PARAMETERS["rho"]))
+    ell = int(check_value("ell", ell, DMMSE_PARAMETERS["ell"]))
+    n_draws = int(check_value("n_draws", n_draws, DMMSE_PARAMETERS["n_draws"]))
+    DMMSE_PARAMETERS.validate(test=test, query=query, method=method)
     if ell < d:
         method = "explicit"
     batch = batch or max(1, min(n_draws, int(4e6 // (d * max(k, ell, d)))))
@@ -142,9 +157,8 @@ def simulate_dmmse(alpha: float, kappa: float, rho: float, d: int, *, n_draws: i
     """
     from iclverify.checks.simulation.lu2024_sim import draw_tasks
 
-    LU2024.validate(alpha=alpha, kappa=kappa, rho=rho)
-    if math.isinf(kappa):
-        raise ValueError("kappa=inf is outside the domain of kappa for dMMSE: the prior needs finitely many tasks")
+    DMMSE_PARAMETERS.validate(alpha=alpha, kappa=kappa, rho=rho, n_draws=n_draws, tasks=tasks, query=query,
+                              method=method)
     ss = seed_sequence(seed)
     rng = np.random.default_rng(ss)
     ell, k = max(1, int(round(alpha * d))), max(1, int(round(kappa * d)))

@@ -54,11 +54,11 @@ from typing import Any
 import numpy as np
 
 from iclverify._version import __version__
-from iclverify.checks.simulation._lu2024_fit import SOLVERS, fit_gamma
+from iclverify.checks.simulation._lu2024_fit import fit_gamma
 from iclverify.checks.simulation.array_backend import get_backend
 from iclverify.theory.resources import require_memory
 from iclverify.checks.simulation.sweep import run_sweep, seed_sequence
-from iclverify.theory.parameters import Interval, validated
+from iclverify.theory.parameters import Checked, Interval, check_value, validated
 from iclverify.theory.domains import COMMON, LU2024, LU2024_SIMULATION
 from iclverify.theory.lu2024_finite_d import finite_d_icl_error, finite_d_idg_error
 
@@ -76,10 +76,8 @@ DISCRETISATIONS = LU2024_SIMULATION["discretisation"].choices
 _DIM = Interval(2, math.inf, low_open=False, integer=True, description="token dimension (d >= 2)")
 
 
-def _choice(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is outside the domain of {name}: {set(allowed)}")
-    return value
+#: Balanced assignment uses each task equally often.
+_BALANCED_N = Checked("a multiple of the number of tasks k (balanced assignment uses each task n/k times)")
 
 
 def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "balanced",
@@ -100,7 +98,7 @@ def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "bal
     >>> sizes(10, 0.4, 10, 32)["k"], sizes(10, 0.4, 10, 32, discretisation="authors")["k"]
     (13, 12)
     """
-    _choice("discretisation", discretisation, DISCRETISATIONS)
+    check_value("discretisation", discretisation, LU2024_SIMULATION["discretisation"])
     to_int = (lambda x: int(round(x))) if discretisation == "nearest" else (lambda x: int(np.int64(x)))
     ell = max(1, to_int(alpha * d))
     if math.isinf(kappa):
@@ -116,7 +114,7 @@ def sizes(alpha: float, kappa: float, tau: float, d: int, assignment: str = "bal
 
 def draw_tasks(k: int, d: int, tasks: str, rng: np.random.Generator) -> np.ndarray:
     """``k`` tasks (rows) ``w ~ N(0, I_d)``, rescaled to ``‖w‖ = √d`` when ``tasks="normalized"``."""
-    _choice("tasks", tasks, TASKS)
+    check_value("tasks", tasks, LU2024_SIMULATION["tasks"])
     W = rng.standard_normal((k, d))
     if tasks == "normalized":
         W *= math.sqrt(d) / np.linalg.norm(W, axis=1, keepdims=True)
@@ -125,10 +123,10 @@ def draw_tasks(k: int, d: int, tasks: str, rng: np.random.Generator) -> np.ndarr
 
 def assign_contexts(k: int, n: int, assignment: str, rng: np.random.Generator) -> np.ndarray:
     """Task index of each of the ``n`` contexts: balanced (each task ``n/k`` times) or iid uniform."""
-    _choice("assignment", assignment, ASSIGNMENTS)
+    check_value("assignment", assignment, LU2024_SIMULATION["assignment"])
     if assignment == "balanced":
         if n % k:
-            raise ValueError(f"balanced assignment needs k | n; got n={n}, k={k}")
+            _BALANCED_N.reject("n", n, f"k = {k}")
         return np.repeat(np.arange(k), n // k)
     return rng.integers(0, k, size=n)
 
@@ -242,6 +240,7 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     kappa, d = float(params["kappa"]), int(params["d"])
     method, tasks = params.get("method", "fast"), params.get("tasks", "normalized")
     assignment, solver = params.get("assignment", "balanced"), params.get("solver", "auto")
+    check_value("method", method, LU2024_SIMULATION["method"])
     sz = sizes(alpha, kappa, tau, d, assignment, params.get("discretisation", "nearest"))
     ell, k, n = sz["ell"], sz["k"], sz["n"]
     W = draw_tasks(k, d, tasks, rng)
@@ -252,14 +251,12 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
         X, U, y = sample_features_fast(W[idx], ell, rho, rng)
         t1 = time.perf_counter()
         gamma, info = fit_gamma(X, U, y, lam_eff, solver=solver, device=params.get("device", "cpu"))
-    elif method == "reference":
+    else:  # "reference"
         H, y = sample_features_reference(W[idx], ell, rho, rng)
         t1 = time.perf_counter()
         gamma = fit_reference(H, y, lam_eff)
         resid = y - H @ gamma.ravel()
         info = {"solver": "reference-lstsq", "train_mse": float(resid @ resid / n)}
-    else:
-        raise ValueError(f"method={method!r} is outside the domain of method: {set(METHODS)}")
     t2 = time.perf_counter()
     icl = float(finite_d_icl_error(gamma, rho, ell, test_tasks=params.get("test_tasks", "gaussian")))
     idg = float(finite_d_idg_error(gamma, W, rho, ell))
@@ -449,11 +446,7 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
     >>> bool(res.icl_mean > res.idg_mean > 0.01)
     True
     """
-    _choice("method", method, METHODS)
-    _choice("tasks", tasks, TASKS)
-    _choice("assignment", assignment, ASSIGNMENTS)
-    _choice("solver", solver, SOLVERS)
-    _choice("discretisation", discretisation, DISCRETISATIONS)
+    # method, tasks, assignment, solver, discretisation, test_tasks and device: checked by @validated
     check_simulation_memory(alpha, kappa, tau, d, reps=reps, method=method, assignment=assignment)
     t0 = time.perf_counter()
     params = {"alpha": float(alpha), "kappa": float(kappa), "tau": float(tau), "rho": float(rho),
@@ -463,7 +456,6 @@ def simulate_lu2024(alpha, kappa, tau, rho, lam, d, *, reps: int = 8, seed: Any 
         params["device"] = device
     if discretisation != "nearest":  # default keys stay as they were, so stored results are reused
         params["discretisation"] = discretisation
-    _choice("test_tasks", test_tasks, TASKS)
     if test_tasks != "gaussian":
         params["test_tasks"] = test_tasks
     root = seed_sequence(seed)

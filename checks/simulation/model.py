@@ -18,6 +18,10 @@ removed by the 1/d extrapolation, never absorbed).  :func:`calibrated_comparison
 where a theory value is set beside simulated samples; the claims, figures, CLI and hunt all go through
 it, so that they share the estimator, the critical value and the resolution.
 
+A formula registered with :func:`iclverify.api.register_formula` *is* a :class:`Model`
+(:class:`iclverify.checks.extension.battery.FormulaSpec` subclasses it, with one quantity, ``"value"``), so
+every operation here works on it and the extension battery's Monte Carlo check is :meth:`Model.compare`.
+
 Seeds: a single ``d`` uses ``seed`` as given (so ``compare(point, d, reps, seed)`` simulates exactly what
 ``simulate(*point, d, reps=reps, seed=seed)`` does); several ``d`` use :func:`seed_for` ``(seed, d)``,
 ``SeedSequence(entropy, spawn_key=seed.spawn_key + (d,))`` -- independent draws at each d.
@@ -36,9 +40,21 @@ import numpy as np
 
 from iclverify.checks.statistics.compare import Comparison, compare, compare_extrapolated
 from iclverify.checks.simulation.sweep import child_seed, seed_sequence
-from iclverify.theory.parameters import ParameterSpace
+from iclverify.theory.parameters import Checked, Options, ParameterSpace
 
-__all__ = ["Quantity", "Model", "ModelComparison", "calibrated_comparison", "seed_for"]
+__all__ = ["Quantity", "Model", "ModelComparison", "calibrated_comparison", "seed_for", "MODEL_COMPARE_PARAMETERS"]
+
+#: The comparison's own parameters (the point's are the model's :attr:`Model.space`).  ``quantity`` is
+#: declared per model (:meth:`Model.quantity`: an :class:`Options` of its quantities).
+MODEL_COMPARE_PARAMETERS = ParameterSpace("model comparison", {
+    "d": Checked("one dimension, or at least three to extrapolate over d and test the fit (two cannot test it)",
+                 invalid=((16, 32),)),
+    "statistic": Checked("'t' when several d are extrapolated: the fit combines per-d means with the "
+                         "Welch-Satterthwaite t (Hall's t and batch means apply at one d)", invalid=("hall",)),
+    "batch": Checked("None when several d are extrapolated (batch means apply at one d)", invalid=(4,)),
+    "allowance": Checked("None when several d are extrapolated: the 1/d fit removes the finite-d bias, "
+                         "no allowance is left to absorb it", invalid=(0.01,)),
+})
 
 #: Exceptions by which a closed form says it has no value at a point (outside its domain, no root, ...).
 UNAVAILABLE_ERRORS = (ValueError, ArithmeticError, NotImplementedError)
@@ -77,12 +93,12 @@ def calibrated_comparison(theory: float, ds: Sequence[int], samples_by_d: Sequen
         return compare(theory, samples_by_d[0], ds[0], role=role, label=label, scale=scale, scale_rule=scale_rule,
                        alpha=alpha, allowance=allowance, allowance_source=allowance_source, bias=bias,
                        statistic=statistic, batch=batch)
-    if statistic != "t" or batch is not None:
-        raise ValueError("statistic and batch are outside the domain of an extrapolated comparison: it combines "
-                         "per-d means with the Welch-Satterthwaite t")
+    if statistic != "t":
+        MODEL_COMPARE_PARAMETERS["statistic"].reject("statistic", statistic, f"extrapolating over d = {list(ds)}")
+    if batch is not None:
+        MODEL_COMPARE_PARAMETERS["batch"].reject("batch", batch, f"extrapolating over d = {list(ds)}")
     if allowance is not None:
-        raise ValueError("allowance is outside the domain of an extrapolated comparison: the 1/d fit removes the "
-                         "finite-d bias, no allowance is left to absorb it")
+        MODEL_COMPARE_PARAMETERS["allowance"].reject("allowance", allowance, f"extrapolating over d = {list(ds)}")
     return compare_extrapolated(theory, ds, samples_by_d, role=role, label=label, scale=scale, scale_rule=scale_rule,
                                 alpha=alpha, min_order=min_order, max_order=max_order)
 
@@ -188,9 +204,12 @@ class ModelComparison:
         return "\n".join(self.lines())
 
 
-@dataclass(frozen=True)
+@dataclass
 class Model:
     """A paper's model: parameter space, closed forms per quantity, and the simulator they describe.
+
+    Read-only by convention (not frozen, so that :class:`~iclverify.checks.extension.battery.FormulaSpec`, a
+    registered formula built step by step at registration, can be a subclass).
 
     Attributes
     ----------
@@ -258,8 +277,8 @@ class Model:
 
     # -- theory ----------------------------------------------------------------------------
     def quantity(self, name: str) -> Quantity:
-        if name not in self.quantities:
-            raise ValueError(f"quantity={name!r} is outside the domain of quantity: {set(self.quantities)}")
+        if name not in self.quantities:  # the declared choices are this model's quantities
+            Options(tuple(self.quantities), description=f"a quantity of model {self.name!r}").check("quantity", name)
         return self.quantities[name]
 
     def theory(self, quantity: str, point: Any) -> Any:
@@ -315,7 +334,8 @@ class Model:
     # -- comparison ------------------------------------------------------------------------
     def compare(self, point: Any, d: int | Sequence[int] | None, reps: int | Mapping[int, int], seed: Any = 0, *,
                 quantities: Sequence[str] | None = None, role: str = "diagnostic", alpha: float | None = None,
-                min_order: int = 1, max_order: int = 2, **options: Any) -> ModelComparison:
+                min_order: int = 1, max_order: int = 2, label: str | None = None,
+                **options: Any) -> ModelComparison:
         """Simulate ``point`` and compare every available quantity with its closed form.
 
         Parameters
@@ -337,6 +357,8 @@ class Model:
             decides no verdict).
         alpha, min_order, max_order
             Passed to :func:`calibrated_comparison`.
+        label : str, optional
+            Label of every comparison in the ledger and in the evidence rows (default ``"<model> <quantity>"``).
         **options
             Simulator options (method, store, jobs, ...).
         """
@@ -344,8 +366,7 @@ class Model:
             d = self._dimension(self.point(point), d)
         ds = (d,) if np.ndim(d) == 0 else tuple(int(x) for x in d)
         if len(ds) == 2:
-            raise ValueError(f"d={list(ds)} is outside the domain of d: one dimension, or at least three to "
-                             "extrapolate over d and test the fit")
+            MODEL_COMPARE_PARAMETERS["d"].reject("d", list(ds))
         p = self.point(point)
         if len(ds) == 1:
             results = {ds[0]: self.simulate(p, ds[0], reps[ds[0]] if isinstance(reps, Mapping) else reps, seed,
@@ -353,28 +374,37 @@ class Model:
         else:
             results = self.simulate_ds(p, ds, reps, seed, **options)
         return self.compare_results(p, results, quantities=quantities, role=role, alpha=alpha, min_order=min_order,
-                                    max_order=max_order)
+                                    max_order=max_order, label=label)
 
     def compare_results(self, point: Any, results: Mapping[int, Any], *, quantities: Sequence[str] | None = None,
                         role: str = "diagnostic", alpha: float | None = None, min_order: int = 1,
-                        max_order: int = 2) -> ModelComparison:
-        """:meth:`compare` on simulation results already in hand (``{d: result}``)."""
+                        max_order: int = 2, label: str | None = None,
+                        theory: Mapping[str, float] | None = None) -> ModelComparison:
+        """:meth:`compare` on simulation results already in hand (``{d: result}``).
+
+        ``theory`` (``{quantity: value}``) sets another statement's value beside the *same* samples with the
+        *same* statistic in place of the closed form: how a negative control (a wrong coefficient, a dropped
+        term) is judged.  Such a value is the caller's, so the closed form's availability is not asked.
+        """
         p = self.point(point)
         ds = tuple(results) if len(results) == 1 else tuple(sorted(int(d) for d in results))
         out = ModelComparison(self.name, p, ds, dict(results), exact_at_d=self.d_param is not None)
         allow = {} if len(ds) > 1 or self.allowance is None else {
             "allowance": self.allowance, "allowance_source": self.allowance_source, "bias": self.bias}
-        for q in (quantities or tuple(self.quantities)):
-            why = self.unavailable(q, p)
+        theory = {} if theory is None else dict(theory)
+        for q in (quantities or tuple(theory) or tuple(self.quantities)):
+            why = None if q in theory else self.unavailable(q, p)
             samples = [self.samples(q, results[d]) for d in ds]
             if why is None and min(x.size for x in samples) < 2:
                 why = "one repeat: no standard error"
             if why is not None:
                 out.unavailable[q] = why
                 continue
-            out.sources[q] = self.source(q, p)
+            out.sources[q] = "a given value, not the closed form" if q in theory else self.source(q, p)
             rule = self.statistic(samples[0]) if len(ds) == 1 and self.statistic is not None else {}
-            out.comparisons[q] = calibrated_comparison(float(self.theory(q, p)), ds, samples, role=role,
-                                                       label=f"{self.name} {q}", alpha=alpha, min_order=min_order,
-                                                       max_order=max_order, **allow, **rule)
+            value = float(theory[q]) if q in theory else float(self.theory(q, p))
+            out.comparisons[q] = calibrated_comparison(value, ds, samples, role=role,
+                                                       label=f"{self.name} {q}" if label is None else label,
+                                                       alpha=alpha, min_order=min_order, max_order=max_order,
+                                                       **allow, **rule)
         return out

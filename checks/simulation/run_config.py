@@ -8,7 +8,7 @@ declaration
 
 * :class:`RunConfig` and :class:`iclverify.figures.registry.FigureConfig` take their fields, defaults and
   validation (:func:`setting_field`, :func:`validate_fields`: a bad value fails at construction with the standard
-  "is outside the domain of" message);
+  domain message of :mod:`iclverify.theory.parameters`);
 * :func:`iclverify.checks.simulation.sweep.run_sweep` checks ``jobs`` and ``backend``;
 * every command builds ``--quick/--full``, ``--jobs``, ``--seed``, ``--store``, ``--device`` and ``--scheduler``
   (``iclverify._commands._validate.add_setting_argument``), so that no command retypes a default, a choice list
@@ -18,10 +18,10 @@ Examples
 --------
 >>> RunConfig().seed == DEFAULT_SEED, RUN_SETTINGS["jobs"].default
 (True, 1)
->>> RunConfig(jobs=0)
+>>> RunConfig(jobs=0)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: jobs=0 is outside the domain of jobs (parallel workers, one BLAS thread each; results are bit-identical for any count): integers in [1, inf)
+ValueError: jobs=0 ... of jobs (parallel workers, one BLAS thread each; ...): integers in [1, inf)
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def validate_fields(obj: Any) -> None:
     Raises
     ------
     ValueError
-        The standard "``name=value`` is outside the domain of ``name`` ..." for the first bad field.
+        The standard domain message of :mod:`iclverify.theory.parameters` for the first bad field.
     """
     for f in dataclasses.fields(obj):
         s = f.metadata.get("setting")

@@ -46,6 +46,7 @@ import numpy as np
 from scipy import stats
 
 from iclverify.checks.statistics import ledger as _ledger
+from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
 __all__ = [
     "SUITE_FALSE_ALARM_BUDGET",
@@ -60,6 +61,7 @@ __all__ = [
     "compare_extrapolated",
     "compare_to_reference",
     "resolution_of",
+    "COMPARE_PARAMETERS",
 ]
 
 #: Family-wise false-alarm budget of one run (see :mod:`iclverify.checks.statistics.ledger`).
@@ -75,14 +77,53 @@ def critical_value(n: int, alpha: float | None = None) -> float:
     degrees of freedom keeps the false-alarm rate at ``alpha`` for Gaussian repeats.
     ``alpha`` defaults to the active ledger's per-test rate.
     """
-    if n < 2:
-        raise ValueError(f"n={n} is outside the domain of n: need at least 2 samples for a standard error")
+    check_value("n", n, COMPARE_PARAMETERS["n"])
     alpha = _ledger.test_alpha() if alpha is None else alpha
     return float(stats.t.ppf(1.0 - alpha / 2.0, df=n - 1))
 
 
+#: The parameters of the comparisons, declared once (iclverify.theory.parameters).  The structured ones
+#: (``samples``, ``samples_by_d``, ``ds``) and the cross-parameter conditions (``batch`` against the sample
+#: size, ``min_order`` against ``max_order``) are checked in the function bodies, in the same words.
+COMPARE_PARAMETERS = ParameterSpace(
+    "compare",
+    {
+        "n": Interval(2, math.inf, low_open=False, integer=True,
+                      description="independent samples of the mean (2 at least, for a standard error)"),
+        "samples": Checked("independent repeats: at least 2 values, all finite",
+                           invalid=((1.0,), (1.0, math.nan)), example=(0.9, 1.0, 1.1)),
+        "bias": Options(("positive", "negative", "both"), description="side(s) on which the allowance applies"),
+        "role": _ledger.LEDGER_PARAMETERS["role"],
+        "batch": Interval(1, math.inf, low_open=False, integer=True,
+                          description="samples per batch mean (at most n/2: at least 2 batch means)"),
+        "statistic": Options(("t", "hall"), description="statistic of a comparison of a mean",
+                             help={"t": "the symmetric Student-t rule",
+                                   "hall": "Hall's skewness-corrected t (skewed samples, n >= 100)"}),
+        "ds": Checked("dimensions of a 1/d extrapolation: at least 3, and at least min_order + 2",
+                      invalid=((8.0, 16.0),), example=(8.0, 16.0, 32.0)),
+        "samples_by_d": Checked("one sample per d, each of at least 2 finite repeats",
+                                invalid=(((1.0,), (1.0, 1.1), (1.0, 1.1)),),
+                                example=((1.0, 1.1), (1.0, 1.1), (1.0, 1.1))),
+        "max_order": Interval(1, 2, low_open=False, high_open=False, integer=True,
+                              description="highest order of the 1/d extrapolation"),
+        "min_order": Interval(1, 2, low_open=False, high_open=False, integer=True,
+                              description="lowest order of the 1/d extrapolation (at most max_order)"),
+        "ref_se": Interval(0, math.inf, description="standard error of the reference mean"),
+        "ref_n": Interval(2, math.inf, low_open=False, integer=True, description="repeats of the reference mean"),
+    },
+)
 #: Statistics :func:`compare` can use: the Student-t rule, or Hall's skewness-corrected t.
-STATISTICS = ("t", "hall")
+STATISTICS = COMPARE_PARAMETERS["statistic"].choices
+#: Cross-parameter conditions, in the words of every other domain check.
+_BATCH_OF_N = Checked("1 <= batch <= n/2 (at least 2 batch means of the n samples)")
+_MIN_ORDER_AT_MOST_MAX = Checked("integers in [1, 2], at most max_order")
+
+
+def _check_samples(x: np.ndarray, samples, name: str = "samples") -> None:
+    """At least 2 finite values (``x`` is ``samples`` as a flat float array)."""
+    if x.size < 2 or not np.all(np.isfinite(x)):
+        shown = samples if x.size <= 8 else f"<{x.size} values>"
+        COMPARE_PARAMETERS[name].reject(name, shown, f"got {x.size} values, {int(np.sum(~np.isfinite(x)))} non-finite")
 
 
 def sample_skewness(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -308,20 +349,17 @@ def compare(
     False
     """
     x = np.asarray(samples, dtype=float).ravel()
-    if x.size < 2 or not np.all(np.isfinite(x)):
-        raise ValueError(f"samples must hold at least 2 finite values; got {x.size} values, "
-                         f"{int(np.sum(~np.isfinite(x)))} non-finite")
-    if bias not in ("positive", "negative", "both"):
-        raise ValueError(f"bias={bias!r} is outside the domain of bias: {{'positive', 'negative', 'both'}}")
+    _check_samples(x, samples)
+    check_value("bias", bias, COMPARE_PARAMETERS["bias"])
+    check_value("role", role, COMPARE_PARAMETERS["role"])
     method = "mean"
     if batch is not None:
-        b = int(batch)
-        if b < 1 or x.size // b < 2:
-            raise ValueError(f"batch={batch!r} is outside the domain of batch: 1 <= batch <= n/2 (n = {x.size})")
+        b = check_value("batch", batch, COMPARE_PARAMETERS["batch"])
+        if x.size // b < 2:
+            _BATCH_OF_N.reject("batch", batch, f"n = {x.size}")
         x = x[: (x.size // b) * b].reshape(-1, b).mean(axis=1)
         method = f"batch means (batch {b})"
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic={statistic!r} is outside the domain of statistic: {set(STATISTICS)}")
+    check_value("statistic", statistic, COMPARE_PARAMETERS["statistic"])
     alpha = _ledger.test_alpha(role) if alpha is None else float(alpha)
     mean = float(x.mean())
     se = float(x.std(ddof=1) / math.sqrt(x.size))
@@ -390,20 +428,22 @@ def compare_extrapolated(
     """
     ds = np.asarray(ds, dtype=float)
     if ds.size < 3:
-        raise ValueError(f"ds={list(ds)} is outside the domain of ds: at least 3 dimensions are needed to "
-                         "extrapolate over d and test the fit")
-    if int(max_order) not in (1, 2):
-        raise ValueError(f"max_order={max_order!r} is outside the domain of max_order: {{1, 2}}")
-    if int(min_order) not in (1, 2) or int(min_order) > int(max_order):
-        raise ValueError(f"min_order={min_order!r} is outside the domain of min_order: {{1, 2}}, <= max_order")
+        COMPARE_PARAMETERS["ds"].reject("ds", ds.tolist(), "3 dimensions at least, to extrapolate over d and test "
+                                                           "the fit")
+    check_value("max_order", max_order, COMPARE_PARAMETERS["max_order"])
+    check_value("min_order", min_order, COMPARE_PARAMETERS["min_order"])
+    check_value("role", role, COMPARE_PARAMETERS["role"])
+    if int(min_order) > int(max_order):
+        _MIN_ORDER_AT_MOST_MAX.reject("min_order", min_order, f"max_order = {max_order!r}")
     if ds.size < int(min_order) + 2:
-        raise ValueError(f"ds={list(ds)} is outside the domain of ds: an order-{int(min_order)} extrapolation needs "
-                         f"at least {int(min_order) + 2} dimensions (one degree of freedom to test its fit)")
+        COMPARE_PARAMETERS["ds"].reject("ds", ds.tolist(), f"an order-{int(min_order)} extrapolation needs at least "
+                                        f"{int(min_order) + 2} dimensions (one degree of freedom to test its fit)")
     means, ses, ns = [], [], []
     for s in samples_by_d:
         x = np.asarray(s, dtype=float).ravel()
         if x.size < 2 or not np.all(np.isfinite(x)):
-            raise ValueError("each d needs at least 2 finite repeats")
+            COMPARE_PARAMETERS["samples_by_d"].reject(
+                "samples_by_d", f"<sample {len(means)}: {x.size} values, {int(np.sum(~np.isfinite(x)))} non-finite>")
         means.append(x.mean())
         ses.append(x.std(ddof=1) / math.sqrt(x.size))
         ns.append(x.size)
@@ -469,10 +509,10 @@ def compare_to_reference(
     ``Comparison.theory`` holds the reference mean.
     """
     x = np.asarray(samples, dtype=float).ravel()
-    if x.size < 2 or not np.all(np.isfinite(x)):
-        raise ValueError("samples must hold at least 2 finite values")
-    if not (ref_se > 0 and math.isfinite(ref_se)) or int(ref_n) < 2:
-        raise ValueError(f"ref_se={ref_se!r}, ref_n={ref_n!r} are outside their domains: ref_se > 0, ref_n >= 2")
+    _check_samples(x, samples)
+    check_value("ref_se", ref_se, COMPARE_PARAMETERS["ref_se"])
+    check_value("ref_n", ref_n, COMPARE_PARAMETERS["ref_n"])
+    check_value("role", role, COMPARE_PARAMETERS["role"])
     alpha = _ledger.test_alpha(role) if alpha is None else float(alpha)
     mean = float(x.mean())
     se1 = float(x.std(ddof=1) / math.sqrt(x.size))

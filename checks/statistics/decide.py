@@ -33,15 +33,36 @@ import numpy as np
 from scipy import stats
 
 from iclverify.checks.statistics import ledger as _ledger
-from iclverify.checks.statistics.compare import STATISTICS, hall_t_limits
+from iclverify.checks.statistics.compare import COMPARE_PARAMETERS, hall_t_limits
+from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
 __all__ = ["skew_robust", "HALL_MIN_N", "Decision", "cp_upper", "cp_lower", "proportion", "mean_vs", "paired_less", "welch_greater",
-           "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH"]
+           "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH", "DECIDE_PARAMETERS"]
 
 #: Above this |sample skewness| a t interval on raw samples is not trusted; batch means are used instead.
 SKEW_LIMIT = 0.5
 #: Default batch size for batch means of skewed per-prompt samples (a few thousand prompts -> >= 40 batches).
 BATCH = 50
+
+#: The parameters of the decisions, declared once (iclverify.theory.parameters); ``statistic`` and ``role``
+#: are the comparisons' and the ledger's own declarations.  Cross-parameter conditions (a batch size against
+#: the sample size, Hall's t against batching or unequal sizes) are checked in the bodies, in the same words.
+DECIDE_PARAMETERS = ParameterSpace(
+    "decide",
+    {
+        "side": Options(("below", "above"), description="side of the threshold the statement puts the estimate",
+                        help={"below": "estimate <= threshold", "above": "estimate > threshold"}),
+        "statistic": COMPARE_PARAMETERS["statistic"],
+        "role": COMPARE_PARAMETERS["role"],
+        "batch": Interval(1, math.inf, low_open=False, integer=True,
+                          description="samples per batch mean (at least 2 batch means)"),
+    },
+)
+_BATCHES_OF_N = Checked("1 <= batch <= n/2 (at least 2 batch means of the n samples)")
+_HALL_RAW = Checked("None with statistic='hall': Hall's t runs on the raw samples (on batch means it is worse, "
+                    "docs/calibration.md)")
+_HALL_PAIRED = Checked("a sample of the size of x with statistic='hall': it pairs the samples by index and needs "
+                       "equal sizes")
 
 
 @dataclass(frozen=True)
@@ -94,14 +115,13 @@ def cp_lower(k: int, n: int, alpha: float) -> float:
 
 
 def _decide(est, lo, hi, thr, side, scale, kind, role, label, strict=False, n=0, skew=math.nan) -> Decision:
+    check_value("side", side, DECIDE_PARAMETERS["side"])
     if side == "below" and strict:  # "x < thr": equality (a zero-width interval at thr) refutes it
         confirmed, refuted = hi < thr, lo >= thr
     elif side == "below":
         confirmed, refuted = hi <= thr, lo > thr
-    elif side == "above":
+    else:  # "above" (checked at the top)
         confirmed, refuted = lo > thr, hi <= thr
-    else:
-        raise ValueError(f"side={side!r} is outside the domain of side: {{'below', 'above'}}")
     # resolution: the interval's half-width relative to the statement's scale -- the larger of the threshold
     # and the estimate (a rate far above its threshold is resolved relative to itself), or a stated scale
     s = max(abs(thr), abs(est)) if scale is None else abs(scale)
@@ -130,9 +150,10 @@ def skewness(x) -> float:
 def batch_means(x, batch: int) -> np.ndarray:
     """Means of consecutive batches of ``batch`` samples (the remainder is dropped)."""
     x = np.asarray(x, float)
+    check_value("batch", batch, DECIDE_PARAMETERS["batch"])
     nb = x.size // batch
     if nb < 2:
-        raise ValueError(f"batch={batch} leaves fewer than 2 batches of {x.size} samples")
+        _BATCHES_OF_N.reject("batch", batch, f"n = {x.size} leaves fewer than 2 batches")
     return x[: nb * batch].reshape(nb, batch).mean(axis=1)
 
 
@@ -147,11 +168,12 @@ def _t_interval(x, alpha: float, batch: int | None, statistic: str = "t") -> tup
     the skew).  Calibrated for skewed samples of n >= 100 only (see :func:`skew_robust`).
     """
     x = np.asarray(x, float)
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic={statistic!r} is outside the domain of statistic: {set(STATISTICS)}")
+    check_value("statistic", statistic, DECIDE_PARAMETERS["statistic"])
+    if batch is not None:
+        check_value("batch", batch, DECIDE_PARAMETERS["batch"])
     if statistic == "hall":
         if batch:
-            raise ValueError("statistic='hall' runs on the raw samples (on batch means it is worse, docs/calibration.md)")
+            _HALL_RAW.reject("batch", batch)
         se = x.std(ddof=1) / math.sqrt(x.size)
         crit = float(stats.t.ppf(1 - alpha / 2, x.size - 1))
         g = skewness(x)
@@ -203,13 +225,11 @@ def welch_greater(x, y, *, role: str = "claim", label: str = "", scale: float | 
     scale = scale if scale is not None else max(abs(x.mean()), abs(y.mean()), 1e-300)
     if statistic == "hall":
         if x.size != y.size:
-            raise ValueError(f"statistic='hall' pairs the samples by index and needs equal sizes; got {x.size} and "
-                             f"{y.size}")
+            _HALL_PAIRED.reject("y", f"<{y.size} values>", f"x has {x.size}")
         m, lo, hi, method = _t_interval(x - y, _alpha(role, alpha), None, "hall")
         return _decide(m, lo, hi, 0.0, "above", scale, f"{method} on index-paired independent samples", role, label,
                        n=x.size, skew=skewness(x - y))
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic={statistic!r} is outside the domain of statistic: {set(STATISTICS)}")
+    check_value("statistic", statistic, DECIDE_PARAMETERS["statistic"])
     vx, vy = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
     diff = float(x.mean() - y.mean())
     se = math.sqrt(vx + vy)

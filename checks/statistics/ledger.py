@@ -28,6 +28,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from iclverify.theory.parameters import Interval, Options, ParameterSpace, check_value
+
 __all__ = [
     "FAMILY_WISE_BUDGET",
     "PLANNED_PRIMARY_TESTS",
@@ -40,6 +42,7 @@ __all__ = [
     "test_alpha",
     "record",
     "observe",
+    "LEDGER_PARAMETERS",
 ]
 
 #: Probability that at least one correct statement is reported REFUTED in one run.
@@ -50,7 +53,19 @@ PLANNED_PRIMARY_TESTS = 500
 #: Two-sided false-alarm rate of one primary test (Bonferroni split of the budget).
 PER_TEST_ALPHA = FAMILY_WISE_BUDGET / PLANNED_PRIMARY_TESTS
 
-_ROLES = ("claim", "control", "diagnostic")
+#: The ledger's parameters, declared once (iclverify.theory.parameters): the plan and the role of a test.
+LEDGER_PARAMETERS = ParameterSpace(
+    "ledger",
+    {
+        "budget": Interval(0, 1, description="family-wise false-alarm probability"),
+        "planned": Interval(1, float("inf"), low_open=False, integer=True,
+                            description="primary tests the budget is split over"),
+        "role": Options(("claim", "control", "diagnostic"), description="how the ledger counts a test",
+                        help={"claim": "a primary test of a statement expected to hold",
+                              "control": "a negative control", "diagnostic": "decides no verdict"}),
+    },
+)
+_ROLE = LEDGER_PARAMETERS["role"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +97,7 @@ class TestLedger:
     records: list[TestRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not (0.0 < self.budget < 1.0):
-            raise ValueError(f"budget={self.budget!r} is outside the domain of budget: (0, 1)")
-        if int(self.planned) != self.planned or self.planned < 1:
-            raise ValueError(f"planned={self.planned!r} is outside the domain of planned: integers >= 1")
+        LEDGER_PARAMETERS.validate(budget=self.budget, planned=self.planned)
         self._lock = threading.Lock()
 
     @property
@@ -171,8 +183,7 @@ def claim_scope(claim_id: str) -> Iterator[None]:
 
 def test_alpha(role: str = "claim") -> float:
     """Per-test false-alarm rate for a test of ``role`` under the active ledger."""
-    if role not in _ROLES:
-        raise ValueError(f"role={role!r} is outside the domain of role: {set(_ROLES)}")
+    check_value("role", role, _ROLE)
     return current_ledger().alpha
 
 
@@ -189,8 +200,7 @@ def record(kind: str, rejected: bool, *, role: str = "claim", alpha: float | Non
         A primary test of a statement expected to hold, a negative control, or a diagnostic
         whose outcome does not decide a verdict.
     """
-    if role not in _ROLES:
-        raise ValueError(f"role={role!r} is outside the domain of role: {set(_ROLES)}")
+    check_value("role", role, _ROLE)
     led = current_ledger()
     rec = TestRecord(_CLAIM.get(), role, kind, led.alpha if alpha is None else float(alpha), bool(rejected), label)
     led.add(rec)

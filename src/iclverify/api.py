@@ -5,6 +5,11 @@ whole battery on it (three-way precision agreement, stated limits and properties
 hypothesis-drawn parameters, calibrated Monte Carlo, negative controls), in a report or
 in a test.  See ``docs/extending.md`` for a worked example.
 
+A registered formula is a :class:`Model` (the package's pairing of a theory with its simulator, as
+``iclverify.checks.simulation.lu2024_model.LU2024_MODEL``) with one quantity, ``"value"``: ``spec.theory``,
+``spec.unavailable`` and ``spec.compare(point, d, n, seed)`` (a :class:`ModelComparison`: theory, mean ± SE,
+z, resolution) work on it as on every model, and the battery's Monte Carlo check is that comparison.
+
 Examples
 --------
 >>> import sympy as sp
@@ -17,6 +22,11 @@ Examples
 >>> ev = verify("doc.chi2-mean")
 >>> ev.verdict.value, ev.resolution <= ev.resolution_required == 0.05
 ('CONFIRMED', True)
+>>> isinstance(spec, Model), spec.theory("value", {"k": 7})
+(True, 7.0)
+>>> c = spec.compare({"k": 7}, None, 20000, seed=1)     # the battery's comparison at one point
+>>> row = c.rows()[0]; row["theory"], row["passed"], row["resolution"] < 0.05
+(7.0, True, True)
 >>> unregister("doc.chi2-mean")
 """
 
@@ -28,11 +38,13 @@ from iclverify.checks.extension.battery import (FormulaSpec, RegistrationError, 
                                       unregister)
 from iclverify.checks.claims import (CheckKind, Claim, ControlOutcome, Evidence, RunConfig, Verdict, claim,
                                      get_claim, load_claims, register_claim, run_claim)
+from iclverify.checks.simulation.model import Model, ModelComparison
 from iclverify.checks.statistics.compare import FiniteDAllowance, compare
 from iclverify.theory.parameters import Interval, ParameterSpace
 
 __all__ = [
-    "register_formula", "RegistrationError", "FormulaSpec", "get_spec", "unregister", "run_battery",
+    "register_formula", "RegistrationError", "FormulaSpec", "Model", "ModelComparison", "get_spec", "unregister",
+    "run_battery",
     "verify", "assert_battery", "format_evidence",
     "Interval", "ParameterSpace", "FiniteDAllowance", "compare",
     "Claim", "claim", "register_claim", "get_claim", "run_claim", "load_claims",

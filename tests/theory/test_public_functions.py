@@ -11,7 +11,7 @@ function that ``iclverify theory NAME`` reaches,
   its parameters.
 
 The other arguments of each call are in-domain values drawn from the same declarations
-(:func:`_valid_value`), so that the only thing wrong with a call is the value under test.
+(``valid_value`` of ``tests/_public_functions.py``), so that the only thing wrong with a call is the value under test.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import re
 import numpy as np
 import pytest
 
+from _public_functions import naming, parameters, valid_value
 from iclverify.theory.exposure import discovery_errors, exposed
-from iclverify.theory.parameters import Boolean, Checked, Interval, Options, exclusions_of, parameter_space
+from iclverify.theory.parameters import Checked, Interval, exclusions_of, parameter_space
 
 _REGISTRY = exposed()
 # one entry per function (a formula exposed under two names is tested once, under its first name)
@@ -34,33 +35,13 @@ for _name, _exp in _REGISTRY.items():
 EXPOSED = sorted(_FUNCS.values(), key=lambda e: e.name)
 
 
-def _valid_value(dom):
-    """A value inside ``dom`` (small and ordinary: the call fails on the value under test, not on size)."""
-    if isinstance(dom, Interval):
-        for v in (2, 1, 3, 0.5, 5, 0.25, 0.0, 10, -1.0):
-            if bool(dom.contains(v)):
-                return int(v) if dom.integer else float(v)
-        raise AssertionError(f"no ordinary value inside {dom}")
-    if isinstance(dom, Options):
-        return dom.default if dom.default is not None else dom.choices[0]
-    if isinstance(dom, Boolean):
-        return False
-    if isinstance(dom, Checked):
-        return dom.example
-    raise AssertionError(f"unknown constraint {dom!r}")
-
-
-def _parameters(func):
-    return [p for p in inspect.signature(func).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-
-
 def _base_call(func) -> dict:
     """Keyword arguments: the signature default where there is one, else a declared in-domain value."""
     space = parameter_space(func)
     out = {}
-    for p in _parameters(func):
+    for p in parameters(func):
         if p.default is inspect.Parameter.empty:
-            out[p.name] = _valid_value(space[p.name])
+            out[p.name] = valid_value(space[p.name])
         else:
             out[p.name] = p.default
     return out
@@ -71,7 +52,7 @@ def _bad_cases():
         space = parameter_space(exp.func)
         if space is None:
             continue
-        for p in _parameters(exp.func):
+        for p in parameters(exp.func):
             dom = space[p.name]
             for bad in dom.invalid_values():
                 yield pytest.param(exp, p.name, bad, id=f"{exp.name}-{p.name}={bad!r}")
@@ -80,7 +61,7 @@ def _bad_cases():
 def _exclusion_cases():
     for exp in EXPOSED:
         space = parameter_space(exp.func)
-        names = {p.name for p in _parameters(exp.func)}
+        names = {p.name for p in parameters(exp.func)}
         for exc in (space.exclusions if space is not None else ()):
             # covered: the function takes every parameter and every excluded value lies in its own domain
             covered = all(k in names and bool(space[k].contains(v)) for k, v in exc.point.items())
@@ -99,12 +80,12 @@ def test_every_exposed_function_is_found():
 def test_declared_parameters_match_the_signature(exp):
     space = parameter_space(exp.func)
     assert space is not None, f"{exp.name} is exposed but not @validated: its inputs go unchecked"
-    params = [p.name for p in _parameters(exp.func)]
+    params = [p.name for p in parameters(exp.func)]
     undeclared = [n for n in params if n not in space]
     assert not undeclared, f"{exp.name}: parameters without a declared domain: {undeclared}"
     stray = sorted(set(exp.parsers) - set(params))
     assert not stray, f"{exp.name}: CLI parsers for names that are not parameters: {stray}"
-    for p in _parameters(exp.func):  # a declared default lies in its own domain (None: "not given")
+    for p in parameters(exp.func):  # a declared default lies in its own domain (None: "not given")
         if p.default is not inspect.Parameter.empty and p.default is not None:
             dom = space[p.name]
             if not isinstance(dom, Checked):
@@ -115,7 +96,7 @@ def test_declared_parameters_match_the_signature(exp):
 def test_a_bad_value_raises_naming_the_parameter(exp, name, bad):
     kwargs = _base_call(exp.func)
     kwargs[name] = bad
-    with pytest.raises(ValueError, match=rf"(?<![\w]){re.escape(name)}(?![\w])"):
+    with pytest.raises(ValueError, match=naming(name)):
         exp.func(**kwargs)
 
 
@@ -126,7 +107,7 @@ def test_an_excluded_combination_raises_naming_its_parameters(exp, exc):
     with pytest.raises(ValueError) as info:
         exp.func(**kwargs)
     for name in exc.names:
-        assert re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", str(info.value)), str(info.value)
+        assert re.search(naming(name), str(info.value)), str(info.value)
 
 
 @pytest.mark.parametrize("exp, exc", list(_exclusion_cases()))
@@ -140,7 +121,7 @@ def test_an_exclusion_is_only_that_point(exp, exc):
 
 
 def test_the_cases_cover_every_kind_of_constraint():
-    kinds = {type(parameter_space(e.func)[p.name]).__name__ for e in EXPOSED for p in _parameters(e.func)}
+    kinds = {type(parameter_space(e.func)[p.name]).__name__ for e in EXPOSED for p in parameters(e.func)}
     assert {"Interval", "Options", "Boolean", "Checked"} <= kinds
     assert list(_exclusion_cases()), "no exposed function covers a declared exclusion"
     assert math.isnan(next(v for v in Interval(0, 1).invalid_values()))

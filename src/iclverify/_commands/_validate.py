@@ -125,7 +125,7 @@ def _declared_value(name: str, domain) -> Callable[[str], object]:
     """An argparse type that parses a number and checks it against a declared :class:`Interval`.
 
     A value outside the domain gives argparse's one-line error with the declaration's own words:
-    ``argument --seed: seed=-1 is outside the domain of seed (root seed...): integers in [0, ...)``.
+    ``argument --seed: seed=-1 ...`` followed by the domain (:meth:`Interval.check`'s message).
     """
 
     def conv(text: str):

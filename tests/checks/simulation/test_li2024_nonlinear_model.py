@@ -103,7 +103,7 @@ def test_pruning_orders():
     assert np.all(prune(p, 1.0, "small").WO == 0)
     with pytest.raises(ValueError, match="rng"):
         prune(p, 0.5, "random")
-    with pytest.raises(ValueError, match="prune_rate"):
+    with pytest.raises(ValueError, match="rate"):
         prune(p, 1.5)
     np.testing.assert_allclose(neuron_magnitudes(p, "WOWV"), 0.1 * mags)   # W_V = 0.1 I at init
 

@@ -101,27 +101,33 @@ def test_calibrated_comparison_refuses_an_allowance_when_extrapolating():
 
 
 def test_formula_spec_is_a_model_with_one_quantity():
-    """The extension API's FormulaSpec as a Model: same comparison as the battery's on the same samples."""
+    """The extension API's FormulaSpec *is* a Model: its comparison is compare() with the battery's statistic."""
     import sympy as sp
 
-    from iclverify.api import Interval, register_formula, unregister
-    from iclverify.checks.extension import battery_checks
+    from iclverify.api import Interval, Model, register_formula, unregister
+    from iclverify.checks.statistics.decide import skew_robust
 
     sig = sp.Symbol("sigma", positive=True)
     sim = lambda p, rng, k: np.abs(p["sigma"] * rng.standard_normal(k))  # noqa: E731
     spec = register_formula("t.model-absmean", sig * sp.sqrt(2 / sp.pi), domains={"sigma": Interval(0, math.inf)},
                             simulate=sim, regime={"sigma": (0.5, 4)}, figure=False)
     try:
-        model = spec.as_model()
-        assert model.params == ("sigma",) and list(model.quantities) == ["value"]
-        assert model.theory("value", {"sigma": 2.0}) == spec.value({"sigma": 2.0})
-        c = model.compare({"sigma": 2.0}, None, 500, np.random.default_rng(9), role="claim")
+        assert isinstance(spec, Model)
+        assert spec.params == ("sigma",) and list(spec.quantities) == ["value"] and spec.name == spec.id
+        assert spec.theory("value", {"sigma": 2.0}) == spec.value({"sigma": 2.0})
+        c = spec.compare({"sigma": 2.0}, None, 500, np.random.default_rng(9), role="claim")
         x = sim({"sigma": 2.0}, np.random.default_rng(9), 500)
-        ref = battery_checks._compare(spec, spec.value({"sigma": 2.0}), x, {"sigma": 2.0}, role="claim", label="")
+        ref = compare(spec.value({"sigma": 2.0}), x, None, role="claim", **skew_robust(x))
         got = c.comparisons["value"]
         assert (got.mean, got.se, got.resolution, got.passed, got.method) == (ref.mean, ref.se, ref.resolution,
                                                                               ref.passed, ref.method)
         assert c.ds == (None,) and "no dimension" in str(c)
+        with pytest.raises(ValueError, match="takes no dimension"):
+            spec.compare({"sigma": 2.0}, 16, 50, 0)
+        with pytest.warns(DeprecationWarning, match="as_model"):
+            assert spec.as_model() is spec
+        with pytest.warns(DeprecationWarning, match="evaluate"):
+            assert spec.theory(sigma=2.0) == spec.evaluate(sigma=2.0)
     finally:
         unregister("t.model-absmean")
 
