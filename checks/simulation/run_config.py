@@ -110,7 +110,8 @@ RUN_SETTINGS: Mapping[str, Setting] = {
                                                     "bit-identical for any count"),
                     1, cli_default=AUTO_JOBS),
     "seed": Setting(Interval(0, 2.0**63, low_open=False, integer=True,
-                             description="root seed, below 2**63; grid point i draws from SeedSequence(seed, spawn_key=(i,))"),
+                             description="root seed, below 2**63; grid point i draws from "
+                                         "SeedSequence(seed, spawn_key=(i,))"),
                     DEFAULT_SEED),
     # a value: None (no store), True (the user cache), a file path or a ResultStore, checked when it is opened
     "store": Setting(Checked("result store (an SQLite file) backing the simulations: a rerun with the same seed "

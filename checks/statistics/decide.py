@@ -37,7 +37,8 @@ from iclverify.checks.statistics.compare import COMPARE_PARAMETERS, hall_t_limit
 from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
 __all__ = ["skew_robust", "HALL_MIN_N", "Decision", "cp_upper", "cp_lower", "proportion", "mean_vs", "paired_less",
-           "welch_greater", "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH", "DECIDE_PARAMETERS"]
+           "welch_greater", "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH",
+           "DECIDE_PARAMETERS"]
 
 #: Above this |sample skewness| a t interval on raw samples is not trusted; batch means are used instead.
 SKEW_LIMIT = 0.5

@@ -10,8 +10,11 @@ Examples
 >>> with warnings.catch_warnings(record=True) as caught:
 ...     warnings.simplefilter("always")
 ...     new = replace_old_key("li2024.optimal_risk", ".", {"li2024": "li2024_finegrained"}, what="theory name")
->>> new, str(caught[0].message)
-('li2024_finegrained.optimal_risk', "theory name 'li2024.optimal_risk' uses the old paper key 'li2024'; use 'li2024_finegrained.optimal_risk'")
+>>> new
+'li2024_finegrained.optimal_risk'
+>>> print(caught[0].message)
+theory name 'li2024.optimal_risk' uses the old paper key 'li2024'; use 'li2024_finegrained.optimal_risk'
+
 >>> replace_old_key("lu2024.icl_error", ".", {"li2024": "li2024_finegrained"}, what="theory name")
 'lu2024.icl_error'
 """

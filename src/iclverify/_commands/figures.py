@@ -81,7 +81,8 @@ def _list(args) -> int:
     if args.paper is not None and not specs:
         from iclverify._commands._validate import check_choice
 
-        check_choice("--paper", args.paper, {s.paper for s in all_figures()} | {s.id.split("-")[0] for s in all_figures()})
+        known = {s.paper for s in all_figures()} | {s.id.split("-")[0] for s in all_figures()}
+        check_choice("--paper", args.paper, known)
     width = max((len(s.id) for s in specs), default=10)
     for s in specs:
         print(f"{s.id:<{width}}  {s.paper:<18}  {s.title}")
