@@ -227,8 +227,10 @@ class ResultStore:
             return
         pid = os.getpid()
         with lock:
-            mine = [k for k in self._cons if k[0] == pid]
-            cons = [self._cons.pop(k) for k in mine]
+            for owner in [k for k in self._cons if k[0] != pid]:  # inherited through fork: never closed here
+                _INHERITED.append(self._cons.pop(owner))
+            cons = list(self._cons.values())
+            self._cons.clear()
         for con in cons:
             con.close()
 

@@ -15,7 +15,7 @@ _KEPT = []
 
 
 def _put_and_exit_without_close(path):
-    _KEPT.append(ResultStore(path))  # held to the end, never closed here: the atexit hook closes it
+    _KEPT.append(ResultStore(path))  # held to the end, never closed here: exit closes it (atexit, finalizers)
     _KEPT[-1].put({"model": "exit"}, {"v": 1.5})
 
 
@@ -76,14 +76,17 @@ def test_forked_child_reopens_and_parent_keeps_working(tmp_path):
 def test_threads_use_their_own_connections(tmp_path):
     s = ResultStore(tmp_path / "r.sqlite")
     errors = []
+    alive = threading.Barrier(4)  # all four alive at once: their idents (the connections' keys) differ
 
     def work(t):
         try:
+            alive.wait(30)
             for i in range(30):
                 s.put({"t": t, "i": i}, {"v": i})
                 assert s.get({"t": t, "i": i}) == {"v": i}
         except BaseException as err:  # reported below: a thread's exception is otherwise lost
             errors.append(err)
+        alive.wait(30)
 
     threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
     for t in threads:
