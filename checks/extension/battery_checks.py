@@ -452,7 +452,8 @@ def battery(spec, config: RunConfig, *, hypothesis_settings: Any = None) -> Evid
         checks.append(CheckResult(
             "Monte Carlo", "fail" if mc_fail else "pass",
             ("; ".join(mc_fail) if mc_fail else
-             f"{len(mc_rows)} point(s), n={n} samples each{_at_ds(spec)}, worst |z|={max(abs(r['z']) for r in mc_rows):.2f} "
+             f"{len(mc_rows)} point(s), n={n} samples each{_at_ds(spec)}, "
+             f"worst |z|={max(abs(r['z']) for r in mc_rows):.2f} "
              f"(alpha={PER_COMPARISON_ALPHA:g} per comparison); at the centre: {cmp0}")))
         # Automatic controls the check cannot resolve by construction are dropped, not counted as misses.
         for c in spec.controls:

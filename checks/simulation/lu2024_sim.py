@@ -234,7 +234,8 @@ def simulate_once(params: dict, rng: np.random.Generator) -> dict:
     """One pretraining draw and fit; returns the exact finite-d ICL and IDG errors of Γ*.
 
     ``params`` holds ``alpha, kappa, tau, rho, lam, d, method, tasks, assignment, solver`` and
-    optionally ``discretisation`` and ``test_tasks`` (``kappa`` may be ``"inf"``).  Top-level and picklable, for :func:`run_sweep`.
+    optionally ``discretisation`` and ``test_tasks`` (``kappa`` may be ``"inf"``).  Top-level and picklable, for
+    :func:`run_sweep`.
     """
     alpha, tau, rho, lam = (float(params[k]) for k in ("alpha", "tau", "rho", "lam"))
     kappa, d = float(params["kappa"]), int(params["d"])

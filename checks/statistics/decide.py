@@ -36,8 +36,8 @@ from iclverify.checks.statistics import ledger as _ledger
 from iclverify.checks.statistics.compare import COMPARE_PARAMETERS, hall_t_limits
 from iclverify.theory.parameters import Checked, Interval, Options, ParameterSpace, check_value
 
-__all__ = ["skew_robust", "HALL_MIN_N", "Decision", "cp_upper", "cp_lower", "proportion", "mean_vs", "paired_less", "welch_greater",
-           "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH", "DECIDE_PARAMETERS"]
+__all__ = ["skew_robust", "HALL_MIN_N", "Decision", "cp_upper", "cp_lower", "proportion", "mean_vs", "paired_less",
+           "welch_greater", "sign_test", "slope_interval", "skewness", "batch_means", "SKEW_LIMIT", "BATCH", "DECIDE_PARAMETERS"]
 
 #: Above this |sample skewness| a t interval on raw samples is not trusted; batch means are used instead.
 SKEW_LIMIT = 0.5
@@ -349,5 +349,5 @@ def slope_counterfactual(fit, claim_exponent: float, control_exponent: float, cl
     wide = fit.moved(mid, max(fit.se, 1.5 * half / max(fit.crit, 1e-300)))
     return counterfactual(passes, lambda f: not f.consistent_with(control_exponent),
                           jointly=lambda: (wide, wide), under_control=lambda: fit.moved(control_exponent),
-                          detail=f"slope moved to {mid:+.3g} with SE {wide.se:.3g} (both exponents inside); slope moved "
-                                 f"to the control's {control_exponent:+g}")
+                          detail=f"slope moved to {mid:+.3g} with SE {wide.se:.3g} (both exponents inside); "
+                                 f"slope moved to the control's {control_exponent:+g}")
