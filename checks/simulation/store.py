@@ -32,11 +32,11 @@ True
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import sqlite3
-import atexit
 import threading
 import time
 import weakref
@@ -139,8 +139,8 @@ class ResultStore:
     store opens an immutable connection per operation, as it cannot see other writers otherwise;
     it reads the main file only, i.e. what writers have checkpointed (SQLite checkpoints every
     ~1000 pages and when a writer closes; stores are closed at interpreter exit).  Records of a
-    killed writer still in its WAL are merged by the next writable open, and until then a
-    read-only reader recomputes them (identically: results are seeded).
+    killed writer still in its WAL reach the main file when the next writable store closes; until
+    then a read-only reader recomputes them (identically: results are seeded).
 
     Raises
     ------
