@@ -16,11 +16,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from iclverify.checks.simulation.run_config import DEFAULT_SEED
+from iclverify.checks.simulation.run_config import RUN_SETTINGS, Setting, setting_field, validate_fields
 from iclverify.discovery import discover_modules
+from iclverify.figures.style import STYLE
+from iclverify.paper_keys import replace_old_key
+from iclverify.theory.parameters import Boolean
 
 __all__ = [
     "FigureConfig",
+    "FIGURE_SETTINGS",
     "Series",
     "LinePanel",
     "HeatmapPanel",
@@ -34,9 +38,25 @@ __all__ = [
 ]
 
 
+#: The settings of a figure: the run settings (:data:`~iclverify.checks.simulation.run_config.RUN_SETTINGS`) and the
+#: drawing's own two, each declared once (domain, default, meaning).
+FIGURE_SETTINGS = {
+    **RUN_SETTINGS,
+    "style": Setting(STYLE, STYLE.default),
+    "title": Setting(Boolean("draw the figure's title above it (a paper or a slide carries its own caption, so "
+                             "by default no title is burned into the image)"), False),
+}
+
+
 @dataclass(frozen=True)
 class FigureConfig:
     """How to build a figure.
+
+    Every field is a declared setting (:data:`FIGURE_SETTINGS`: the run settings of
+    :mod:`iclverify.checks.simulation.run_config` plus ``style`` and ``title``), whose default it takes and
+    against whose domain it is checked at construction (a bad ``jobs`` or ``seed`` raises the standard
+    domain ``ValueError`` of :mod:`iclverify.theory.parameters`).  The positional order below is kept for
+    callers that construct it positionally.
 
     Attributes
     ----------
@@ -68,7 +88,7 @@ class FigureConfig:
         simulated point then run on that cluster (identical results, see
         :func:`iclverify.checks.simulation.sweep.run_sweep`).
     style : str
-        Layout of the drawn figure (:data:`iclverify.figures.style.STYLES`): ``"paper"``
+        Layout of the drawn figure (:data:`iclverify.figures.style.STYLE`): ``"paper"``
         (default; panels a single column wide, 8 pt text) or ``"slides"`` (larger text
         and lines).  It changes the drawing only, never the data or the CSV.
     title : bool
@@ -76,17 +96,20 @@ class FigureConfig:
         own caption, so no title is burned into the image).
     """
 
-    quick: bool = True
-    d: int | None = None
-    reps: int | None = None
-    jobs: int = 1
-    seed: int = DEFAULT_SEED
-    store: Any = None
-    theory_only: bool = False
-    device: str = "cpu"
-    scheduler: str | None = None
-    style: str = "paper"
-    title: bool = False
+    quick: bool = setting_field("quick", FIGURE_SETTINGS)
+    d: int | None = setting_field("d", FIGURE_SETTINGS)
+    reps: int | None = setting_field("reps", FIGURE_SETTINGS)
+    jobs: int = setting_field("jobs", FIGURE_SETTINGS)
+    seed: int = setting_field("seed", FIGURE_SETTINGS)
+    store: Any = setting_field("store", FIGURE_SETTINGS)
+    theory_only: bool = setting_field("theory_only", FIGURE_SETTINGS)
+    device: str = setting_field("device", FIGURE_SETTINGS)
+    scheduler: str | None = setting_field("scheduler", FIGURE_SETTINGS)
+    style: str = setting_field("style", FIGURE_SETTINGS)
+    title: bool = setting_field("title", FIGURE_SETTINGS)
+
+    def __post_init__(self) -> None:
+        validate_fields(self)
 
 
 @dataclass
@@ -254,13 +277,7 @@ DEPRECATED_FIGURE_PREFIXES = {"li2024nl": "li2024_nonlinear", "liuzhou2026": "li
 def canonical_figure_id(fig_id: str) -> str:
     """``fig_id`` with a deprecated paper prefix (``li2024nl-``, ``liuzhou2026-``, ``li2024-``) replaced, warning once
     per call; other ids are returned unchanged."""
-    head, sep, rest = fig_id.partition("-")
-    new = DEPRECATED_FIGURE_PREFIXES.get(head)
-    if new is None:
-        return fig_id
-    warnings.warn(f"figure id {fig_id!r} uses the old paper prefix {head!r}; use {new + sep + rest!r}",
-                  FutureWarning, stacklevel=3)
-    return new + sep + rest
+    return replace_old_key(fig_id, "-", DEPRECATED_FIGURE_PREFIXES, what="figure id", stacklevel=3)
 
 
 def get_figure(fig_id: str) -> FigureSpec:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from iclverify.theory.parameters import Options, ParameterSpace, check_value
 
 __all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "VLINE_COLOR", "NAN_COLOR", "PANEL_SIZE", "RC",
-           "PAPER_MAX_WIDTH", "Style", "STYLES", "get_style", "style_context", "color", "STYLE_PARAMETERS"]
+           "PAPER_MAX_WIDTH", "Style", "STYLES", "STYLE", "get_style", "style_context", "color", "STYLE_PARAMETERS"]
 
 #: Okabe–Ito colours by name.
 OKABE_ITO = {
@@ -100,10 +100,14 @@ STYLES = {
                     panel_size=(5.0, 3.6), max_width=13.3, star_size=10.0, annotation_size=12.0, note_size=11.0),
 }
 
-#: The style parameter, declared once (its options are the keys of :data:`STYLES`, in their order).
+#: The style parameter, declared once (its options are the keys of :data:`STYLES`, in their order): the ``style``
+#: setting of a figure (``FigureConfig.style``, ``iclverify figures make --style``, ``get_style``).
 STYLE_PARAMETERS = ParameterSpace(
-    "style", {"style": Options(tuple(STYLES), description="figure style", default="paper",
-                               help={"paper": "journal panels", "slides": "presentation panels"})})
+    "style", {"style": Options(tuple(STYLES), description="layout of the drawn figure", default="paper",
+                               help={"paper": "panels one journal column wide, 8 pt text",
+                                     "slides": "larger text and lines, for a 16:9 slide"})})
+#: The same declaration, by itself.
+STYLE = STYLE_PARAMETERS["style"]
 
 #: Backward-compatible names: the paper style's panel size and settings.
 PANEL_SIZE = STYLES["paper"].panel_size

@@ -8,11 +8,11 @@ written per formula.
 from __future__ import annotations
 
 import inspect
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from iclverify.discovery import discover_modules
+from iclverify.paper_keys import replace_old_key
 
 __all__ = ["Exposed", "expose", "exposed", "discover", "discovery_errors", "canonical_name", "DEPRECATED_PREFIXES"]
 
@@ -70,13 +70,7 @@ DEPRECATED_PREFIXES = {"li2024": "li2024_finegrained"}
 
 def canonical_name(name: str) -> str:
     """``name`` (``paper.function`` or a paper key) with a deprecated paper key replaced, with a warning."""
-    head, sep, rest = name.partition(".")
-    new = DEPRECATED_PREFIXES.get(head)
-    if new is None:
-        return name
-    warnings.warn(f"theory name {name!r} uses the old paper key {head!r}; use {new + sep + rest!r}",
-                  FutureWarning, stacklevel=2)
-    return new + sep + rest
+    return replace_old_key(name, ".", DEPRECATED_PREFIXES, what="theory name", stacklevel=2)
 
 
 _DISCOVERY_ERRORS: dict[str, str] = {}

@@ -133,6 +133,16 @@ class Interval:
         """Validate ``value`` (scalar or array); see :func:`check_value`."""
         if isinstance(value, (bool, np.bool_)) or value is None:
             raise ValueError(f"{name}={value!r} is not a number; domain of {name} is {self}")
+        if self.integer and isinstance(value, (int, np.integer)):
+            # compared exactly (Python compares an int with a float bound without rounding): a float64
+            # would round a seed such as 2**63 - 1 up to 2**63 and return a different integer
+            v = int(value)
+            ok = ((v > self.low) if self.low_open else (v >= self.low)) and \
+                 ((v < self.high) if self.high_open else (v <= self.high)) and all(v != e for e in self.excluded)
+            if not ok:
+                raise ValueError(f"{name}={value!r} is outside the domain of {name}{_desc(self.description)}: "
+                                 f"{self}")
+            return v
         try:
             arr = np.asarray(value, dtype=float)
         except (TypeError, ValueError):

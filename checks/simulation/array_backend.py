@@ -15,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from iclverify.theory.domains import DEVICES
+from iclverify.checks.simulation.run_config import RUN_SETTINGS
 
 __all__ = ["BACKENDS", "ArrayBackend", "get_backend", "torch_available"]
 
-#: Accepted backend specifications (declared once, as the ``device`` Options of iclverify.theory.domains).
-BACKENDS = DEVICES.choices
+#: Accepted backend specifications (declared once, as the ``device`` run setting: ``iclverify.theory.domains.DEVICES``).
+BACKENDS = RUN_SETTINGS["device"].domain.choices
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ def get_backend(spec: Any = "numpy") -> ArrayBackend:
     """
     if isinstance(spec, ArrayBackend):
         return spec
-    if spec not in BACKENDS:
-        raise ValueError(f"backend={spec!r} is outside the domain of backend: {BACKENDS}")
+    RUN_SETTINGS["device"].check("backend", spec)  # the declared devices, named "backend" as this argument
     if spec in ("numpy", "cpu"):
         return ArrayBackend("numpy")
     if not torch_available():

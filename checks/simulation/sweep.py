@@ -28,15 +28,14 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from iclverify._version import __version__
+from iclverify.checks.simulation.run_config import DEFAULT_SEED, RUN_SETTINGS
 from iclverify.checks.simulation.store import open_store
 
 __all__ = ["run_sweep", "seed_sequence", "child_seed", "ProgressBar", "BACKENDS", "DEFAULT_SEED", "available_cores"]
 
-BACKENDS = ("serial", "loky", "dask")
-
-#: The root seed of every run that is not given one (claims, figures, mutation runs): one constant, so that
-#: a report, its figures and a mutation run of the same commit draw the same numbers.
-DEFAULT_SEED = 20240515
+#: The sweep backends (declared once, as the ``backend`` run setting of :mod:`iclverify.checks.simulation.run_config`,
+#: which also holds ``DEFAULT_SEED``, the root seed of every run that is not given one).
+BACKENDS = RUN_SETTINGS["backend"].domain.choices
 
 
 def seed_sequence(seed: Any) -> np.random.SeedSequence:
@@ -176,13 +175,11 @@ def run_sweep(func: Callable[[dict, np.random.Generator], dict], points: Sequenc
         One record per point, in order: ``{"model", "params", "value", "entropy", "spawn_key",
         "version", "cached"}``.
     """
+    jobs = RUN_SETTINGS["jobs"].check("jobs", jobs)  # the declared run settings, in their standard words
     if scheduler is not None:
         backend = "dask"
-        jobs = max(int(jobs), 2)  # joblib's Dask backend decides the real parallelism
-    if backend not in BACKENDS:
-        raise ValueError(f"backend={backend!r} is outside the domain of backend: {BACKENDS}")
-    if int(jobs) < 1:
-        raise ValueError(f"jobs={jobs!r} is outside the domain of jobs: integers >= 1")
+        jobs = max(jobs, 2)  # joblib's Dask backend decides the real parallelism
+    backend = RUN_SETTINGS["backend"].check("backend", backend)
     root = seed_sequence(seed)
     entropy = root.entropy
     model = model or f"{func.__module__}.{getattr(func, '__qualname__', func.__name__)}"

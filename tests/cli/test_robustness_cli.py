@@ -55,6 +55,8 @@ BAD_INPUT = [
     (("derive", "--paper", "lu2O24"), ("--paper", "did you mean 'lu2024'")),
     (("report", "--only", ""), ("--only",)),
     (("report", "--seed", "-5"), ("--seed",)),
+    (("mutate", "--jobs", "0"), ("--jobs", "outside the domain of jobs")),
+    (("mutate", "--seed", "-1"), ("--seed", "outside the domain of seed")),
     (("report", "--out", ""), ("--out",)),
     (("report", "--timeout", "-1"), ("--timeout",)),
     (("hunt", "--reps", "1"), ("--reps",)),

@@ -14,7 +14,7 @@ import sys
 from typing import Callable, Iterable
 
 __all__ = ["int_at_least", "seed_value", "did_you_mean", "check_choice", "check_output_dir", "check_store_path",
-           "jobs_value", "default_jobs", "interactive", "add_choice_argument"]
+           "jobs_value", "default_jobs", "interactive", "add_choice_argument", "add_setting_argument"]
 
 
 def parse_int(text: str) -> int | None:
@@ -43,23 +43,20 @@ def int_at_least(low: int, what: str = "integer") -> Callable[[str], int]:
 
 
 def seed_value(text: str) -> int:
-    """An argparse type: a root seed, an integer in [0, 2**63)."""
-    value = parse_int(text)
-    if value is None or not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a seed, an integer in [0, 2**63), got {text!r}")
-    return value
+    """An argparse type: a root seed, as the declared ``seed`` run setting (an integer in [0, 2**63))."""
+    from iclverify.checks.simulation.run_config import RUN_SETTINGS
+
+    return _declared_value("seed", RUN_SETTINGS["seed"].domain)(text)
 
 
 def jobs_value(text: str) -> int:
-    """An argparse type for ``--jobs``: N >= 1, or -1 / ``auto`` for one worker per available core."""
-    if text.strip().lower() in ("auto", "-1"):
-        from iclverify.checks.simulation.sweep import available_cores
+    """An argparse type for ``--jobs``: N >= 1 (the declared ``jobs`` run setting), or ``auto`` / -1 for one
+    worker per available core."""
+    from iclverify.checks.simulation.run_config import AUTO_JOBS, RUN_SETTINGS
 
-        return available_cores()
-    value = parse_int(text)
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"expected a worker count >= 1 (or 'auto' / -1 for one per core), got {text!r}")
-    return value
+    if text.strip().lower() in (AUTO_JOBS, "-1"):
+        return default_jobs()
+    return _declared_value("jobs", RUN_SETTINGS["jobs"].domain)(text)
 
 
 def default_jobs() -> int:
@@ -124,17 +121,121 @@ def interactive(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
 
 
+def _declared_value(name: str, domain) -> Callable[[str], object]:
+    """An argparse type that parses a number and checks it against a declared :class:`Interval`.
+
+    A value outside the domain gives argparse's one-line error with the declaration's own words:
+    ``argument --seed: seed=-1 ...`` followed by the domain (:meth:`Interval.check`'s message).
+    """
+
+    def conv(text: str):
+        value = parse_int(text) if domain.integer else _parse_float(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"expected {'an integer' if domain.integer else 'a number'}, got "
+                                             f"{text!r}; the domain of {name} is {domain}")
+        try:
+            return domain.check(name, value)
+        except ValueError as err:  # the value as typed (1e300, not its 301 digits)
+            raise argparse.ArgumentTypeError(str(err).replace(f"{name}={value!r}", f"{name}={text}", 1)) from None
+
+    conv.__name__ = name
+    return conv
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+#: How a declared setting is spelled on the command line beyond ``--NAME`` (a short flag, a metavar, what a
+#: command line accepts besides the domain); its meaning, domain and default are declared with the setting.
+_SPELLING = {
+    "jobs": {"flags": ("-j",), "metavar": "N", "type": jobs_value,
+             "extra": "'auto' or -1: one per available core"},
+    "seed": {"metavar": "S"},
+    "store": {"metavar": "PATH"},
+    "scheduler": {"metavar": "tcp://HOST:PORT"},
+}
+
+_UNSET = object()
+
+
+def add_setting_argument(p, name: str, declared, *, default=_UNSET, note: str = "", dest: str | None = None):
+    """Add the option ``--NAME`` built from a declaration: its type or choices, its help text and its default.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser or argument group
+        Where the option goes.
+    name : str
+        The declared name; the flag is ``--NAME`` (underscores as dashes) and the destination ``NAME``.
+    declared : Setting or Interval, Options, Boolean, Checked
+        A run setting (:data:`iclverify.checks.simulation.run_config.RUN_SETTINGS`, ``FIGURE_SETTINGS``) or a
+        bare domain.  The help is the domain's ``description`` (with each choice's meaning for
+        :class:`Options`); an :class:`Interval` is parsed and checked against the domain, so a bad value exits
+        with status 2 and one line naming the option and the domain.  A :class:`Boolean` setting with a
+        ``negation`` becomes two exclusive flags (``--quick`` / ``--full``); one without, a flag.
+    default : object, optional
+        This command's default where it differs from the declared one (e.g. ``simulate --seed`` defaults to 0);
+        otherwise the setting's ``command_default`` (or an :class:`Options`' ``default``).
+    note : str
+        What the command does with the option beyond its declared meaning (e.g. what no ``--store`` means there).
+
+    Returns
+    -------
+    argparse.Action
+        The option's action (for a flag pair, the first), carrying the declaration as ``action.declared``.
+    """
+    from iclverify.theory.parameters import Boolean, Checked, Interval, Options
+
+    domain = getattr(declared, "domain", declared)
+    if default is _UNSET:
+        default = declared.command_default if hasattr(declared, "command_default") else getattr(domain, "default", None)
+    spelling = _SPELLING.get(name, {})
+    flags = ("--" + name.replace("_", "-"), *spelling.get("flags", ()))
+    dest = dest or name
+    text = domain.description
+    if isinstance(domain, Options) and domain.help_text():
+        text += f": {domain.help_text()}"
+    if spelling.get("extra"):
+        text += f" ({spelling['extra']})"
+    if note:
+        text += f"; {note}"
+    if default is not None and not isinstance(domain, Boolean):
+        text += f" (default: {default})"  # shown even when it is 0 (the help formatter hides falsy defaults)
+    if isinstance(domain, Boolean):
+        negation = getattr(declared, "negation", None)
+        if negation is None:
+            action = p.add_argument(*flags, dest=dest, action="store_true", default=bool(default), help=text)
+        else:
+            group = p.add_mutually_exclusive_group()
+            action = group.add_argument(*flags, dest=dest, action="store_true", default=bool(default),
+                                        help=text + (" (default)" if default else ""))
+            neg = group.add_argument("--" + negation[0], dest=dest, action="store_false",
+                                     help=negation[1] + ("" if default else " (default)"))
+            neg.declared = declared
+    elif isinstance(domain, Options):
+        action = p.add_argument(*flags, dest=dest, choices=domain.choices, default=default, help=text)
+    elif isinstance(domain, Interval):
+        action = p.add_argument(*flags, dest=dest, type=spelling.get("type") or _declared_value(name, domain),
+                                default=default, metavar=spelling.get("metavar"), help=text)
+    elif isinstance(domain, Checked):
+        action = p.add_argument(*flags, dest=dest, default=default, metavar=spelling.get("metavar"), help=text)
+    else:
+        raise TypeError(f"{name}: cannot build an option from {declared!r}")
+    action.declared = declared
+    return action
+
+
 def add_choice_argument(p: argparse.ArgumentParser, flag: str, options, *, default: str | None = None,
                         dest: str | None = None) -> None:
-    """An option whose choices, help text and default come from a declared :class:`~iclverify.theory.parameters.Options`.
+    """An option whose choices, help text and default come from a declared :class:`~iclverify.theory.parameters.Options`
+    (:func:`add_setting_argument` for one named ``flag``).
 
     The help reads ``"<description>: <choice>: <meaning>; ..."`` followed by the default, so that no
     command retypes a list of choices (``iclverify.theory.domains.LU2024_SIMULATION``, ``DEVICES``).
     """
-    default = options.default if default is None else default
-    meaning = options.help_text()
-    text = options.description + (f": {meaning}" if meaning else "")
-    if default is not None:
-        text += f" (default: {default})"
-    kwargs = {"dest": dest} if dest is not None else {}
-    p.add_argument(flag, choices=options.choices, default=default, help=text, **kwargs)
+    name = flag.lstrip("-").replace("-", "_")
+    add_setting_argument(p, name, options, default=options.default if default is None else default, dest=dest)

@@ -20,32 +20,22 @@ ORDER = 40
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import add_choice_argument, default_jobs, int_at_least, jobs_value, seed_value
-    from iclverify.theory.domains import DEVICES
+    from iclverify._commands._validate import add_setting_argument
+    from iclverify.figures.registry import FIGURE_SETTINGS as S
 
     sub = p.add_subparsers(dest="figures_cmd", metavar="ACTION", parser_class=type(p))
     ls = sub.add_parser("list", help="list registered figure ids")
     ls.add_argument("--paper", default=None, help="only this paper's figures (e.g. lu2024)")
     mk = sub.add_parser("make", help="build figures: ID... or 'all'")
     mk.add_argument("ids", nargs="+", metavar="ID", help="figure ids, a paper prefix such as 'lu2024', or 'all'")
-    mode = mk.add_mutually_exclusive_group()
-    mode.add_argument("--quick", dest="quick", action="store_true", default=True,
-                      help="small d, few repeats, coarser grids (default)")
-    mode.add_argument("--full", dest="quick", action="store_false", help="the papers' d, repeats and grids")
-    mk.add_argument("--d", type=int_at_least(1), default=None,
-                    help="override the dimension of simulated points (default: the figure's own)")
-    mk.add_argument("--reps", type=int_at_least(1), default=None,
-                    help="override the number of repeats per simulated point (default: the figure's own)")
-    mk.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
-                    help="parallel workers for the simulations, one BLAS thread each ('auto': one per core)")
-    mk.add_argument("--seed", type=seed_value, default=None, help="root seed (default: FigureConfig's)")
-    add_choice_argument(mk, "--device", DEVICES)  # pip install 'icl-verifier[gpu]' for the torch devices
-    mk.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                    help="run the simulated repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
+    # every setting of FigureConfig (but theory_only and store, whose option pair is below) from its declaration
+    add_setting_argument(mk, "quick", S["quick"])
+    for name in ("d", "reps", "jobs", "seed", "device", "scheduler"):
+        add_setting_argument(mk, name, S[name])  # pip install 'icl-verifier[gpu]' for the torch devices
     mk.add_argument("--out", default="figures-out", help="output folder (default ./figures-out)")
     _style_arguments(mk)
     st = mk.add_mutually_exclusive_group()
-    st.add_argument("--store", default=None, help="result-store file (default: $ICLVERIFY_STORE or the user cache)")
+    add_setting_argument(st, "store", S["store"], note="default: $ICLVERIFY_STORE or the user cache")
     mk.add_argument("--repair", action="store_true",
                     help="recompute stored records that fail their checksum instead of stopping")
     st.add_argument("--no-store", action="store_true", help="simulate afresh and keep nothing")
@@ -56,9 +46,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _style_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--style", choices=("paper", "slides"), default="paper",
-                   help="paper: panels one journal column wide, 8 pt text (default); slides: larger text and lines")
-    p.add_argument("--title", action="store_true", help="draw the figure's title above it (default: no title)")
+    from iclverify._commands._validate import add_setting_argument
+    from iclverify.figures.registry import FIGURE_SETTINGS as S
+
+    add_setting_argument(p, "style", S["style"])
+    add_setting_argument(p, "title", S["title"])
 
 
 def _select(ids: list[str]) -> list[str]:
@@ -114,8 +106,8 @@ def _make(args) -> int:
         return 2
     check_output_dir(args.out)
     check_store_path(args.store)
-    kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "device": args.device,
-          "scheduler": args.scheduler, "style": args.style, "title": args.title}
+    kw = {"quick": args.quick, "d": args.d, "reps": args.reps, "jobs": args.jobs, "seed": args.seed,
+          "device": args.device, "scheduler": args.scheduler, "style": args.style, "title": args.title}
     if args.device != "cpu":  # fail before any figure is built, with the backend's own message
         from iclverify.checks.simulation.array_backend import get_backend
 
@@ -124,8 +116,6 @@ def _make(args) -> int:
         except ValueError as e:
             print(f"iclverify figures: {e}", file=sys.stderr)
             return 2
-    if args.seed is not None:
-        kw["seed"] = args.seed
     from iclverify.checks.simulation.store import ResultStore, StoreError
 
     if args.no_store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 
@@ -11,19 +12,34 @@ HELP = "search the (alpha, kappa, tau, rho, lam) space for the largest theory-vs
 ORDER = 35
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("model", nargs="?", default="lu2024", choices=("lu2024",), help="model (default lu2024)")
-    from iclverify._commands._validate import int_at_least, seed_value
+def _space():
+    """The declared parameters of :func:`hunt` (its CLI options, help and checks come from them)."""
+    import math
 
-    p.add_argument("--d", type=int_at_least(1), default=12,
-                   help="simulation dimension (small: each example simulates)")
-    p.add_argument("--reps", type=int_at_least(2), default=6,
-                   help="repeats per example (>= 2: the score divides by a standard error)")
-    p.add_argument("--examples", type=int_at_least(1), default=30, help="hypothesis examples (bounded search)")
-    p.add_argument("--seed", type=seed_value, default=0, help="hypothesis and Monte Carlo seed")
+    from iclverify.checks.simulation.run_config import RUN_SETTINGS
+    from iclverify.theory.parameters import Interval, Options, ParameterSpace
+
+    return ParameterSpace("hunt", {
+        "d": Interval(1, math.inf, low_open=False, integer=True,
+                      description="simulation dimension (small: each example simulates)"),
+        "reps": Interval(2, math.inf, low_open=False, integer=True,
+                         description="repeats per example (>= 2: the score divides by a standard error)"),
+        "examples": Interval(1, math.inf, low_open=False, integer=True,
+                             description="hypothesis examples (bounded search)"),
+        "seed": RUN_SETTINGS["seed"].domain.with_(description="hypothesis and Monte Carlo seed"),
+        "score": Options(("z", "relative"), description="what is ranked",
+                         help={"z": "(sim - theory)/SE", "relative": "(sim - theory)/theory"}),
+    })
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from iclverify._commands._validate import add_setting_argument, int_at_least
+
+    p.add_argument("model", nargs="?", default="lu2024", choices=("lu2024",), help="model (default lu2024)")
+    space = _space()
+    for name, default in RUN_DEFAULTS.items():  # domain and help declared, default hunt()'s own
+        add_setting_argument(p, name, space[name], default=default)
     p.add_argument("--top", type=int_at_least(1), default=5, help="how many worst points to print")
-    p.add_argument("--score", choices=("z", "relative"), default="z",
-                   help="z: (sim - theory)/SE; relative: (sim - theory)/theory")
     p.add_argument("--json", action="store_true",
                    help='print {"probed": N, "worst": [...]} as JSON, each point with its parameters, seed, '
                         "theory, mean, SE, z, relative error and resolution (NaN/inf as null)")
@@ -40,6 +56,8 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
     ``hypothesis.target`` steers the search towards high scores.  Each record carries the comparison's
     resolution: at small d the finite-d bias is part of the discrepancy (it is not removed here).
     """
+    d, reps, examples, seed, score = _space().validate(d=d, reps=reps, examples=examples, seed=seed,
+                                                       score=score).values()
     from hypothesis import HealthCheck, Phase, assume, given, settings, target
     from hypothesis import seed as hseed
     from hypothesis import strategies as st
@@ -79,6 +97,10 @@ def hunt(d: int = 12, reps: int = 6, examples: int = 30, seed: int = 0, score: s
 
     probe()
     return sorted(probed, key=lambda r: -r["score"])
+
+
+#: This command's defaults: those of :func:`hunt`'s signature (one per declared parameter of :func:`_space`).
+RUN_DEFAULTS = {p.name: p.default for p in inspect.signature(hunt).parameters.values()}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,23 +12,20 @@ ORDER = 6
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify.mutation.engine import default_jobs
+    from iclverify._commands._validate import add_setting_argument
+    from iclverify.checks.simulation.run_config import RUN_SETTINGS
 
-    scale = p.add_mutually_exclusive_group()
-    scale.add_argument("--quick", dest="quick", action="store_true", default=True,
-                       help="quick-scale claims (default)")
-    scale.add_argument("--full", dest="quick", action="store_false", help="paper-scale claims")
+    add_setting_argument(p, "quick", RUN_SETTINGS["quick"])
     p.add_argument("--only", nargs="+", action="extend", default=[], metavar="PAPER|CLAIM",
                    help="mutate the forms of these papers / the forms these claims use, and run only these claims")
     p.add_argument("--claims", nargs="+", action="extend", default=[], metavar="FILE_OR_MODULE",
                    help="also load claims (and registered formulas) from these files or modules; without --only, "
                         "only their claims are run")
-    p.add_argument("--store", default=None, metavar="PATH",
-                   help="result store backing the simulations (default: $ICLVERIFY_STORE or "
-                        "~/.cache/iclverify/results.sqlite); a warm store makes a run cost little more than theory")
-    p.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
-                   help="worker processes over claims and mutants (default: the available cores)")
-    p.add_argument("--seed", type=int, default=None, metavar="S", help="root seed of every claim")
+    add_setting_argument(p, "store", RUN_SETTINGS["store"],
+                         note="default: $ICLVERIFY_STORE or ~/.cache/iclverify/results.sqlite; a warm store makes "
+                              "a run cost little more than theory")
+    add_setting_argument(p, "jobs", RUN_SETTINGS["jobs"], note="here worker processes over claims and mutants")
+    add_setting_argument(p, "seed", RUN_SETTINGS["seed"], note="used by every claim")
     p.add_argument("--equivalent-below", type=float, default=None, metavar="X",
                    help="relative effect below which a mutant is equivalent (default 0.01: half the smallest "
                         "scale mutant, 2 %%)")
@@ -37,19 +34,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from iclverify.checks.claims import RunConfig
     from iclverify.checks.simulation.store import default_store_path
     from iclverify.mutation.engine import MutationOptions, run_mutation
     from iclverify.mutation.summary import format_table, write_json
 
-    if args.jobs < 1:
-        print(f"iclverify mutate: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
-        return 2
     if args.equivalent_below is not None and not 0 <= args.equivalent_below < 1:
         print(f"iclverify mutate: --equivalent-below must lie in [0, 1), got {args.equivalent_below}",
               file=sys.stderr)
         return 2
-    opts = MutationOptions(quick=args.quick, seed=RunConfig().seed if args.seed is None else args.seed,
+    opts = MutationOptions(quick=args.quick, seed=args.seed,
                            only=tuple(args.only), claims_specs=tuple(args.claims),
                            store=str(args.store or default_store_path()), jobs=args.jobs,
                            equivalent_below=args.equivalent_below)

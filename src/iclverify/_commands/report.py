@@ -13,28 +13,22 @@ ORDER = 5
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import default_jobs, jobs_value, seed_value
-    from iclverify.checks.claims import RunConfig
+    from iclverify._commands._validate import add_setting_argument
+    from iclverify.checks.simulation.run_config import RUN_SETTINGS
 
-    scale = p.add_mutually_exclusive_group()
-    scale.add_argument("--quick", dest="quick", action="store_true", default=True,
-                       help="small d and few repeats: minutes on 2 cores (default)")
-    scale.add_argument("--full", dest="quick", action="store_false", help="paper-scale d and repeats")
+    add_setting_argument(p, "quick", RUN_SETTINGS["quick"])
     p.add_argument("--out", default="report", metavar="DIR", help="output folder (default: ./report)")
     p.add_argument("--only", nargs="+", action="extend", default=[], metavar="PAPER|CLAIM",
                    help="run only these papers, claim ids, derivation names or figure ids (comma or space "
                         "separated)")
-    p.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(), metavar="N",
-                   help="worker processes over claims, derivations and figures, one BLAS thread each "
-                        "('auto' or -1: one per available core; default: one per available core, here "
-                        "%(default)s)")
+    add_setting_argument(p, "jobs", RUN_SETTINGS["jobs"], note="here worker processes over claims, derivations "
+                                                               "and figures")
     p.add_argument("--claims", nargs="+", action="extend", default=[], metavar="FILE_OR_MODULE",
                    help="also load claims from these Python files or modules")
     p.add_argument("--list", action="store_true", help="list the selected claims and exit without running them")
     p.add_argument("--no-figures", dest="figures", action="store_false", help="do not draw figures")
     p.add_argument("--no-derivations", dest="derivations", action="store_false", help="do not run derivations")
-    p.add_argument("--seed", type=seed_value, default=RunConfig().seed, metavar="S",
-                   help="root seed of every check and figure (default: %(default)s)")
+    add_setting_argument(p, "seed", RUN_SETTINGS["seed"], note="used by every check and figure")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="per-claim time limit; a claim over it is ERROR with the reason and the rest still run "
                         "(default: 600 s with --quick, 6 h with --full; 0: none)")
@@ -42,9 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also fail (exit 1) on INCONCLUSIVE claims that should hold and on figures that "
                         "could not be drawn")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
-    p.add_argument("--store", default=None, metavar="PATH",
-                   help="result store (SQLite file) backing every simulation: a second run with the same "
-                        "seed and scale reuses them all (default: none)")
+    add_setting_argument(p, "store", RUN_SETTINGS["store"], note="default: none")
     p.add_argument("--mutation-summary", default=None, metavar="FILE",
                    help="JSON written by `iclverify mutate --json FILE`: its kill rate joins the summary")
     p.add_argument("--junit", metavar="FILE", default=None,

@@ -17,34 +17,36 @@ MODELS = ("lu2024",)
 #: The point simulated when an option is not given (a ridgeless point below the interpolation peak, tau < 1).
 DEFAULT_POINT = {"d": 40, "alpha": 10.0, "kappa": 0.5, "tau": 0.5, "rho": 0.01, "lam": 0.0}
 
+#: This command's defaults where they differ from the declared ones (an exploratory command: seed 0, 8 repeats).
+RUN_DEFAULTS = {"seed": 0, "reps": 8, "d": DEFAULT_POINT["d"]}
+
+#: The run settings this command takes (declared in iclverify.checks.simulation.run_config.RUN_SETTINGS).
+RUN_OPTIONS = ("seed", "jobs", "store", "device", "scheduler")
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from iclverify._commands._validate import add_choice_argument, default_jobs, int_at_least, jobs_value, seed_value
+    from iclverify._commands._validate import add_choice_argument, add_setting_argument
     from iclverify._commands.theory import number
+    from iclverify.checks.simulation.run_config import RUN_SETTINGS
     from iclverify.theory.domains import LU2024_SIMULATION as SIM
 
     p.add_argument("model", choices=MODELS, help="which model (lu2024: ridge-trained linear attention)")
     from iclverify.theory.domains import LU2024
 
-    p.add_argument("--d", type=int_at_least(1), default=DEFAULT_POINT["d"], help=LU2024["d"].description)
+    add_setting_argument(p, "d", LU2024["d"], default=RUN_DEFAULTS["d"])
     for name in ("alpha", "kappa", "tau", "rho", "lam"):  # help and domain as declared; the default is this command's
         dom = LU2024[name]
         p.add_argument("--" + name, type=number, default=DEFAULT_POINT[name], help=f"{dom.description}, in {dom}")
-    p.add_argument("--reps", type=int_at_least(1), default=8,
-                   help="independent repeats (>= 2 for a standard error)")
-    p.add_argument("--seed", type=seed_value, default=0, help="root seed")
-    p.add_argument("--jobs", "-j", type=jobs_value, default=default_jobs(),
-                   help="parallel workers, one BLAS thread each ('auto': one per available core); results "
-                        "are bit-identical for any worker count")
+    add_setting_argument(p, "reps", RUN_SETTINGS["reps"].domain.with_(
+        description="independent repeats (>= 2 for a standard error)"), default=RUN_DEFAULTS["reps"])
     for name in ("method", "tasks", "assignment", "solver"):  # choices, help and defaults as declared
         add_choice_argument(p, "--" + name, SIM[name])
-    p.add_argument("--store", default=None,
-                   help="result store: a file path, or 'default' for the user cache (default: no store)")
+    notes = {"store": "a file path, or 'default' for the user cache (default: no store)"}
+    for name in RUN_OPTIONS:  # type, help and default as declared (seed: this command's own default)
+        add_setting_argument(p, name, RUN_SETTINGS[name], note=notes.get(name, ""),
+                             **({"default": RUN_DEFAULTS[name]} if name in RUN_DEFAULTS else {}))
     p.add_argument("--repair", action="store_true",
                    help="recompute stored records that fail their checksum instead of stopping")
-    add_choice_argument(p, "--device", SIM["device"])
-    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                   help="run the repeats on a running Dask cluster (pip install 'icl-verifier[dask]')")
     p.add_argument("--extrapolate", type=dims_value, default=None, metavar="D1,D2,D3[,...]",
                    help="simulate at these three or more d (instead of --d) and compare the d -> inf intercept of "
                         "a weighted a + b/d (+ c/d^2) fit with the theory: the finite-d bias is removed")

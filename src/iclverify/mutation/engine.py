@@ -25,7 +25,6 @@ run's seed, so the result is the same for any number of workers.
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from iclverify.checks.simulation.sweep import DEFAULT_SEED
+from iclverify.checks.simulation.run_config import DEFAULT_SEED
+from iclverify.checks.simulation.sweep import available_cores
 from iclverify.mutation import record
 from iclverify.mutation.forms import extension_forms, import_time_bindings, theory_forms
 from iclverify.mutation.mutants import SCALE_DELTAS, MutantSpec, applied, drop_terms, mutants_of
@@ -45,11 +45,8 @@ GOAL_EFFECT = 0.05
 
 
 def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+    """The number of cores this process may use (:func:`iclverify.checks.simulation.sweep.available_cores`)."""
+    return available_cores()
 
 
 @dataclass(frozen=True)
