@@ -292,6 +292,7 @@ def test_read_only_store_file_and_folder(tmp_path):
 def test_read_only_store_api(tmp_path, monkeypatch):
     s = ResultStore(tmp_path / "r.sqlite")
     s.put({"k": 1}, {"v": 2.0})
+    s.close()  # an immutable (read-only) reader sees what the writer checkpointed: it does so on close
     monkeypatch.setattr(ResultStore, "_detect_read_only", lambda self: True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
