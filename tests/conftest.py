@@ -26,11 +26,12 @@ def session_store(tmp_path_factory):
     version, so a warm store changes no number, only the time.
 
     Otherwise the store is a temporary file, on ``/dev/shm`` where that is a writable folder with room: every stored
-    repeat is one SQLite commit, fsync'd and checkpointed on a disk, and a store deleted at the end of the session
-    needs no durability.  Measured on the shared 2-core machine: ``lu2024.mc-ridge-icl`` (4096 stored repeats)
-    took 59.1 s with its store on disk and 49.4 s on /dev/shm (identical evidence); under heavy disk load the
-    profiled share of the store's commits and closes was 89 s of 188 s.  The store's own tests use their own
-    files on disk.
+    repeat is one SQLite commit, and a store deleted at the end of the session needs no disk at all.  Measured on
+    the shared 2-core machine before the store kept its connection (one open, fsync'd commit and close per
+    record): ``lu2024.mc-ridge-icl`` (4096 stored repeats) took 59.1 s with its store on disk and 49.4 s on
+    /dev/shm (identical evidence).  The store now keeps one connection with ``synchronous=NORMAL``
+    (benchmarks/bench_store.py), which removes most of that gap; /dev/shm still spares a loaded disk.  The
+    store's own tests use their own files on disk.
     """
     import os
     import shutil
