@@ -41,15 +41,6 @@ EXTERNAL = textwrap.dedent('''
 
 
 @pytest.fixture
-def registered():
-    """Claim ids registered by a test, removed afterwards (the registries are process-global)."""
-    ids = []
-    yield ids
-    for i in ids:
-        unregister(i)
-
-
-@pytest.fixture
 def external(tmp_path, registered):
     path = tmp_path / "my_claims.py"
     path.write_text(EXTERNAL)

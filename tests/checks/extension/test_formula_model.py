@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from iclverify.api import Interval, Model, RegistrationError, RunConfig, Verdict, register_formula, unregister, verify
+from iclverify.api import Interval, Model, RegistrationError, RunConfig, Verdict, register_formula, verify
 from iclverify.checks.extension.battery_example import register_example
 
 mu = sp.Symbol("mu")
@@ -18,14 +18,6 @@ DS = (8, 16, 32)
 def biased(p, rng, n, d):
     """Samples whose mean is mu (1 + 2/d): the d -> infinity limit is mu, the excess is exactly 2 mu / d."""
     return rng.normal(p["mu"] * (1 + 2 / d), 0.5, size=n)
-
-
-@pytest.fixture
-def registered():
-    ids = []
-    yield ids
-    for i in ids:
-        unregister(i)
 
 
 def test_the_battery_monte_carlo_rows_are_the_models_comparison(registered):
