@@ -283,14 +283,17 @@ def _package_sources():
     import iclverify
     from iclverify import checks, derivations, figures, theory
 
-    for pkg in (checks, derivations, figures, theory):
+    folders = (checks, derivations, figures, theory)
+    for pkg in folders:
         root = Path(pkg.__file__).parent
         for path in sorted(root.rglob("*.py")):
             yield f"{root.name}/{path.relative_to(root).as_posix()}", path.read_text("utf-8")
     src = Path(iclverify.__file__).parent
+    # an installed wheel holds the folders above inside the package (read once, above); src/ holds the rest
+    skip = ("selftest",) + tuple(Path(pkg.__file__).parent.name for pkg in folders)
     for path in sorted(src.rglob("*.py")):
         rel = path.relative_to(src).as_posix()
-        if not rel.startswith("selftest/"):  # the bundled tests match the messages; they do not write them
+        if rel.split("/", 1)[0] not in skip:  # the bundled selftests match the messages; they do not write them
             yield f"src/iclverify/{rel}", path.read_text("utf-8")
 
 
@@ -307,6 +310,9 @@ def test_no_domain_message_is_written_by_hand():
 
 
 def test_the_source_scan_reads_the_package():
-    rels = {rel for rel, _ in _package_sources()}
+    listed = [rel for rel, _ in _package_sources()]
+    rels = set(listed)
+    assert len(rels) == len(listed), "a module is read twice (an installed wheel nests the folders in the package)"
+    assert not any(r.startswith(("src/iclverify/theory/", "src/iclverify/checks/")) for r in rels)
     assert {"theory/parameters.py", "checks/statistics/compare.py", "figures/style.py"} <= rels
     assert any(_HAND_WRITTEN.search(text) for rel, text in _package_sources() if rel == "theory/parameters.py")
